@@ -1,0 +1,1 @@
+"""Plenary's runtime and shared core: messages, routing, rendering, transports, CLI."""

@@ -1,0 +1,148 @@
+"""The `plenary` command: run, chat, db upgrade, import."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+
+from bot import config as configuration
+from bot.clock import Clock
+from bot.config import Config, ConfigError, DatabaseConfig
+from bot.runtime import start_runtime
+from bot.transports.console import ConsoleTransport
+from storage.database import create_engine, session_factory, upgrade
+from storage.importer import import_programme
+from storage.programme_file import ProgrammeFileError, read_programme
+
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """Bad input on the command line: printed without a traceback, exit status 2."""
+
+
+def as_of(text: str) -> datetime:
+    try:
+        instant = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an ISO-8601 date-time such as 2016-01-15T12:00-05:00") from None
+    if instant.tzinfo is None:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} needs a UTC offset, e.g. 2016-01-15T12:00-05:00")
+    return instant
+
+
+def _common(parser: argparse.ArgumentParser, clock: bool = True) -> None:
+    parser.add_argument("--config", metavar="FILE", help="configuration file (TOML)")
+    parser.add_argument("--db", metavar="URL", help="database URL (overrides the config)")
+    if clock:
+        parser.add_argument("--demo", action="store_true",
+                            help="load the demo data (IGN, 70th session) into an empty database")
+        parser.add_argument("--as-of", type=as_of, metavar="ISO-8601",
+                            help="start the clock at this instant and let it run from there")
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(prog="plenary", description=__doc__)
+    commands = main.add_subparsers(dest="command", required=True)
+    _common(commands.add_parser("run", help="run every configured transport (default: the "
+                                            "terminal chat on the embedded demo database)"))
+    _common(commands.add_parser("chat", help="chat in the terminal"))
+    db = commands.add_parser("db", help="database administration")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+    _common(db_commands.add_parser("upgrade", help="migrate the schema to the newest version"),
+            clock=False)
+    imported = commands.add_parser("import", help="import a programme file (TOML)")
+    imported.add_argument("file", type=Path)
+    imported.add_argument("--dry-run", action="store_true", help="show the changes, store none")
+    _common(imported, clock=False)
+    return main
+
+
+def load_config(args: argparse.Namespace) -> Config:
+    config = configuration.load(args.config)
+    if args.db:
+        config = replace(config, database=DatabaseConfig(url=args.db))
+    return config
+
+
+async def chat(args: argparse.Namespace) -> int:
+    runtime = await start_runtime(load_config(args), demo=args.demo, as_of=args.as_of)
+    try:
+        for notice in runtime.notices:
+            print(notice, file=sys.stderr)
+        transport = ConsoleTransport(runtime.core)
+        greeting = await runtime.core.answer(transport.incoming("/start"))
+        await transport.serve(greeting)
+    finally:
+        await runtime.close()
+    return 0
+
+
+async def db_upgrade(args: argparse.Namespace) -> int:
+    engine = create_engine(load_config(args).database.url)
+    try:
+        await upgrade(engine)
+    finally:
+        await engine.dispose()
+    print("The database schema is up to date.")
+    return 0
+
+
+async def import_file(args: argparse.Namespace) -> int:
+    try:
+        programme = read_programme(args.file)
+    except ProgrammeFileError as error:
+        raise UsageError(f"{args.file}: {error}; nothing was imported") from None
+    engine = create_engine(load_config(args).database.url)
+    try:
+        await upgrade(engine)
+        async with session_factory(engine)() as session:
+            try:
+                changes = await import_programme(session, programme, Clock().now())
+            except ProgrammeFileError as error:
+                await session.rollback()
+                raise UsageError(f"{args.file}: {error}; nothing was imported") from None
+            for change in changes:
+                print(change)
+            if args.dry_run:
+                await session.rollback()
+                print(f"Dry run: {len(changes)} change(s) would be made; nothing was stored.")
+            else:
+                await session.commit()
+                print(f"Imported {args.file}: {len(changes)} change(s)."
+                      if changes else "Nothing to change: the database already matches.")
+    finally:
+        await engine.dispose()
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], Awaitable[int]]] = {
+    "run": chat,
+    "chat": chat,
+    "db": db_upgrade,
+    "import": import_file,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return asyncio.run(COMMANDS[args.command](args))
+    except (ConfigError, UsageError) as error:
+        print(f"plenary: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

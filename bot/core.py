@@ -1,0 +1,93 @@
+"""The shared core: one incoming message in, one reply out, whatever the platform."""
+
+from __future__ import annotations
+
+import logging
+import unicodedata
+from dataclasses import dataclass
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.clock import Clock
+from bot.context import Context
+from bot.i18n import translator
+from bot.messages import Incoming, Reply
+from bot.names import NameIndex
+from bot.router import route
+from storage import meta, people
+from storage.directory import load_names
+
+log = logging.getLogger(__name__)
+MAX_LENGTH = 4000
+
+
+def clean(text: str) -> str:
+    """The text without control or formatting characters, on one line, trimmed."""
+    kept = []
+    for char in text:
+        category = unicodedata.category(char)
+        if char in "\n\t\r":
+            kept.append(" ")
+        elif category not in ("Cc", "Cf", "Cs", "Co") or char == "\u200d":
+            kept.append(char)
+    return " ".join("".join(kept).split())
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    revision: int
+    names: NameIndex
+    programme: dict[str, str]
+
+
+class Core:
+    """Answers messages: opens a session, builds the context, routes, commits."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> None:
+        self.sessions = sessions
+        self.clock = clock
+        self._snapshot: _Snapshot | None = None
+
+    async def snapshot(self, session: AsyncSession) -> _Snapshot:
+        """Names and programme settings, reloaded only when an import changed them."""
+        revision = await meta.revision(session)
+        if self._snapshot is None or self._snapshot.revision != revision:
+            self._snapshot = _Snapshot(revision, NameIndex(await load_names(session)),
+                                       await meta.programme_settings(session))
+        return self._snapshot
+
+    async def context(self, session: AsyncSession, incoming: Incoming) -> Context:
+        found = await people.find_account(session, incoming.platform, incoming.user_id)
+        person = found[1] if found else None
+        language = (person.language if person else None) or incoming.language
+        snapshot = await self.snapshot(session)
+        return Context(session=session, clock=self.clock, names=snapshot.names,
+                       incoming=incoming, tr=translator(language),
+                       programme=snapshot.programme, person=person)
+
+    async def answer(self, incoming: Incoming) -> Reply:
+        """The reply to one message; never raises."""
+        tr = translator(incoming.language)
+        text = clean(incoming.text)
+        if not text:
+            return Reply().paragraph(tr.gettext(
+                "Ask me something, e.g. “when is the next meeting?”, or type /help."))
+        if len(text) > MAX_LENGTH:
+            return Reply().paragraph(tr.gettext(
+                "That message is too long ({length} characters). I read questions of up to "
+                "{limit} characters.").format(length=f"{len(text):,}", limit=f"{MAX_LENGTH:,}"))
+        try:
+            async with self.sessions() as session:
+                ctx = await self.context(session, incoming)
+                reply = await route(ctx, text)
+                await session.commit()
+                return reply
+        except (SQLAlchemyError, OSError):
+            log.exception("database unavailable while answering %s", incoming.platform)
+            return Reply().paragraph(tr.gettext(
+                "Plenary is temporarily unavailable. Please try again in a moment."))
+        except Exception:
+            log.exception("failed to answer a message on %s", incoming.platform)
+            return Reply().paragraph(tr.gettext(
+                "Sorry, something went wrong on my side. The problem has been logged."))

@@ -1,0 +1,56 @@
+"""Finding a calendar date in a question: "22 February", "Feb 22nd", "2016-02-22", "tomorrow"."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+MONTHS = {name: number for number, names in enumerate((
+    ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
+    ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
+    ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+    ("december", "dec")), start=1) for name in names}
+
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+_DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
+_YEAR = r"(?:,?\s+(\d{4}))?"
+_PATTERNS = (
+    (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"), ("year", "month", "day")),
+    (re.compile(rf"\b{_DAY}\s+(?:of\s+)?({_MONTH})\.?\b{_YEAR}", re.I), ("day", "month", "year")),
+    (re.compile(rf"\b({_MONTH})\.?\s+{_DAY}\b{_YEAR}", re.I), ("month", "day", "year")),
+)
+_RELATIVE = {"today": 0, "tonight": 0, "tomorrow": 1, "yesterday": -1}
+
+
+def find_date(text: str, today: date) -> date | None:
+    """The first date mentioned in `text`; without a year, the one nearest to `today`."""
+    lowered = text.lower()
+    for word, offset in _RELATIVE.items():
+        if re.search(rf"\b{word}\b", lowered):
+            return today + timedelta(days=offset)
+    for pattern, order in _PATTERNS:
+        match = pattern.search(text)
+        if not match:
+            continue
+        parts = dict(zip(order, match.groups(), strict=True))
+        month = parts["month"]
+        month_number = int(month) if month.isdigit() else MONTHS[month.lower()]
+        try:
+            if parts["year"]:
+                return date(int(parts["year"]), month_number, int(parts["day"]))
+            return _nearest(month_number, int(parts["day"]), today)
+        except ValueError:
+            return None
+    return None
+
+
+def _nearest(month: int, day: int, today: date) -> date:
+    candidates = []
+    for year in (today.year - 1, today.year, today.year + 1):
+        try:
+            candidates.append(date(year, month, day))
+        except ValueError:
+            continue
+    if not candidates:
+        raise ValueError("no such day")
+    return min(candidates, key=lambda d: abs((d - today).days))

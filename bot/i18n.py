@@ -1,0 +1,33 @@
+"""Translation: every user-facing string goes through a `Translator` for the reader's language."""
+
+from __future__ import annotations
+
+import gettext
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+LOCALE_DIR = Path(__file__).with_name("locale")
+DOMAIN = "plenary"
+DEFAULT_LANGUAGE = "en"
+
+
+@dataclass(frozen=True)
+class Translator:
+    """The gettext functions for one language, with its Babel locale name."""
+
+    language: str
+    translations: gettext.NullTranslations
+
+    def gettext(self, message: str) -> str:
+        return self.translations.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.translations.ngettext(singular, plural, n)
+
+
+@cache
+def translator(language: str | None) -> Translator:
+    language = (language or DEFAULT_LANGUAGE).split("-")[0].split("_")[0].lower()
+    translations = gettext.translation(DOMAIN, LOCALE_DIR, languages=[language], fallback=True)
+    return Translator(language, translations)

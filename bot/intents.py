@@ -1,0 +1,54 @@
+"""Plain-language questions: which command a sentence asks for."""
+
+from __future__ import annotations
+
+import re
+
+from bot.context import Request
+from bot.names import normalize
+
+
+def _words(*patterns: str) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(patterns) + r")\b")
+
+
+HELP = _words("help", "what can you do", "commands", "how does this work")
+GREETING = re.compile(r"^(?:hi|hello|hey|good (?:morning|afternoon|evening)|start)\b")
+NEXT = _words("next", "upcoming meeting", "soonest")
+MEETING = _words("meetings?", "sessions?", "scheduled?", "programme", "program", "calendar",
+                 "upcoming", "when")
+MEMBERS = _words("who is in", "who s in", "whos in", "who are in", "members?", "membership",
+                 "belongs?", "belong to", "composition", "consists?", "who is part of")
+POSITIONS = _words("positions", "who says", "what do (?:states|delegations|groups)",
+                   "views", "who supports?", "stances")
+ISSUES = _words("issues?", "topics?", "agenda")
+SETTINGS = _words("settings?", "preferences")
+
+
+def classify(text: str, request: Request) -> str | None:
+    """The command a plain-language question maps to, or None when it is not understood."""
+    words = normalize(text)
+    if not words:
+        return None
+    if HELP.search(words):
+        return "help"
+    has_names = bool(request.issues or request.delegations)
+    if GREETING.match(words) and not has_names:
+        return "start"
+    if NEXT.search(words) and not has_names:
+        return "next"
+    if request.day is not None and not request.delegations:
+        return "meetings"
+    if request.delegations and MEMBERS.search(words):
+        return "group"
+    if request.delegations:
+        return "position"
+    if request.issues:
+        return "positions" if POSITIONS.search(words) else "issue"
+    if MEETING.search(words):
+        return "meetings"
+    if ISSUES.search(words):
+        return "issues"
+    if SETTINGS.search(words):
+        return "settings"
+    return None

@@ -1,0 +1,128 @@
+"""Finding key issues, States and groups in what people type, forgiving typos and aliases."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from storage.directory import DelegationName, IssueName, Names
+
+# Words that carry no name: dropped from names and questions alike before matching.
+STOPWORDS = frozenset(
+    "a an and the of on in at to about for with by from or what whats does do did is are was "
+    "were who whom which how say says said think thinks tell me us show give please position "
+    "positions stance view views".split()
+)
+
+FUZZY_CUTOFF = 85
+MAX_TOKENS = 48
+MAX_NGRAM = 6
+
+Named = IssueName | DelegationName
+
+
+def normalize(text: str) -> str:
+    """Lower case, no accents, no dots or hyphens inside names ("G-4" == "g4", "L.69" == "l69")."""
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = re.sub(r"(?<=\w)[.\-'’](?=\w)", "", text)
+    return re.sub(r"[^\w]+", " ", text).strip()
+
+
+def tokens(text: str) -> list[str]:
+    return [t for t in normalize(text).split() if t not in STOPWORDS][:MAX_TOKENS]
+
+
+@dataclass(frozen=True)
+class Match:
+    target: Named
+    start: int
+    end: int
+    score: float
+
+
+class NameIndex:
+    """Every alias of every key issue and delegation, ready for exact and fuzzy look-up."""
+
+    def __init__(self, names: Names) -> None:
+        self.names = names
+        self.issues = {issue.id: issue for issue in names.issues}
+        self.delegations = {d.id: d for d in names.delegations}
+        self._by_alias: dict[str, list[Named]] = {}
+        for issue in names.issues:
+            self._add(issue, (issue.key, issue.name, *issue.aliases))
+        for delegation in names.delegations:
+            self._add(delegation, (delegation.key, delegation.name, *delegation.aliases))
+        self._aliases = list(self._by_alias)
+
+    def _add(self, target: Named, aliases: tuple[str, ...]) -> None:
+        for alias in aliases:
+            key = " ".join(tokens(alias))
+            if key:
+                bucket = self._by_alias.setdefault(key, [])
+                if target not in bucket:
+                    bucket.append(target)
+
+    def _lookup(self, phrase: str) -> tuple[list[Named], float]:
+        exact = self._by_alias.get(phrase)
+        if exact:
+            return exact, 100.0
+        if len(phrase) < 5:
+            return [], 0.0
+        found = process.extractOne(phrase, self._aliases, scorer=fuzz.ratio,
+                                   score_cutoff=FUZZY_CUTOFF)
+        if found is None:
+            return [], 0.0
+        return self._by_alias[found[0]], found[1]
+
+    def find(self, text: str) -> list[list[Named]]:
+        """The names mentioned in `text`, in order; each entry lists the candidates (ambiguity)."""
+        words = tokens(text)
+        candidates: list[tuple[float, int, int, int, list[Named]]] = []
+        for start in range(len(words)):
+            for end in range(start + 1, min(len(words), start + MAX_NGRAM) + 1):
+                targets, score = self._lookup(" ".join(words[start:end]))
+                if targets:
+                    candidates.append((score, end - start, start, end, targets))
+        candidates.sort(key=lambda c: (-c[0], -c[1], c[2]))
+        taken: set[int] = set()
+        chosen = []
+        for _score, _length, start, end, targets in candidates:
+            span = set(range(start, end))
+            if span & taken:
+                continue
+            taken |= span
+            chosen.append((start, targets))
+        return [targets for _start, targets in sorted(chosen, key=lambda c: c[0])]
+
+    def issues_in(self, text: str) -> list[IssueName]:
+        return [t[0] for t in self.find(text) if isinstance(t[0], IssueName)]
+
+    def delegations_in(self, text: str) -> list[list[DelegationName]]:
+        found = self.find(text)
+        return [[t for t in targets if isinstance(t, DelegationName)] for targets in found
+                if isinstance(targets[0], DelegationName)]
+
+    def similar(self, text: str, limit: int = 3) -> list[Named]:
+        """Names that look like `text` when nothing matched well enough (for suggestions)."""
+        phrase = " ".join(tokens(text))
+        if not phrase:
+            return []
+        results: list[Named] = []
+        for alias, _score, _ in process.extract(phrase, self._aliases, scorer=fuzz.WRatio,
+                                                limit=limit * 3, score_cutoff=60):
+            for target in self._by_alias[alias]:
+                if target not in results:
+                    results.append(target)
+        return results[:limit]
+
+    def members_of(self, group: DelegationName) -> list[DelegationName]:
+        return sorted((self.delegations[i] for i in self.names.members.get(group.id, ())),
+                      key=lambda d: d.name)
+
+    def groups_of(self, state: DelegationName) -> list[DelegationName]:
+        return [self.delegations[g] for g, members in self.names.members.items()
+                if state.id in members]

@@ -1,0 +1,1 @@
+"""Renderers: a `Reply` in each platform's format."""

@@ -1,0 +1,70 @@
+"""The router: from a line of text to the handler that answers it."""
+
+from __future__ import annotations
+
+import re
+
+from rapidfuzz import fuzz, process
+
+import handlers  # noqa: F401 - registers every command
+from bot.commands import COMMANDS, available_to
+from bot.context import Context, Request
+from bot.dates import find_date
+from bot.intents import classify
+from bot.messages import Button, Reply
+
+COMMAND = re.compile(r"^/([A-Za-z_]+)(?:@\w+)?(?:\s+(.*))?$", re.S)
+
+
+def request_for(ctx: Context, text: str) -> Request:
+    return Request(text=text, issues=ctx.names.issues_in(text),
+                   delegations=ctx.names.delegations_in(text),
+                   day=find_date(text, ctx.today))
+
+
+async def route(ctx: Context, text: str) -> Reply:
+    """Answer one message: a /command with arguments, or a question in plain words."""
+    match = COMMAND.match(text)
+    if match:
+        name, arguments = match.group(1).lower(), (match.group(2) or "").strip()
+        if name not in COMMANDS:
+            return unknown_command(ctx, name)
+        return await run(ctx, name, request_for(ctx, arguments))
+    request = request_for(ctx, text)
+    name = classify(text, request)
+    if name is None:
+        return not_understood(ctx, request)
+    return await run(ctx, name, request)
+
+
+async def run(ctx: Context, name: str, request: Request) -> Reply:
+    command = COMMANDS[name]
+    if ctx.role not in command.roles:
+        return Reply().paragraph(ctx._("Sorry, /{command} is not available to you.").format(
+            command=name))
+    return await command.handler(ctx, request)
+
+
+def unknown_command(ctx: Context, name: str) -> Reply:
+    names = [c.name for c in available_to(ctx.role)]
+    nearest = [n for n, _score, _ in process.extract(name, names, scorer=fuzz.ratio, limit=3,
+                                                    score_cutoff=50)]
+    reply = Reply().paragraph(ctx._("I don't know the command /{command}.").format(
+        command=name[:40]))
+    if nearest:
+        reply.paragraph(ctx._("Did you mean: {commands}?").format(
+            commands=", ".join(f"/{n}" for n in nearest)))
+        reply.button_row(*(Button(f"/{n}", f"/{n}") for n in nearest))
+    return reply.note(ctx._("/help lists every command."))
+
+
+def not_understood(ctx: Context, request: Request) -> Reply:
+    reply = Reply().paragraph(ctx._("Sorry, I didn't understand that."))
+    similar = ctx.names.similar(request.text)
+    if similar:
+        reply.paragraph(ctx._("Did you mean: {names}?").format(
+            names=", ".join(n.name for n in similar)))
+    reply.paragraph(ctx._("Try “when is the next meeting?”, “positions on the veto” or /help."))
+    return reply.button_row(Button(ctx._("Next meeting"), "/next"),
+                            Button(ctx._("Key issues"), "/issues"),
+                            Button(ctx._("Help"), "/help"))

@@ -1,0 +1,74 @@
+"""Putting a process together: the database (migrated, demo loaded if asked), clock, core."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.clock import Clock
+from bot.config import Config
+from bot.core import Core
+from storage import meta
+from storage.database import create_engine, session_factory, upgrade
+from storage.importer import import_demo
+from storage.models import KeyIssue, Meeting
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    clock: Clock
+    core: Core
+    notices: list[str]
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+async def is_empty(session: AsyncSession) -> bool:
+    for model in (KeyIssue, Meeting):
+        if await session.scalar(select(func.count()).select_from(model)):
+            return False
+    return True
+
+
+async def load_demo_if_empty(sessions: async_sessionmaker[AsyncSession],
+                             clock: Clock) -> str | None:
+    """Load the demo into an empty database; a database holding a programme is left alone."""
+    async with sessions() as session:
+        if not await is_empty(session):
+            if await meta.demo_clock_start(session) is None:
+                return "The database already holds a programme: the demo was not loaded."
+            return None
+        await import_demo(session, clock.now())
+        await session.commit()
+    return None
+
+
+async def start_runtime(config: Config, demo: bool = False,
+                        as_of: datetime | None = None) -> Runtime:
+    """Migrate the database, load the demo where wanted, and set the clock.
+
+    The embedded default database gets the demo on first start; any other gets it only with
+    `demo=True`. On demo data the clock starts where the demo says, unless `as_of` is given.
+    """
+    engine = create_engine(config.database.url)
+    await upgrade(engine)
+    sessions = session_factory(engine)
+    notices = []
+    if demo or config.embedded:
+        notice = await load_demo_if_empty(sessions, Clock())
+        if notice and demo:
+            notices.append(notice)
+    if as_of is None:
+        async with sessions() as session:
+            as_of = await meta.demo_clock_start(session)
+    clock = Clock(as_of)
+    return Runtime(engine, sessions, clock, Core(sessions, clock), notices)

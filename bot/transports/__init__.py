@@ -1,0 +1,1 @@
+"""Transports: thin adapters between a platform and the shared core."""

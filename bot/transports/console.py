@@ -1,0 +1,52 @@
+"""The terminal chat: interactive on a terminal, one answer a line when input is piped."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import sys
+from typing import TextIO
+
+from bot.core import Core
+from bot.messages import Incoming, Reply
+from bot.render.plain import render_plain
+
+PLATFORM = "console"
+
+
+class ConsoleTransport:
+    """Reads lines, answers each through the core, writes plain text."""
+
+    def __init__(self, core: Core, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout,
+                 user: str | None = None) -> None:
+        self.core, self.stdin, self.stdout = core, stdin, stdout
+        self.user = user or getpass.getuser()
+        self.interactive = stdin.isatty()
+
+    def show(self, reply: Reply) -> None:
+        self.stdout.write(render_plain(reply) + "\n\n")
+        self.stdout.flush()
+
+    def incoming(self, text: str) -> Incoming:
+        return Incoming(platform=PLATFORM, user_id=self.user, text=text,
+                        display_name=self.user, chat_id=self.user)
+
+    async def _read_line(self) -> str | None:
+        if self.interactive:
+            try:
+                return await asyncio.to_thread(input, "you> ")
+            except EOFError:
+                return None
+        line = await asyncio.to_thread(self.stdin.readline)
+        return line.rstrip("\n") if line else None
+
+    async def serve(self, greeting: Reply | None = None) -> None:
+        """Answer every line until the end of input (or `/quit` on a terminal)."""
+        if greeting is not None:
+            self.show(greeting)
+        while (line := await self._read_line()) is not None:
+            if self.interactive and line.strip() in ("/quit", "/exit"):
+                break
+            if not self.interactive:
+                self.stdout.write(f"> {line}\n")
+            self.show(await self.core.answer(self.incoming(line)))

@@ -1,0 +1,51 @@
+"""Turning what was asked into one key issue or one delegation, or asking the reader to choose."""
+
+from __future__ import annotations
+
+from bot.context import Context, Request
+from bot.messages import Button, Reply
+from storage.directory import DelegationName, IssueName
+
+
+def pick_issue(ctx: Context, request: Request, then: str) -> IssueName | Reply:
+    """The key issue named in the request, or a reply offering all five (`then` + key)."""
+    if request.issues:
+        return request.issues[0]
+    text = request.text.strip()
+    if text:
+        message = ctx._("I know no key issue called “{name}”. The key issues are:").format(
+            name=text)
+    else:
+        message = ctx._("Which key issue?")
+    reply = Reply().paragraph(message)
+    for issue in ctx.names.issues.values():
+        reply.item(issue.name)
+        reply.button_row(Button(issue.name, f"{then} {issue.key}"))
+    return reply
+
+
+def pick_delegation(ctx: Context, request: Request, then: str) -> DelegationName | Reply:
+    """The State or group named in the request, or a reply asking which one."""
+    if request.delegations:
+        candidates = request.delegations[0]
+        if len(candidates) == 1:
+            return candidates[0]
+        reply = Reply().paragraph(ctx._("Which one do you mean?"))
+        return _offer(reply, candidates, then)
+    text = request.text.strip()
+    if not text:
+        return Reply().paragraph(ctx._("Which State or group? For example: {example}").format(
+            example=f"{then} G4"))
+    similar = [n for n in ctx.names.similar(text) if isinstance(n, DelegationName)]
+    reply = Reply().paragraph(ctx._("I know no State or group called “{name}”.").format(
+        name=text))
+    if similar:
+        reply.paragraph(ctx._("Did you mean:"))
+    return _offer(reply, similar, then)
+
+
+def _offer(reply: Reply, candidates: list[DelegationName], then: str) -> Reply:
+    for candidate in candidates:
+        reply.item(candidate.name)
+        reply.button_row(Button(candidate.name, f"{then} {candidate.key}"))
+    return reply

@@ -1,0 +1,43 @@
+"""Greeting and help: what Plenary does and which commands the asker may use."""
+
+from __future__ import annotations
+
+from bot.commands import available_to, command
+from bot.context import Context, Request
+from bot.messages import Button, Reply, bold
+from bot.timefmt import venue_and_reader_time
+
+
+def greeting(ctx: Context) -> Reply:
+    """Hello, what Plenary does in three lines, and where the clock stands on a demo."""
+    name = ctx.programme.get("name", "")
+    reply = Reply().heading(ctx._("Welcome to Plenary"))
+    if name:
+        reply.paragraph(ctx._("I follow the {programme}.").format(programme=name))
+    reply.item(ctx._("Ask me when the next meeting is, or what is on a given day."))
+    reply.item(ctx._("Ask what a State or group says on a key issue, e.g. "
+                     "“what does the G4 say about the veto?”"))
+    reply.item(ctx._("Type /help to see every command."))
+    if ctx.clock.shifted:
+        reply.note(ctx._("Demo clock: it is now {now}.").format(
+            now=venue_and_reader_time(ctx.now, ctx.venue_zone, None, ctx.tr)))
+    return reply.button_row(Button(ctx._("Next meeting"), "/next"),
+                            Button(ctx._("Key issues"), "/issues"),
+                            Button(ctx._("Settings"), "/settings"))
+
+
+@command("start")
+async def start(ctx: Context, request: Request) -> Reply:
+    """Start here: what Plenary does."""
+    return greeting(ctx)
+
+
+@command("help")
+async def help_text(ctx: Context, request: Request) -> Reply:
+    """Every command you can use."""
+    reply = Reply().heading(ctx._("What I can do"))
+    for item in available_to(ctx.role):
+        reply.item(bold(item.usage), " — ", ctx._(item.summary))
+    reply.paragraph(ctx._("You can also ask in plain words: “when is the next meeting?”, "
+                          "“what's on 22 February?”, “who is in UfC?”."))
+    return reply

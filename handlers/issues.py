@@ -1,0 +1,40 @@
+"""Key issues: the five of them, and one in detail."""
+
+from __future__ import annotations
+
+from bot.commands import command
+from bot.context import Context, Request
+from bot.messages import Button, Reply, bold
+from handlers.choices import pick_issue
+from handlers.meetings import when
+from storage import meetings, positions
+
+
+@command("issues")
+async def key_issues(ctx: Context, request: Request) -> Reply:
+    """The key issues under negotiation."""
+    reply = Reply().heading(ctx._("Key issues"))
+    for issue in ctx.names.issues.values():
+        reply.item(bold(issue.name), " — ", issue.description)
+        reply.button_row(Button(issue.name, f"/issue {issue.key}"))
+    return reply
+
+
+@command("issue", usage="/issue ISSUE")
+async def key_issue(ctx: Context, request: Request) -> Reply:
+    """One key issue: what it is about, its next meetings, who has a position on it."""
+    issue = pick_issue(ctx, request, "/issue")
+    if isinstance(issue, Reply):
+        return issue
+    reply = Reply().heading(issue.name).paragraph(issue.description)
+    upcoming = await meetings.on_issue(ctx.session, issue.id, ctx.now)
+    if upcoming:
+        reply.paragraph(ctx._("Upcoming meetings on it:"))
+        for meeting in upcoming:
+            reply.item(when(ctx, meeting))
+    held = await positions.on_issue(ctx.session, issue.id)
+    if held:
+        reply.paragraph(ctx._("Positions on record: {names}").format(
+            names=", ".join(p.delegation.name for p in held)))
+    return reply.button_row(Button(ctx._("Positions on {issue}").format(issue=issue.key),
+                                   f"/positions {issue.key}"))

@@ -1,0 +1,143 @@
+"""Meetings: the next one, the upcoming ones, those on a day, and one meeting in detail."""
+
+from __future__ import annotations
+
+from babel.dates import format_timedelta
+
+from bot.commands import command
+from bot.context import Context, Request
+from bot.messages import Button, Reply, bold, italic
+from bot.timefmt import long_date, venue_and_reader_time
+from handlers.sources import add_sources
+from storage import meetings
+from storage.models import Meeting, MeetingStatus
+
+PAGE = 10
+
+
+def meeting_title(ctx: Context, meeting: Meeting) -> str:
+    return meeting.title or ctx._("{programme} meeting").format(programme=ctx.short_name)
+
+
+def when(ctx: Context, meeting: Meeting) -> str:
+    """Venue time and the reader's, or the date with "time to be announced"."""
+    if meeting.starts_at is None:
+        return ctx._("{date}, time to be announced").format(
+            date=long_date(meeting.local_date, ctx.tr))
+    return venue_and_reader_time(meeting.starts_at, meeting.timezone, ctx.reader_zone, ctx.tr)
+
+
+def status_label(ctx: Context, meeting: Meeting) -> str:
+    labels = {MeetingStatus.CANCELLED: ctx._("CANCELLED"),
+              MeetingStatus.POSTPONED: ctx._("POSTPONED, new date to be announced")}
+    return labels.get(meeting.status, "")
+
+
+def issue_names(ctx: Context, meeting: Meeting) -> str:
+    return "; ".join(issue.name for issue in meeting.key_issues)
+
+
+def describe(ctx: Context, reply: Reply, meeting: Meeting) -> None:
+    """The lines every view of a meeting shares: when, where, on what."""
+    status = status_label(ctx, meeting)
+    if status:
+        reply.paragraph(bold(status))
+    reply.paragraph(when(ctx, meeting))
+    reply.item(ctx._("Room: "), meeting.room or italic(ctx._("to be announced")))
+    if meeting.key_issues:
+        label = ctx.tr.ngettext("Key issue: ", "Key issues: ", len(meeting.key_issues))
+        reply.item(label, issue_names(ctx, meeting))
+
+
+def details_button(ctx: Context, meeting: Meeting) -> Button:
+    return Button(ctx._("Details"), f"/meeting {meeting.key}")
+
+
+@command("next")
+async def next_meeting(ctx: Context, request: Request) -> Reply:
+    """When and where the next meeting is."""
+    meeting = await meetings.next_meeting(ctx.session, ctx.now)
+    if meeting is None:
+        return Reply().paragraph(ctx._("No meeting is scheduled at the moment."))
+    reply = Reply().heading(ctx._("Next meeting: "), meeting_title(ctx, meeting))
+    describe(ctx, reply, meeting)
+    if meeting.starts_at is not None:
+        reply.note(format_timedelta(meeting.starts_at - ctx.now, add_direction=True,
+                                    locale=ctx.tr.language))
+    return reply.button_row(details_button(ctx, meeting),
+                            Button(ctx._("All upcoming meetings"), "/meetings"))
+
+
+@command("meetings", usage="/meetings [DATE]")
+async def upcoming_meetings(ctx: Context, request: Request) -> Reply:
+    """The upcoming meetings, or those on a given day."""
+    if request.day is not None:
+        return await meetings_on_day(ctx, request)
+    found = await meetings.upcoming(ctx.session, ctx.now, limit=PAGE)
+    if not found:
+        return Reply().paragraph(ctx._("No meeting is scheduled at the moment."))
+    reply = Reply().heading(ctx._("Upcoming meetings"))
+    for meeting in found:
+        reply.item(*_summary_line(ctx, meeting))
+    total = await meetings.count_upcoming(ctx.session, ctx.now)
+    if total > len(found):
+        reply.note(ctx._("Showing the first {shown} of {total}.").format(
+            shown=len(found), total=total))
+    for meeting in found:
+        reply.button_row(Button(_short(ctx, meeting), f"/meeting {meeting.key}"))
+    return reply
+
+
+def _summary_line(ctx: Context, meeting: Meeting) -> tuple[str, ...]:
+    parts = [when(ctx, meeting)]
+    if meeting.key_issues:
+        parts.append(" — " + issue_names(ctx, meeting))
+    status = status_label(ctx, meeting)
+    if status:
+        parts.append(f" ({status})")
+    return tuple(parts)
+
+
+def _short(ctx: Context, meeting: Meeting) -> str:
+    return long_date(meeting.local_date, ctx.tr)
+
+
+async def meetings_on_day(ctx: Context, request: Request) -> Reply:
+    assert request.day is not None
+    day = long_date(request.day, ctx.tr)
+    found = await meetings.on_date(ctx.session, request.day)
+    if not found:
+        return Reply().paragraph(ctx._("No meeting on {date}.").format(date=day)).button_row(
+            Button(ctx._("Upcoming meetings"), "/meetings"))
+    reply = Reply().heading(ctx._("Meetings on {date}").format(date=day))
+    for meeting in found:
+        reply.paragraph(bold(meeting_title(ctx, meeting)))
+        describe(ctx, reply, meeting)
+        reply.button_row(details_button(ctx, meeting))
+    return reply
+
+
+@command("meeting", usage="/meeting ID-OR-DATE")
+async def meeting_details(ctx: Context, request: Request) -> Reply:
+    """Everything about one meeting: time, room, key issues, sources."""
+    meeting = await meetings.by_key(ctx.session, request.text.strip().lower())
+    if meeting is None and request.day is not None:
+        found = await meetings.on_date(ctx.session, request.day)
+        if len(found) != 1:
+            return await meetings_on_day(ctx, request)
+        meeting = found[0]
+    if meeting is None:
+        message = ctx._("Which meeting? Give its date, e.g. /meeting 22 February.")
+        if request.text.strip():
+            message = ctx._("I know no meeting called “{name}”.").format(name=request.text.strip())
+        return Reply().paragraph(message).button_row(
+            Button(ctx._("Upcoming meetings"), "/meetings"))
+    reply = Reply().heading(meeting_title(ctx, meeting))
+    describe(ctx, reply, meeting)
+    if meeting.notes:
+        reply.paragraph(meeting.notes)
+    await add_sources(ctx, reply, meeting.sources)
+    reply.note(ctx._("Reference: {key}").format(key=meeting.key))
+    return reply.button_row(*(
+        Button(ctx._("Positions on {issue}").format(issue=issue.key), f"/positions {issue.key}")
+        for issue in meeting.key_issues[:3]))

@@ -1,0 +1,73 @@
+"""Positions: what a State or group says on a key issue, and everyone's positions on one."""
+
+from __future__ import annotations
+
+from bot.commands import command
+from bot.context import Context, Request
+from bot.messages import Button, Reply, bold
+from bot.timefmt import short_date
+from handlers.choices import pick_delegation, pick_issue
+from handlers.sources import add_sources
+from storage import positions
+from storage.positions import CurrentPosition
+
+PAGE = 20
+
+
+def stated(ctx: Context, current: CurrentPosition) -> str:
+    version = current.version
+    parts = []
+    if version.stated_on:
+        parts.append(ctx._("Stated {date}").format(date=short_date(version.stated_on, ctx.tr)))
+    if current.version_count > 1:
+        parts.append(ctx._("version {number}").format(number=current.version_count))
+    return " · ".join(parts)
+
+
+@command("positions", usage="/positions ISSUE")
+async def positions_on_issue(ctx: Context, request: Request) -> Reply:
+    """Every State's and group's position on one key issue."""
+    issue = pick_issue(ctx, request, "/positions")
+    if isinstance(issue, Reply):
+        return issue
+    found = await positions.on_issue(ctx.session, issue.id, limit=PAGE)
+    reply = Reply().heading(ctx._("Positions on {issue}").format(issue=issue.name))
+    if not found:
+        return reply.paragraph(ctx._("No position has been submitted on this key issue yet."))
+    for current in found:
+        reply.item(bold(current.delegation.name), ": ", current.version.text)
+        reply.note(stated(ctx, current))
+    for current in found:
+        reply.button_row(Button(current.delegation.name,
+                                f"/position {current.delegation.key} {issue.key}"))
+    return reply
+
+
+@command("position", usage="/position STATE-OR-GROUP [ISSUE]")
+async def position_of(ctx: Context, request: Request) -> Reply:
+    """What one State or group says, on one key issue or on all of them."""
+    holder = pick_delegation(ctx, request, "/position")
+    if isinstance(holder, Reply):
+        return holder
+    issue = request.issues[0] if request.issues else None
+    found = await positions.of_delegation(ctx.session, holder.id, issue.id if issue else None)
+    if issue is not None and not found:
+        return Reply().paragraph(ctx._("{holder} has no position on {issue} on record.").format(
+            holder=holder.name, issue=issue.name)).button_row(
+            Button(ctx._("All positions of {holder}").format(holder=holder.key),
+                   f"/position {holder.key}"),
+            Button(ctx._("Others on {issue}").format(issue=issue.key), f"/positions {issue.key}"))
+    if not found:
+        return Reply().paragraph(ctx._("{holder} has no position on record yet.").format(
+            holder=holder.name))
+    reply = Reply()
+    for current in found:
+        reply.heading(ctx._("{holder} on {issue}").format(
+            holder=holder.name, issue=current.key_issue.name))
+        reply.paragraph(current.version.text)
+        reply.note(stated(ctx, current))
+        await add_sources(ctx, reply, current.version.sources)
+    if issue is not None:
+        reply.button_row(Button(ctx._("Others on {issue}").format(issue=issue.key),
+                                f"/positions {issue.key}"))
+    return reply

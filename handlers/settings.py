@@ -1,0 +1,64 @@
+"""Personal settings: time zone and language."""
+
+from __future__ import annotations
+
+from functools import cache
+from zoneinfo import available_timezones
+
+from bot.commands import command
+from bot.context import Context, Request
+from bot.messages import Reply, bold
+from bot.names import normalize
+from bot.timefmt import zone_time
+
+
+@cache
+def _zones_by_city() -> dict[str, str]:
+    """ "new york" -> "America/New_York", from the IANA database's own names."""
+    cities: dict[str, str] = {}
+    for zone in sorted(available_timezones()):
+        if "/" in zone and not zone.startswith(("Etc/", "SystemV/", "US/")):
+            cities.setdefault(normalize(zone.rsplit("/", 1)[1].replace("_", " ")), zone)
+    return cities
+
+
+def find_zone(text: str) -> str | None:
+    """An IANA zone from its name ("Europe/Paris") or its city ("paris", "Addis Ababa")."""
+    text = text.strip()
+    if not text:
+        return None
+    canonical = {zone.casefold(): zone for zone in available_timezones()}
+    if text.casefold() in canonical:
+        return canonical[text.casefold()]
+    return _zones_by_city().get(normalize(text))
+
+
+@command("settings")
+async def settings(ctx: Context, request: Request) -> Reply:
+    """Your time zone and language."""
+    zone = ctx.reader_zone
+    reply = Reply().heading(ctx._("Your settings"))
+    reply.item(ctx._("Time zone: "), bold(zone) if zone else ctx._("not set (venue time only)"))
+    reply.item(ctx._("Language: "), bold(ctx.tr.language))
+    reply.item(ctx._("Role: "), ctx._(ctx.role.value.replace("_", " ")))
+    return reply.paragraph(ctx._("Change your time zone with /timezone, e.g. /timezone "
+                                 "Europe/Paris or /timezone Geneva."))
+
+
+@command("timezone", usage="/timezone ZONE")
+async def set_timezone(ctx: Context, request: Request) -> Reply:
+    """Show every time in your own time zone as well."""
+    zone = find_zone(request.text)
+    if zone is None:
+        problem = (ctx._("“{zone}” is not a time zone I know.").format(zone=request.text.strip())
+                   if request.text.strip() else ctx._("Which time zone?"))
+        return Reply().paragraph(problem).paragraph(ctx._(
+            "Give an IANA name such as Europe/Paris or America/New_York, or a city such as "
+            "Nairobi."))
+    person = await ctx.person_for_update()
+    person.timezone = zone
+    return Reply().paragraph(ctx._("Your time zone is now {zone}; it is {time}.").format(
+        zone=zone, time=zone_time(ctx.now, zone, ctx.tr))).note(ctx._(
+            "Meeting times will show venue time and yours."))
+
+

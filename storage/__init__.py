@@ -1,0 +1,1 @@
+"""Storage: the schema, the queries the handlers use, migrations and importers."""

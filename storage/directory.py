@@ -1,0 +1,54 @@
+"""Loading the names Plenary understands: key issues, States and groups, with aliases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Delegation, DelegationKind, KeyIssue, Membership
+
+
+@dataclass(frozen=True)
+class IssueName:
+    id: int
+    key: str
+    name: str
+    description: str
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DelegationName:
+    id: int
+    key: str
+    name: str
+    kind: DelegationKind
+    aliases: tuple[str, ...]
+    note: str | None
+
+
+@dataclass(frozen=True)
+class Names:
+    """A snapshot of every name, cheap to keep in memory and to match against."""
+
+    issues: tuple[IssueName, ...]
+    delegations: tuple[DelegationName, ...]
+    members: dict[int, tuple[int, ...]]
+
+
+async def load_names(session: AsyncSession) -> Names:
+    issues = tuple(
+        IssueName(i.id, i.key, i.name, i.description, tuple(i.aliases))
+        for i in await session.scalars(select(KeyIssue).order_by(KeyIssue.position))
+    )
+    delegations = tuple(
+        DelegationName(d.id, d.key, d.name, d.kind, tuple(d.aliases), d.note)
+        for d in await session.scalars(select(Delegation).order_by(Delegation.name))
+    )
+    members: dict[int, list[int]] = {}
+    for group_id, member_id in await session.execute(
+            select(Membership.group_id, Membership.member_id)):
+        members.setdefault(group_id, []).append(member_id)
+    return Names(issues, delegations, {g: tuple(m) for g, m in members.items()})

@@ -1,0 +1,233 @@
+"""Importing a programme file in one transaction: everything or nothing, and idempotent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage import meta
+from storage.meetings import place_in_time
+from storage.models import (
+    Delegation,
+    DelegationKind,
+    Document,
+    KeyIssue,
+    Meeting,
+    MeetingStatus,
+    Membership,
+    Position,
+    PositionVersion,
+)
+from storage.programme_file import (
+    DelegationSpec,
+    MeetingSpec,
+    PositionSpec,
+    ProgrammeFile,
+    ProgrammeFileError,
+    read_programme,
+)
+
+DEMO_FILE = Path(__file__).with_name("demo") / "ign70.toml"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change an import makes: "add", "update" or "new version" of a thing."""
+
+    action: str
+    kind: str
+    key: str
+    detail: str = ""
+
+    def __str__(self) -> str:
+        suffix = f": {self.detail}" if self.detail else ""
+        return f"{self.action} {self.kind} {self.key}{suffix}"
+
+
+class _Importer:
+    def __init__(self, session: AsyncSession, programme: ProgrammeFile, now: datetime) -> None:
+        self.session, self.programme, self.now = session, programme, now
+        self.changes: list[Change] = []
+
+    async def _existing(self, model: type, keys: set[str]) -> dict[str, Any]:
+        if not keys:
+            return {}
+        rows = await self.session.scalars(select(model).where(model.key.in_(keys)))
+        return {row.key: row for row in rows}
+
+    def _update(self, row: object, kind: str, key: str, values: dict[str, Any]) -> None:
+        differences = []
+        for name, value in values.items():
+            old = getattr(row, name)
+            if old != value:
+                differences.append(f"{name}: {_show(old)} → {_show(value)}")
+                setattr(row, name, value)
+        if differences:
+            self.changes.append(Change("update", kind, key, "; ".join(differences)))
+
+    async def _upsert(self, model: type, kind: str, specs: list[Any], values: Any) -> dict:
+        rows = await self._existing(model, {spec.key for spec in specs})
+        for spec in specs:
+            fields = values(spec)
+            if spec.key in rows:
+                self._update(rows[spec.key], kind, spec.key, fields)
+            else:
+                rows[spec.key] = model(key=spec.key, **fields)
+                self.session.add(rows[spec.key])
+                self.changes.append(Change("add", kind, spec.key))
+        await self.session.flush()
+        return rows
+
+    async def run(self) -> list[Change]:
+        p = self.programme
+        await self._upsert(Document, "document", p.documents, lambda s: {
+            "title": s.title, "url": s.url, "issued_on": s.issued_on, "body": s.body})
+        await self._upsert(KeyIssue, "key issue", p.key_issues, lambda s: {
+            "name": s.name, "description": s.description, "aliases": list(s.aliases),
+            "position": p.key_issues.index(s)})
+        issues = await self._all(KeyIssue)
+        documents = {key for (key,) in await self.session.execute(select(Document.key))}
+        await self._meetings(issues, documents)
+        delegations = await self._delegations()
+        await self._positions(delegations, issues, documents)
+        await self._record_programme()
+        if self.changes:
+            await meta.bump_revision(self.session)
+        return self.changes
+
+    async def _all(self, model: type) -> dict[str, Any]:
+        return {row.key: row for row in await self.session.scalars(select(model))}
+
+    async def _meetings(self, issues: dict[str, KeyIssue], documents: set[str]) -> None:
+        for spec in self.programme.meetings:
+            _require(spec.key_issues, issues, f"meeting {spec.key}", "key issue")
+            _require(spec.sources, documents, f"meeting {spec.key}", "document")
+        rows = await self._upsert(Meeting, "meeting", self.programme.meetings, _meeting_fields)
+        for spec in self.programme.meetings:
+            meeting = rows[spec.key]
+            current = await meeting.awaitable_attrs.key_issues
+            if [i.key for i in current] != list(spec.key_issues):
+                if current:
+                    self.changes.append(Change(
+                        "update", "meeting", spec.key,
+                        f"key issues: {', '.join(i.key for i in current)} → "
+                        f"{', '.join(spec.key_issues)}"))
+                meeting.key_issues = [issues[key] for key in spec.key_issues]
+
+    async def _delegations(self) -> dict[str, Delegation]:
+        specs = self.programme.delegations
+        await self._upsert(Delegation, "delegation", specs, lambda s: {
+            "kind": DelegationKind(s.kind), "name": s.name, "aliases": list(s.aliases),
+            "note": s.note})
+        delegations = await self._all(Delegation)
+        names = _name_index(delegations.values())
+        for spec in specs:
+            if spec.kind == "group" and spec.members:
+                await self._memberships(spec, delegations[spec.key], names)
+        return delegations
+
+    async def _memberships(self, spec: DelegationSpec, group: Delegation,
+                           names: dict[str, Delegation]) -> None:
+        members = []
+        for name in spec.members:
+            member = names.get(name.casefold())
+            if member is None or member.kind == DelegationKind.GROUP:
+                raise ProgrammeFileError(f"group {spec.key}: member {name!r} is not a State "
+                                         "named in this file or the database")
+            members.append(member.id)
+        current = set(await self.session.scalars(
+            select(Membership.member_id).where(Membership.group_id == group.id)))
+        for member_id in set(members) - current:
+            self.session.add(Membership(group_id=group.id, member_id=member_id))
+        if set(members) != current:
+            self.changes.append(Change("update" if current else "add", "membership", spec.key,
+                                       f"{len(members)} members"))
+
+    async def _positions(self, delegations: dict[str, Delegation],
+                         issues: dict[str, KeyIssue], documents: set[str]) -> None:
+        names = _name_index(delegations.values())
+        for spec in self.programme.positions:
+            holder = names.get(spec.holder.casefold())
+            where = f"position of {spec.holder!r} on {spec.key_issue!r}"
+            if holder is None:
+                raise ProgrammeFileError(f"{where}: no delegation or group {spec.holder!r}")
+            _require((spec.key_issue,), issues, where, "key issue")
+            _require(spec.sources, documents, where, "document")
+            await self._position(spec, holder, issues[spec.key_issue])
+
+    async def _position(self, spec: PositionSpec, holder: Delegation, issue: KeyIssue) -> None:
+        position = await self.session.scalar(select(Position).where(
+            Position.delegation_id == holder.id, Position.key_issue_id == issue.id))
+        if position is None:
+            position = Position(delegation_id=holder.id, key_issue_id=issue.id, version_count=0)
+            self.session.add(position)
+            await self.session.flush()
+        else:
+            latest = await self.session.scalar(select(PositionVersion).where(
+                PositionVersion.position_id == position.id,
+                PositionVersion.number == position.version_count))
+            if latest is not None and (latest.text, latest.stated_on, latest.sources) == (
+                    spec.text, spec.stated_on, list(spec.sources)):
+                return
+        position.version_count += 1
+        self.session.add(PositionVersion(
+            position_id=position.id, number=position.version_count, text=spec.text,
+            stated_on=spec.stated_on, sources=list(spec.sources), created_at=self.now))
+        action = "add" if position.version_count == 1 else "new version of"
+        self.changes.append(Change(action, "position", f"{holder.key}/{issue.key}"))
+
+    async def _record_programme(self) -> None:
+        values = {}
+        if self.programme.programme is not None:
+            spec = self.programme.programme
+            values = {"programme_key": spec.key, "programme_name": spec.name,
+                      "programme_short_name": spec.short_name, "programme_timezone": spec.timezone}
+        if self.programme.demo_clock is not None:
+            values["demo_clock_starts_at"] = self.programme.demo_clock.isoformat()
+        for key, value in values.items():
+            if await meta.get(self.session, key) != value:
+                await meta.put(self.session, key, value)
+                self.changes.append(Change("set", "setting", key, value))
+
+
+def _meeting_fields(spec: MeetingSpec) -> dict[str, Any]:
+    sort_at, until_at = place_in_time(spec.local_date, spec.start, spec.timezone)
+    return {"title": spec.title, "local_date": spec.local_date, "starts_at": spec.start,
+            "ends_at": spec.end, "timezone": spec.timezone, "room": spec.room,
+            "status": MeetingStatus(spec.status), "notes": spec.notes,
+            "sources": list(spec.sources), "sort_at": sort_at, "until_at": until_at}
+
+
+def _name_index(delegations: Any) -> dict[str, Delegation]:
+    index = {}
+    for delegation in delegations:
+        index[delegation.key.casefold()] = delegation
+        index[delegation.name.casefold()] = delegation
+    return index
+
+
+def _require(keys: tuple[str, ...], known: Any, where: str, kind: str) -> None:
+    for key in keys:
+        if key not in known:
+            raise ProgrammeFileError(f"{where}: unknown {kind} {key!r}")
+
+
+def _show(value: object) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return "none" if value is None else repr(value) if isinstance(value, str) else str(value)
+
+
+async def import_programme(session: AsyncSession, programme: ProgrammeFile,
+                           now: datetime) -> list[Change]:
+    """Apply a checked programme to the database (the caller commits or rolls back)."""
+    return await _Importer(session, programme, now).run()
+
+
+async def import_demo(session: AsyncSession, now: datetime) -> list[Change]:
+    return await import_programme(session, read_programme(DEMO_FILE), now)

@@ -1,0 +1,59 @@
+"""Queries about meetings: what comes next, what is on a day, one meeting's details."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Meeting, MeetingKeyIssue, MeetingStatus
+
+
+def place_in_time(local_date: date, starts_at: datetime | None,
+                  zone: str) -> tuple[datetime, datetime]:
+    """The (sort_at, until_at) pair of a meeting: see `Meeting`."""
+    if starts_at is not None:
+        return starts_at, starts_at
+    tz = ZoneInfo(zone)
+    midnight = datetime.combine(local_date, time(), tz)
+    next_midnight = datetime.combine(local_date + timedelta(days=1), time(), tz)
+    return midnight, next_midnight
+
+
+async def upcoming(session: AsyncSession, now: datetime, limit: int = 10,
+                   include_cancelled: bool = True) -> list[Meeting]:
+    """Meetings that have not started yet (date-only ones until their day is over)."""
+    query = select(Meeting).where(Meeting.until_at > now)
+    if not include_cancelled:
+        query = query.where(Meeting.status != MeetingStatus.CANCELLED)
+    query = query.order_by(Meeting.sort_at, Meeting.id).limit(limit)
+    return list(await session.scalars(query))
+
+
+async def next_meeting(session: AsyncSession, now: datetime) -> Meeting | None:
+    meetings = await upcoming(session, now, limit=1, include_cancelled=False)
+    return meetings[0] if meetings else None
+
+
+async def count_upcoming(session: AsyncSession, now: datetime) -> int:
+    return await session.scalar(
+        select(func.count()).select_from(Meeting).where(Meeting.until_at > now)) or 0
+
+
+async def on_date(session: AsyncSession, day: date) -> list[Meeting]:
+    query = select(Meeting).where(Meeting.local_date == day).order_by(Meeting.sort_at)
+    return list(await session.scalars(query))
+
+
+async def by_key(session: AsyncSession, key: str) -> Meeting | None:
+    return await session.scalar(select(Meeting).where(Meeting.key == key))
+
+
+async def on_issue(session: AsyncSession, issue_id: int, now: datetime,
+                   limit: int = 5) -> list[Meeting]:
+    query = (select(Meeting).join(MeetingKeyIssue)
+             .where(MeetingKeyIssue.key_issue_id == issue_id, Meeting.until_at > now)
+             .order_by(Meeting.sort_at).limit(limit))
+    return list(await session.scalars(query))

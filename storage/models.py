@@ -1,0 +1,251 @@
+"""The schema: SQLAlchemy 2 typed models for everything Plenary stores."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.asyncio import AsyncAttrs
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware UTC instant, whatever the database keeps.
+
+    SQLite drops offsets; PostgreSQL keeps them. Both come back aware and in UTC.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given where a UTC instant is required")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(AsyncAttrs, DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class MeetingStatus(enum.StrEnum):
+    SCHEDULED = "scheduled"
+    POSTPONED = "postponed"
+    CANCELLED = "cancelled"
+
+
+class DelegationKind(enum.StrEnum):
+    MEMBER_STATE = "member_state"
+    OBSERVER_STATE = "observer_state"
+    GROUP = "group"
+
+
+class Role(enum.StrEnum):
+    DELEGATE = "delegate"
+    FOCAL_POINT = "focal_point"
+    CHAIR = "chair"
+
+
+def _enum(cls: type[enum.Enum], name: str) -> Enum:
+    return Enum(cls, name=name, values_callable=lambda members: [m.value for m in members],
+                native_enum=False, length=20)
+
+
+class MetaEntry(Base):
+    """Small facts about the database itself (which demo it holds, cache revisions)."""
+
+    __tablename__ = "plenary_meta"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+
+
+class Document(Base):
+    """A letter, statement or other source that meetings and positions cite."""
+
+    __tablename__ = "documents"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(Text)
+    issued_on: Mapped[date | None] = mapped_column(Date)
+    body: Mapped[str | None] = mapped_column(Text)
+
+
+class KeyIssue(Base):
+    __tablename__ = "key_issues"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
+class Meeting(Base):
+    """A meeting of the process. Its local date is always known; its time and room may not be.
+
+    `starts_at` is null while the time is to be announced. `sort_at` orders meetings (the start,
+    or local midnight of a date-only meeting) and `until_at` says until when the meeting counts
+    as upcoming (the start, or the end of its local day).
+    """
+
+    __tablename__ = "meetings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str | None] = mapped_column(Text)
+    local_date: Mapped[date] = mapped_column(Date)
+    starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    timezone: Mapped[str] = mapped_column(String(64))
+    room: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[MeetingStatus] = mapped_column(
+        _enum(MeetingStatus, "meeting_status"), default=MeetingStatus.SCHEDULED
+    )
+    notes: Mapped[str | None] = mapped_column(Text)
+    sources: Mapped[list[str]] = mapped_column(JSON, default=list)
+    sort_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    until_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    key_issues: Mapped[list[KeyIssue]] = relationship(
+        secondary="meeting_key_issues", order_by="KeyIssue.position", lazy="selectin"
+    )
+
+
+class MeetingKeyIssue(Base):
+    __tablename__ = "meeting_key_issues"
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True
+    )
+    key_issue_id: Mapped[int] = mapped_column(
+        ForeignKey("key_issues.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class Delegation(Base):
+    """A Member State, an observer State or a group of States: whoever can hold a position."""
+
+    __tablename__ = "delegations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[DelegationKind] = mapped_column(_enum(DelegationKind, "delegation_kind"))
+    name: Mapped[str] = mapped_column(Text)
+    aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class Membership(Base):
+    """A State's membership of a group."""
+
+    __tablename__ = "memberships"
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("delegations.id", ondelete="CASCADE"), primary_key=True
+    )
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("delegations.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class Position(Base):
+    """A delegation's position on a key issue; its text lives in numbered versions."""
+
+    __tablename__ = "positions"
+    __table_args__ = (UniqueConstraint("delegation_id", "key_issue_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    delegation_id: Mapped[int] = mapped_column(ForeignKey("delegations.id", ondelete="CASCADE"))
+    key_issue_id: Mapped[int] = mapped_column(
+        ForeignKey("key_issues.id", ondelete="CASCADE"), index=True
+    )
+    version_count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PositionVersion(Base):
+    """One version of a position: never changed once written."""
+
+    __tablename__ = "position_versions"
+    __table_args__ = (UniqueConstraint("position_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    position_id: Mapped[int] = mapped_column(ForeignKey("positions.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    stated_on: Mapped[date | None] = mapped_column(Date)
+    sources: Mapped[list[str]] = mapped_column(JSON, default=list)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Person(Base):
+    """Someone using Plenary, who may have accounts on several platforms."""
+
+    __tablename__ = "persons"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    display_name: Mapped[str] = mapped_column(Text, default="")
+    role: Mapped[Role] = mapped_column(_enum(Role, "person_role"), default=Role.DELEGATE)
+    delegation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("delegations.id", ondelete="SET NULL")
+    )
+    language: Mapped[str | None] = mapped_column(String(16))
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Account(Base):
+    """A person's identity on one platform (Telegram, Slack, the terminal)."""
+
+    __tablename__ = "accounts"
+    __table_args__ = (UniqueConstraint("platform", "external_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str] = mapped_column(String(128))
+    chat_id: Mapped[str | None] = mapped_column(String(128))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Subscription(Base):
+    """A person's wish to be reminded of meetings: all of them, or those on one key issue."""
+
+    __tablename__ = "subscriptions"
+    __table_args__ = (
+        UniqueConstraint("person_id", "key_issue_id"),
+        Index("ix_subscriptions_key_issue_id", "key_issue_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
+    key_issue_id: Mapped[int | None] = mapped_column(
+        ForeignKey("key_issues.id", ondelete="CASCADE")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

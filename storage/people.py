@@ -1,0 +1,32 @@
+"""Persons and their platform accounts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Account, Person
+
+
+async def find_account(session: AsyncSession, platform: str,
+                       external_id: str) -> tuple[Account, Person] | None:
+    row = (await session.execute(
+        select(Account, Person).join(Person, Person.id == Account.person_id)
+        .where(Account.platform == platform, Account.external_id == external_id))).first()
+    return (row[0], row[1]) if row else None
+
+
+async def create_account(session: AsyncSession, platform: str, external_id: str,
+                         display_name: str, now: datetime,
+                         chat_id: str | None = None) -> tuple[Account, Person]:
+    """A new person with one account; the caller commits."""
+    person = Person(display_name=display_name, created_at=now)
+    session.add(person)
+    await session.flush()
+    account = Account(person_id=person.id, platform=platform, external_id=external_id,
+                      chat_id=chat_id, created_at=now)
+    session.add(account)
+    await session.flush()
+    return account, person
