@@ -111,7 +111,7 @@ class _Importer:
         for spec in self.programme.meetings:
             meeting = rows[spec.key]
             current = await meeting.awaitable_attrs.key_issues
-            if [i.key for i in current] != list(spec.key_issues):
+            if {i.key for i in current} != set(spec.key_issues):
                 if current:
                     self.changes.append(Change(
                         "update", "meeting", spec.key,

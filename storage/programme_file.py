@@ -183,7 +183,8 @@ def _tables(source: str, data: dict[str, Any], section: str) -> list[_Table]:
 def _zone(table: _Table, key: str, default: str | None) -> str:
     name = table.text(key) or default
     if name is None:
-        raise ProgrammeFileError(f"{table.where}: {table._name(key)} is missing")
+        raise ProgrammeFileError(f"{table.where}: {table._name(key)} is missing "
+                                 "(or give [programme] timezone)")
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):

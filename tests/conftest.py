@@ -1,0 +1,131 @@
+"""Test fixtures: demo databases on SQLite and on a throwaway PostgreSQL, and a chat harness."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import os
+import re
+import shutil
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.clock import FixedClock
+from bot.core import Core
+from bot.transports.console import ConsoleTransport
+from storage.database import create_engine, session_factory, upgrade
+from storage.importer import import_demo
+from tests import pg
+
+DEMO_NOW = datetime.fromisoformat("2016-01-15T12:00:00-05:00")
+BACKENDS = ["sqlite", "postgresql"]
+_counter = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[pg.Cluster | None]:
+    """The session's PostgreSQL cluster; None where PostgreSQL is not installed (never in CI)."""
+    if not pg.available():
+        if os.environ.get("CI") == "true":
+            pytest.fail("PostgreSQL (initdb, pg_ctl, postgres) is required in CI", pytrace=False)
+        yield None
+        return
+    cluster = pg.Cluster()
+    cluster.start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+async def _migrated_demo(url: str) -> None:
+    engine = create_engine(url)
+    try:
+        await upgrade(engine)
+        async with session_factory(engine)() as session:
+            await import_demo(session, DEMO_NOW)
+            await session.commit()
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+async def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "demo.db"
+    await _migrated_demo(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+async def pg_template(pg_cluster: pg.Cluster | None) -> str | None:
+    if pg_cluster is None:
+        return None
+    await _migrated_demo(await pg_cluster.create_database("demo_template"))
+    return "demo_template"
+
+
+async def fresh_url(backend: str, tmp_path: Path, empty: bool, sqlite_template: Path,
+                    pg_cluster: pg.Cluster | None, pg_template: str | None) -> str:
+    """A new database for one test: a copy of the demo, or empty."""
+    if backend == "sqlite":
+        path = tmp_path / f"plenary-{next(_counter)}.db"
+        if not empty:
+            shutil.copy(sqlite_template, path)
+        return f"sqlite:///{path}"
+    if pg_cluster is None:
+        pytest.skip("PostgreSQL is not installed on this machine")
+    name = f"test_{next(_counter)}"
+    return await pg_cluster.create_database(name, None if empty else pg_template)
+
+
+@pytest.fixture(params=BACKENDS)
+async def demo_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path,
+                   pg_cluster: pg.Cluster | None, pg_template: str | None) -> str:
+    """A database holding the demo programme, on each backend."""
+    return await fresh_url(request.param, tmp_path, False, sqlite_template, pg_cluster,
+                           pg_template)
+
+
+@pytest.fixture(params=BACKENDS)
+async def empty_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path,
+                    pg_cluster: pg.Cluster | None, pg_template: str | None) -> str:
+    """An empty database (no schema), on each backend."""
+    return await fresh_url(request.param, tmp_path, True, sqlite_template, pg_cluster,
+                           pg_template)
+
+
+@dataclass
+class Plenary:
+    """The core on a demo database with a clock the test controls, spoken to as a terminal."""
+
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    clock: FixedClock
+    core: Core
+
+    async def say(self, *lines: str, user: str = "delegate") -> list[str]:
+        """Each line's answer, as the terminal transport prints it."""
+        stdin, stdout = io.StringIO("".join(f"{line}\n" for line in lines)), io.StringIO()
+        await ConsoleTransport(self.core, stdin, stdout, user=user).serve()
+        answers = re.split(r"(?m)^> ", stdout.getvalue())[1:]
+        return [answer.split("\n", 1)[1].strip() for answer in answers]
+
+    async def ask(self, line: str, user: str = "delegate") -> str:
+        (answer,) = await self.say(line, user=user)
+        return answer
+
+
+@pytest.fixture
+async def plenary(demo_url: str) -> AsyncIterator[Plenary]:
+    engine = create_engine(demo_url)
+    sessions = session_factory(engine)
+    clock = FixedClock(DEMO_NOW)
+    try:
+        yield Plenary(engine, sessions, clock, Core(sessions, clock))
+    finally:
+        await engine.dispose()

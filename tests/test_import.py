@@ -1,0 +1,124 @@
+"""Importing programme files: all or nothing, idempotent, faults named by line and field."""
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from storage.database import create_engine, session_factory, upgrade
+from storage.importer import DEMO_FILE, import_programme
+from storage.models import Meeting, PositionVersion
+from storage.programme_file import ProgrammeFileError, parse_programme, read_programme
+
+NOW = datetime(2016, 1, 1, tzinfo=UTC)
+
+SMALL = """
+[programme]
+key = "test"
+name = "Test negotiations"
+timezone = "America/New_York"
+
+[[key_issues]]
+key = "veto"
+name = "the question of the veto"
+
+[[meetings]]
+key = "m1"
+start = 2016-03-14T10:00:00-04:00
+room = "Conference Room 4"
+key_issues = ["veto"]
+
+[[states]]
+name = "Brazil"
+
+[[groups]]
+key = "g4"
+name = "G4"
+members = ["Brazil"]
+
+[[positions]]
+holder = "g4"
+key_issue = "veto"
+text = "First text."
+stated_on = 2016-03-09
+"""
+
+
+@pytest.fixture
+async def sessions(empty_url):
+    engine = create_engine(empty_url)
+    await upgrade(engine)
+    yield session_factory(engine)
+    await engine.dispose()
+
+
+async def apply(sessions, source, commit=True):
+    async with sessions() as session:
+        changes = await import_programme(session, parse_programme(source), NOW)
+        await (session.commit() if commit else session.rollback())
+    return [str(change) for change in changes]
+
+
+async def count(sessions, model):
+    async with sessions() as session:
+        return await session.scalar(select(func.count()).select_from(model))
+
+
+async def test_import_twice_changes_nothing(sessions):
+    first = await apply(sessions, SMALL)
+    assert "add meeting m1" in first and "add position g4/veto" in first
+    assert await apply(sessions, SMALL) == []
+
+
+async def test_demo_import_is_idempotent(sessions):
+    demo = read_programme(DEMO_FILE)
+    async with sessions() as session:
+        assert len(await import_programme(session, demo, NOW)) > 50
+        await session.commit()
+    async with sessions() as session:
+        assert await import_programme(session, demo, NOW) == []
+    assert await count(sessions, Meeting) == 5
+
+
+async def test_dry_run_stores_nothing(sessions):
+    changes = await apply(sessions, SMALL, commit=False)
+    assert "add meeting m1" in changes
+    assert await count(sessions, Meeting) == 0
+
+
+async def test_changed_meeting_and_new_position_version(sessions):
+    await apply(sessions, SMALL)
+    moved = SMALL.replace('room = "Conference Room 4"', 'room = "Trusteeship Council Chamber"')
+    moved = moved.replace("First text.", "Second text.")
+    changes = await apply(sessions, moved)
+    assert "update meeting m1: room: 'Conference Room 4' → 'Trusteeship Council Chamber'" in changes
+    assert "new version of position g4/veto" in changes
+    async with sessions() as session:
+        texts = list(await session.scalars(
+            select(PositionVersion.text).order_by(PositionVersion.number)))
+    assert texts == ["First text.", "Second text."]
+
+
+@pytest.mark.parametrize(("broken", "message"), [
+    (SMALL.replace('key = "m1"', 'key = "m1"\nrooom = "x"'),
+     "line 11: meetings[1].rooom: unknown field"),
+    (SMALL.replace("start = 2016-03-14T10:00:00-04:00", "start = 2016-03-14T10:00:00"),
+     "line 11: meetings[1].start: give the UTC offset"),
+    (SMALL.replace('key_issues = ["veto"]', 'key_issues = ["vetoo"]'),
+     "meeting m1: unknown key issue 'vetoo'"),
+    (SMALL.replace('members = ["Brazil"]', 'members = ["Brasilia"]'),
+     "member 'Brasilia' is not a State"),
+    (SMALL.replace('timezone = "America/New_York"', 'timezone = "Mars/Olympus"'),
+     "programme.timezone: 'Mars/Olympus' is not an IANA time zone"),
+    (SMALL.replace('[[states]]', '[[statess]]'), "unknown section 'statess'"),
+    (SMALL + "\n[[meetings]]\nkey = \"m1\"\ndate = 2016-03-15\nkey_issues = []\n",
+     "line 31: meetings[2].key: 'm1' appears twice"),
+    (SMALL.replace('name = "Test negotiations"', 'name = "Test'), "not valid TOML"),
+    (SMALL.replace('stated_on = 2016-03-09', 'stated_on = "last week"'),
+     "positions[1].stated_on: expected a date"),
+])
+async def test_malformed_file_is_named_and_imports_nothing(sessions, broken, message):
+    with pytest.raises(ProgrammeFileError) as raised:
+        await apply(sessions, broken)
+    assert message in str(raised.value)
+    assert await count(sessions, Meeting) == 0
