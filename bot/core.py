@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+import time
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -20,6 +21,7 @@ from storage.directory import load_names
 
 log = logging.getLogger(__name__)
 MAX_LENGTH = 4000
+SNAPSHOT_TTL = 2.0
 
 
 def clean(text: str) -> str:
@@ -39,6 +41,7 @@ class _Snapshot:
     revision: int
     names: NameIndex
     programme: dict[str, str]
+    checked_at: float = 0.0
 
 
 class Core:
@@ -50,12 +53,24 @@ class Core:
         self._snapshot: _Snapshot | None = None
 
     async def snapshot(self, session: AsyncSession) -> _Snapshot:
-        """Names and programme settings, reloaded only when an import changed them."""
+        """Names and programme settings, reloaded when an import changed them.
+
+        The revision is read at most every SNAPSHOT_TTL seconds: another process's import
+        shows within that delay, and the hot path saves a query.
+        """
+        current = self._snapshot
+        if current is not None and time.monotonic() - current.checked_at < SNAPSHOT_TTL:
+            return current
         revision = await meta.revision(session)
-        if self._snapshot is None or self._snapshot.revision != revision:
-            self._snapshot = _Snapshot(revision, NameIndex(await load_names(session)),
-                                       await meta.programme_settings(session))
+        if current is None or current.revision != revision:
+            current = _Snapshot(revision, NameIndex(await load_names(session)),
+                                await meta.programme_settings(session))
+        self._snapshot = replace(current, checked_at=time.monotonic())
         return self._snapshot
+
+    def invalidate(self) -> None:
+        """Forget the names at once (after a change made by this process)."""
+        self._snapshot = None
 
     async def context(self, session: AsyncSession, incoming: Incoming) -> Context:
         found = await people.find_account(session, incoming.platform, incoming.user_id)
@@ -81,7 +96,8 @@ class Core:
             async with self.sessions() as session:
                 ctx = await self.context(session, incoming)
                 reply = await route(ctx, text)
-                await session.commit()
+                if session.new or session.dirty or session.deleted:
+                    await session.commit()
                 return reply
         except (SQLAlchemyError, OSError):
             log.exception("database unavailable while answering %s", incoming.platform)

@@ -37,11 +37,9 @@ def tokens(text: str) -> list[str]:
 
 
 @dataclass(frozen=True)
-class Match:
-    target: Named
-    start: int
-    end: int
-    score: float
+class Mentions:
+    issues: list[IssueName]
+    delegations: list[list[DelegationName]]
 
 
 class NameIndex:
@@ -98,13 +96,13 @@ class NameIndex:
             chosen.append((start, targets))
         return [targets for _start, targets in sorted(chosen, key=lambda c: c[0])]
 
-    def issues_in(self, text: str) -> list[IssueName]:
-        return [t[0] for t in self.find(text) if isinstance(t[0], IssueName)]
-
-    def delegations_in(self, text: str) -> list[list[DelegationName]]:
+    def mentions(self, text: str) -> Mentions:
+        """The key issues and the delegations (with any ambiguity) named in `text`."""
         found = self.find(text)
-        return [[t for t in targets if isinstance(t, DelegationName)] for targets in found
-                if isinstance(targets[0], DelegationName)]
+        issues = [targets[0] for targets in found if isinstance(targets[0], IssueName)]
+        delegations = [[t for t in targets if isinstance(t, DelegationName)]
+                       for targets in found if isinstance(targets[0], DelegationName)]
+        return Mentions(issues, delegations)
 
     def similar(self, text: str, limit: int = 3) -> list[Named]:
         """Names that look like `text` when nothing matched well enough (for suggestions)."""

@@ -17,8 +17,8 @@ COMMAND = re.compile(r"^/([A-Za-z_]+)(?:@\w+)?(?:\s+(.*))?$", re.S)
 
 
 def request_for(ctx: Context, text: str) -> Request:
-    return Request(text=text, issues=ctx.names.issues_in(text),
-                   delegations=ctx.names.delegations_in(text),
+    mentions = ctx.names.mentions(text)
+    return Request(text=text, issues=mentions.issues, delegations=mentions.delegations,
                    day=find_date(text, ctx.today))
 
 

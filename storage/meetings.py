@@ -10,6 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Meeting, MeetingKeyIssue, MeetingStatus
 
+LONGEST_DAY = timedelta(hours=25)  # a local day, at most (the day clocks go back)
+
 
 def place_in_time(local_date: date, starts_at: datetime | None,
                   zone: str) -> tuple[datetime, datetime]:
@@ -22,10 +24,17 @@ def place_in_time(local_date: date, starts_at: datetime | None,
     return midnight, next_midnight
 
 
+def _not_over(now: datetime):
+    """Meetings still to come. The bound on sort_at adds nothing logically (a meeting's
+    until_at is at most a day after its sort_at) but lets the database walk the sort_at index
+    in order and stop at the limit."""
+    return (Meeting.until_at > now) & (Meeting.sort_at > now - LONGEST_DAY)
+
+
 async def upcoming(session: AsyncSession, now: datetime, limit: int = 10,
                    include_cancelled: bool = True) -> list[Meeting]:
     """Meetings that have not started yet (date-only ones until their day is over)."""
-    query = select(Meeting).where(Meeting.until_at > now)
+    query = select(Meeting).where(_not_over(now))
     if not include_cancelled:
         query = query.where(Meeting.status != MeetingStatus.CANCELLED)
     query = query.order_by(Meeting.sort_at, Meeting.id).limit(limit)
@@ -54,6 +63,6 @@ async def by_key(session: AsyncSession, key: str) -> Meeting | None:
 async def on_issue(session: AsyncSession, issue_id: int, now: datetime,
                    limit: int = 5) -> list[Meeting]:
     query = (select(Meeting).join(MeetingKeyIssue)
-             .where(MeetingKeyIssue.key_issue_id == issue_id, Meeting.until_at > now)
+             .where(MeetingKeyIssue.key_issue_id == issue_id, _not_over(now))
              .order_by(Meeting.sort_at).limit(limit))
     return list(await session.scalars(query))
