@@ -2,13 +2,14 @@
 
 from datetime import UTC, date, datetime
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect
 
 from storage import meetings
 from storage.database import create_engine, session_factory, upgrade
-from storage.models import Base, Meeting
+from storage.models import Base
 
 
 async def test_migrations_build_the_models_schema(empty_url):
@@ -27,32 +28,28 @@ async def test_migrations_build_the_models_schema(empty_url):
         await engine.dispose()
 
 
-async def test_demo_meetings_are_stored_in_utc_with_dates(demo_url):
+@pytest.fixture
+async def session(demo_url):
     engine = create_engine(demo_url)
-    try:
-        async with session_factory(engine)() as session:
-            first = await meetings.by_key(session, "ign70-1")
-            tba = await meetings.by_key(session, "ign70-2")
-        assert first.starts_at == datetime(2016, 2, 3, 15, 0, tzinfo=UTC)
-        assert first.starts_at.tzinfo is not None
-        assert first.room == "Trusteeship Council Chamber"
-        assert (tba.starts_at, tba.room, tba.local_date) == (None, None, date(2016, 2, 22))
-    finally:
-        await engine.dispose()
+    async with session_factory(engine)() as session:
+        yield session
+    await engine.dispose()
 
 
-async def test_upcoming_skips_started_meetings_but_keeps_todays_tba(demo_url):
-    engine = create_engine(demo_url)
-    try:
-        async with session_factory(engine)() as session:
-            after_first = datetime(2016, 2, 3, 15, 1, tzinfo=UTC)
-            assert (await meetings.next_meeting(session, after_first)).key == "ign70-2"
-            # 22 February, 23:00 in New York: the date-only meeting of that day still counts.
-            late = datetime(2016, 2, 23, 4, 0, tzinfo=UTC)
-            assert (await meetings.next_meeting(session, late)).key == "ign70-2"
-            next_day = datetime(2016, 2, 23, 5, 0, tzinfo=UTC)
-            assert (await meetings.next_meeting(session, next_day)).key == "ign70-3"
-            count = len(list(await session.scalars(select(Meeting))))
-        assert count == 5
-    finally:
-        await engine.dispose()
+async def test_demo_meetings_are_stored_in_utc_with_dates(session):
+    first = await meetings.by_key(session, "ign70-1")
+    tba = await meetings.by_key(session, "ign70-2")
+    assert first.starts_at == datetime(2016, 2, 3, 15, 0, tzinfo=UTC)
+    assert first.room == "Trusteeship Council Chamber"
+    assert (tba.starts_at, tba.room, tba.local_date) == (None, None, date(2016, 2, 22))
+
+
+async def test_upcoming_skips_started_meetings_but_keeps_todays_tba(session):
+    after_first = datetime(2016, 2, 3, 15, 1, tzinfo=UTC)
+    assert (await meetings.next_meeting(session, after_first)).key == "ign70-2"
+    # 22 February, 23:00 in New York: the date-only meeting of that day still counts.
+    late = datetime(2016, 2, 23, 4, 0, tzinfo=UTC)
+    assert (await meetings.next_meeting(session, late)).key == "ign70-2"
+    next_day = datetime(2016, 2, 23, 5, 0, tzinfo=UTC)
+    assert (await meetings.next_meeting(session, next_day)).key == "ign70-3"
+    assert len(await meetings.upcoming(session, next_day)) == 3
