@@ -15,6 +15,7 @@ from bot import config as configuration
 from bot.clock import Clock
 from bot.config import Config, ConfigError, DatabaseConfig
 from bot.runtime import start_runtime
+from bot.service import Service, has_transports
 from bot.transports.console import ConsoleTransport
 from storage.database import create_engine, session_factory, upgrade
 from storage.importer import import_programme
@@ -74,10 +75,16 @@ def load_config(args: argparse.Namespace) -> Config:
 
 
 async def chat(args: argparse.Namespace) -> int:
-    runtime = await start_runtime(load_config(args), demo=args.demo, as_of=args.as_of)
+    """The terminal chat; `run` too when no transport is configured."""
+    config = load_config(args)
+    runtime = await start_runtime(config, demo=args.demo, as_of=args.as_of)
     try:
         for notice in runtime.notices:
             print(notice, file=sys.stderr)
+        if args.command == "run" and has_transports(config):
+            logging.getLogger().setLevel(logging.INFO)
+            await Service(config, runtime).run_until_signal()
+            return 0
         transport = ConsoleTransport(runtime.core)
         greeting = await runtime.core.answer(transport.incoming("/start"))
         await transport.serve(greeting)

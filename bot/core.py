@@ -12,15 +12,15 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.context import Context
-from bot.i18n import translator
-from bot.messages import Incoming, Reply
+from bot.i18n import Translator, translator
+from bot.messages import Button, Incoming, Reply
 from bot.names import NameIndex
 from bot.router import route
 from storage import meta, people
 from storage.directory import load_names
 
 log = logging.getLogger(__name__)
-MAX_LENGTH = 4000
+MAX_LENGTH = 5000  # above Telegram's 4,096: any Telegram message is read
 SNAPSHOT_TTL = 2.0
 
 
@@ -42,6 +42,16 @@ class _Snapshot:
     names: NameIndex
     programme: dict[str, str]
     checked_at: float = 0.0
+
+
+def list_changed(tr: Translator) -> Reply:
+    """The answer to a button whose target no longer exists."""
+    _ = tr.gettext
+    return Reply().paragraph(_(
+        "This list has changed since it was sent. Here is where to find what is current.")
+    ).button_row(Button(_("Next meeting"), "/next"),
+                 Button(_("Upcoming meetings"), "/meetings"),
+                 Button(_("Key issues"), "/issues"))
 
 
 class Core:
@@ -96,6 +106,8 @@ class Core:
             async with self.sessions() as session:
                 ctx = await self.context(session, incoming)
                 reply = await route(ctx, text)
+                if incoming.via_button and reply.not_found:
+                    reply = list_changed(ctx.tr)
                 if session.new or session.dirty or session.deleted:
                     await session.commit()
                 return reply

@@ -16,6 +16,7 @@ class Incoming:
     display_name: str = ""
     chat_id: str | None = None
     language: str | None = None
+    via_button: bool = False
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,9 @@ class Reply:
     blocks: list[Block] = field(default_factory=list)
     buttons: list[list[Button]] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
+    # Set when the request named something that does not exist: a pressed button whose
+    # target has gone then gets "this list has changed" instead.
+    not_found: bool = False
 
     def _add(self, kind: BlockKind, parts: tuple[str | Span, ...]) -> Reply:
         spans = _spans(parts)

@@ -17,7 +17,7 @@ def pick_issue(ctx: Context, request: Request, then: str) -> IssueName | Reply:
             name=text)
     else:
         message = ctx._("Which key issue?")
-    reply = Reply().paragraph(message)
+    reply = Reply(not_found=bool(text)).paragraph(message)
     for issue in ctx.names.issues.values():
         reply.item(issue.name)
         reply.button_row(Button(issue.name, f"{then} {issue.key}"))
@@ -37,8 +37,8 @@ def pick_delegation(ctx: Context, request: Request, then: str) -> DelegationName
         return Reply().paragraph(ctx._("Which State or group? For example: {example}").format(
             example=f"{then} G4"))
     similar = [n for n in ctx.names.similar(text) if isinstance(n, DelegationName)]
-    reply = Reply().paragraph(ctx._("I know no State or group called “{name}”.").format(
-        name=text))
+    reply = Reply(not_found=True).paragraph(
+        ctx._("I know no State or group called “{name}”.").format(name=text))
     if similar:
         reply.paragraph(ctx._("Did you mean:"))
     return _offer(reply, similar, then)

@@ -130,7 +130,7 @@ async def meeting_details(ctx: Context, request: Request) -> Reply:
         message = ctx._("Which meeting? Give its date, e.g. /meeting 22 February.")
         if request.text.strip():
             message = ctx._("I know no meeting called “{name}”.").format(name=request.text.strip())
-        return Reply().paragraph(message).button_row(
+        return Reply(not_found=bool(request.text.strip())).paragraph(message).button_row(
             Button(ctx._("Upcoming meetings"), "/meetings"))
     reply = Reply().heading(meeting_title(ctx, meeting))
     describe(ctx, reply, meeting)

@@ -249,3 +249,20 @@ class Subscription(Base):
         ForeignKey("key_issues.id", ondelete="CASCADE")
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ButtonCommand(Base):
+    """A command too long for a button's payload (Telegram allows 64 bytes), kept by token."""
+
+    __tablename__ = "button_commands"
+    token: Mapped[str] = mapped_column(String(32), primary_key=True)
+    command: Mapped[str] = mapped_column(Text)
+
+
+class ProcessedUpdate(Base):
+    """An update or event already handled, so that a platform's re-delivery acts only once."""
+
+    __tablename__ = "processed_updates"
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Account, Person
@@ -30,3 +30,9 @@ async def create_account(session: AsyncSession, platform: str, external_id: str,
     session.add(account)
     await session.flush()
     return account, person
+
+
+async def deactivate_chat(session: AsyncSession, platform: str, chat_id: str) -> None:
+    """Stop sending to a chat that blocked Plenary or no longer exists."""
+    await session.execute(update(Account).where(
+        Account.platform == platform, Account.chat_id == chat_id).values(active=False))

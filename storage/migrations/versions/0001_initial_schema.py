@@ -15,7 +15,6 @@ depends_on = None
 
 
 def upgrade() -> None:
-
     op.create_table(
         "delegations",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -266,7 +265,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-
     with op.batch_alter_table("subscriptions", schema=None) as batch_op:
         batch_op.drop_index("ix_subscriptions_key_issue_id")
 

@@ -1,0 +1,58 @@
+"""`plenary run` with transports configured: transports and the HTTP server, until a signal."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+
+from starlette.routing import Route
+
+from bot.config import Config
+from bot.http import HttpServer, build_app
+from bot.runtime import Runtime
+from bot.transports.telegram import TelegramTransport
+
+log = logging.getLogger(__name__)
+
+
+def has_transports(config: Config) -> bool:
+    return bool(config.telegram.token)
+
+
+class Service:
+    """Every configured transport and the HTTP server, started and stopped together."""
+
+    def __init__(self, config: Config, runtime: Runtime) -> None:
+        self.config, self.runtime = config, runtime
+        self.telegram = (TelegramTransport(config.telegram, runtime.core)
+                         if config.telegram.token else None)
+        routes = []
+        if self.telegram is not None:
+            routes.append(Route("/telegram/webhook", self.telegram.webhook, methods=["POST"]))
+        self.http = HttpServer(build_app(runtime.core, routes), config.http.host,
+                               config.http.port)
+
+    async def start(self) -> None:
+        await self.http.start()
+        if self.telegram is not None:
+            await self.telegram.start()
+        log.info("Plenary is running (HTTP on %s:%s)", self.config.http.host, self.http.port)
+
+    async def stop(self) -> None:
+        if self.telegram is not None:
+            await self.telegram.stop()
+        await self.http.stop()
+
+    async def run_until_signal(self) -> None:
+        stopping = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError):
+                loop.add_signal_handler(sig, stopping.set)
+        await self.start()
+        try:
+            await stopping.wait()
+        finally:
+            await self.stop()

@@ -1,0 +1,227 @@
+"""Telegram: python-telegram-bot's Application in Plenary's loop, by long polling or webhook."""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from telegram import (
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Message,
+    Update,
+)
+from telegram.constants import ChatType, ParseMode
+from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import Application, ApplicationBuilder, TypeHandler
+
+from bot.buttons import command_for, payloads
+from bot.commands import available_to
+from bot.config import TelegramConfig
+from bot.core import Core, list_changed
+from bot.i18n import translator
+from bot.messages import Incoming, Reply
+from bot.render.telegram import keyboard, render_messages
+from bot.transports.telegram_limits import FloodLimiter, Limits
+from storage import people
+from storage.models import Role
+from storage.once import first_delivery
+
+log = logging.getLogger(__name__)
+PLATFORM = "telegram"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
+
+
+class TelegramTransport:
+    """Translates Telegram updates into `Incoming`, and `Reply` into HTML messages."""
+
+    def __init__(self, config: TelegramConfig, core: Core, limits: Limits | None = None,
+                 concurrent_updates: int = 32) -> None:
+        self.config, self.core = config, core
+        builder = (ApplicationBuilder().token(config.token)
+                   .rate_limiter(FloodLimiter(limits or Limits()))
+                   .concurrent_updates(concurrent_updates))
+        if config.api_base_url:
+            base = config.api_base_url.rstrip("/")
+            builder = builder.base_url(base).base_file_url(base.replace("/bot", "/file/bot"))
+        if config.mode == "webhook":
+            builder = builder.updater(None)
+        self.application: Application = builder.build()
+        self.application.add_handler(TypeHandler(Update, self._on_update))
+
+    @property
+    def bot_username(self) -> str:
+        return self.application.bot.username or ""
+
+    async def start(self) -> None:
+        """Connect, publish the command menu, and start taking updates."""
+        await self.application.initialize()
+        await self.publish_commands()
+        await self.application.start()
+        if self.config.mode == "webhook":
+            await self.application.bot.set_webhook(
+                self.config.webhook_url, secret_token=self.config.webhook_secret,
+                allowed_updates=ALLOWED_UPDATES)
+        else:
+            await self.application.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+
+    async def stop(self) -> None:
+        if self.application.updater and self.application.updater.running:
+            await self.application.updater.stop()
+        if self.application.running:
+            await self.application.stop()
+        await self.application.shutdown()
+
+    async def publish_commands(self) -> None:
+        tr = translator(None)
+        commands = [BotCommand(c.name, tr.gettext(c.summary)[:256])
+                    for c in available_to(Role.DELEGATE)]
+        await self.application.bot.set_my_commands(commands)
+
+    async def webhook(self, request: Request) -> Response:
+        """`POST /telegram/webhook`: checks the secret, then handles the update before 200, so
+        that Telegram re-delivers it if this process dies midway (the update id dedupes)."""
+        secret = request.headers.get(SECRET_HEADER, "")
+        expected = self.config.webhook_secret
+        if not expected or not hmac.compare_digest(secret.encode(), expected.encode()):
+            return Response(status_code=403)
+        try:
+            update = Update.de_json(json.loads(await request.body()), self.application.bot)
+        except (ValueError, TypeError, KeyError):
+            return Response(status_code=400)
+        await self.application.process_update(update)
+        return Response(status_code=200)
+
+    async def _on_update(self, update: Update, _context: Any) -> None:
+        async with self.core.sessions() as session:
+            if not await first_delivery(session, PLATFORM, str(update.update_id),
+                                        self.core.clock.now()):
+                return
+            await session.commit()
+        try:
+            await self._handle(update)
+        except TelegramError:
+            log.exception("Telegram refused an answer to update %s", update.update_id)
+
+    async def _handle(self, update: Update) -> None:
+        if update.my_chat_member is not None:
+            status = update.my_chat_member.new_chat_member.status
+            if status in ("kicked", "left"):
+                await self._deactivate(str(update.my_chat_member.chat.id))
+            return
+        if update.callback_query is not None:
+            await self._on_button(update)
+            return
+        if update.edited_message is not None:
+            message = update.edited_message
+            if message.chat.type == ChatType.PRIVATE:
+                tr = translator(message.from_user.language_code if message.from_user else None)
+                await self.send(str(message.chat.id), Reply().paragraph(tr.gettext(
+                    "I answer new messages, not edits: send your question again.")))
+            return
+        if update.message is not None:
+            await self._on_message(update.message)
+
+    def _addressed_text(self, message: Message) -> str | None:
+        """The text meant for Plenary, or None (in groups it must be addressed to it)."""
+        text = message.text or ""
+        if message.chat.type == ChatType.PRIVATE:
+            return text
+        mention = f"@{self.bot_username}".lower()
+        first, _, rest = text.partition(" ")
+        if first.startswith("/") and first.lower().endswith(mention):
+            return f"{first[: -len(mention)]} {rest}".strip()
+        if mention in text.lower():
+            start = text.lower().index(mention)
+            return (text[:start] + text[start + len(mention):]).strip()
+        replied = message.reply_to_message
+        if replied and replied.from_user and replied.from_user.id == self.application.bot.id:
+            return text
+        return None
+
+    async def _on_message(self, message: Message) -> None:
+        user = message.from_user
+        if user is None or user.is_bot:
+            return
+        if message.text is None:
+            if message.chat.type == ChatType.PRIVATE:
+                tr = translator(user.language_code)
+                await self.send(str(message.chat.id), Reply().paragraph(tr.gettext(
+                    "I only read text. Ask me a question, or type /help.")))
+            return
+        text = self._addressed_text(message)
+        if text is None:
+            return
+        incoming = self._incoming(message, user, text)
+        reply = await self.core.answer(incoming)
+        await self.send(incoming.chat_id or "", reply, reply_to=self._reply_to(message))
+
+    def _incoming(self, message: Message, user: Any, text: str,
+                  via_button: bool = False) -> Incoming:
+        return Incoming(platform=PLATFORM, user_id=str(user.id), text=text,
+                        display_name=user.full_name, chat_id=str(message.chat.id),
+                        language=user.language_code, via_button=via_button)
+
+    @staticmethod
+    def _reply_to(message: Message) -> int | None:
+        return message.message_id if message.chat.type != ChatType.PRIVATE else None
+
+    async def _on_button(self, update: Update) -> None:
+        query = update.callback_query
+        await query.answer()
+        message = query.message
+        if message is None or not isinstance(message, Message):
+            return
+        async with self.core.sessions() as session:
+            command = await command_for(session, query.data or "")
+        chat_id = str(message.chat.id)
+        if command is None:
+            await self.send(chat_id, list_changed(translator(query.from_user.language_code)))
+            return
+        incoming = self._incoming(message, query.from_user, command, via_button=True)
+        await self.send(chat_id, await self.core.answer(incoming))
+
+    async def send(self, chat_id: str, reply: Reply, reply_to: int | None = None) -> list[int]:
+        """Send a reply as one or more messages; the buttons go with the last one."""
+        async with self.core.sessions() as session:
+            mapping = await payloads(session, reply)
+            await session.commit()
+        rows = keyboard(reply.buttons, mapping)
+        markup = InlineKeyboardMarkup(
+            [[InlineKeyboardButton(b.label, callback_data=b.payload) for b in row]
+             for row in rows]) if rows else None
+        texts = render_messages(reply)
+        sent = []
+        try:
+            for index, text in enumerate(texts):
+                last = index == len(texts) - 1
+                message = await self.application.bot.send_message(
+                    chat_id, text, parse_mode=ParseMode.HTML,
+                    reply_markup=markup if last else None,
+                    link_preview_options=LinkPreviewOptions(is_disabled=True),
+                    reply_to_message_id=reply_to if index == 0 else None)
+                sent.append(message.message_id)
+            for attachment in reply.attachments:
+                message = await self.application.bot.send_document(
+                    chat_id, attachment.content, filename=attachment.filename)
+                sent.append(message.message_id)
+        except Forbidden:
+            await self._deactivate(chat_id)
+        except BadRequest as error:
+            if "chat not found" not in str(error).lower():
+                raise
+            await self._deactivate(chat_id)
+        return sent
+
+    async def _deactivate(self, chat_id: str) -> None:
+        log.info("Telegram chat %s is unreachable: its accounts are now inactive", chat_id)
+        async with self.core.sessions() as session:
+            await people.deactivate_chat(session, PLATFORM, chat_id)
+            await session.commit()

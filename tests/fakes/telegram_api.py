@@ -1,0 +1,187 @@
+"""A small fake Telegram Bot API on 127.0.0.1: queues updates, records what the bot sends,
+and answers 429 or 403 on demand."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import random
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from bot.http import HttpServer
+
+BOT = {"id": 999, "is_bot": True, "first_name": "Plenary", "username": "PlenaryBot"}
+JSON_FIELDS = {"reply_markup", "commands", "allowed_updates", "link_preview_options",
+               "reply_parameters", "entities"}
+INT_FIELDS = {"chat_id", "message_id", "offset", "limit", "timeout", "reply_to_message_id"}
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    at: float
+
+
+@dataclass
+class FakeTelegram:
+    """The state of the fake server; start it with `serve()`."""
+
+    token: str = "123:TEST"
+    calls: list[Call] = field(default_factory=list)
+    rate_limit_share: float = 0.0
+    retry_after: int = 1
+    blocked_chats: set[int] = field(default_factory=set)
+    missing_chats: set[int] = field(default_factory=set)
+    _updates: list[dict[str, Any]] = field(default_factory=list)
+    _new_update: asyncio.Event = field(default_factory=asyncio.Event)
+    _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+    _message_ids: itertools.count = field(default_factory=lambda: itertools.count(1000))
+    _random: random.Random = field(default_factory=lambda: random.Random(7))
+    server: HttpServer | None = None
+
+    # -- the test's side ---------------------------------------------------------------
+    @property
+    def base_url(self) -> str:
+        assert self.server is not None
+        return f"http://127.0.0.1:{self.server.port}/bot"
+
+    async def serve(self) -> FakeTelegram:
+        app = Starlette(routes=[Route("/bot{token}/{method}", self._endpoint,
+                                      methods=["POST", "GET"])])
+        self.server = HttpServer(app, "127.0.0.1", 0)
+        await self.server.start()
+        return self
+
+    async def close(self) -> None:
+        if self.server is not None:
+            await self.server.stop()
+
+    def push(self, update: dict[str, Any]) -> dict[str, Any]:
+        """Queue an update for getUpdates (it gets the next update_id unless it has one)."""
+        update.setdefault("update_id", next(self._ids))
+        self._updates.append(update)
+        self._new_update.set()
+        return update
+
+    def sent(self, method: str = "sendMessage", chat_id: int | None = None) -> list[Call]:
+        return [c for c in self.calls if c.method == method
+                and (chat_id is None or c.params.get("chat_id") == chat_id)]
+
+    async def wait_for(self, count: int, method: str = "sendMessage",
+                       chat_id: int | None = None, timeout: float = 10) -> list[Call]:
+        deadline = time.monotonic() + timeout
+        while len(self.sent(method, chat_id)) < count:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"expected {count} {method}, got "
+                                     f"{len(self.sent(method, chat_id))}: {self.calls[-5:]}")
+            await asyncio.sleep(0.01)
+        return self.sent(method, chat_id)
+
+    # -- the bot's side ----------------------------------------------------------------
+    async def _endpoint(self, request: Request) -> JSONResponse:
+        if request.path_params["token"] != self.token:
+            return _error(401, "Unauthorized")
+        method = request.path_params["method"]
+        params = await _params(request)
+        self.calls.append(Call(method, params, time.monotonic()))
+        handler = getattr(self, f"_{method}", None)
+        if handler is None:
+            return JSONResponse({"ok": True, "result": True})
+        chat_id = params.get("chat_id")
+        if method.startswith("send") and chat_id in self.blocked_chats:
+            return _error(403, "Forbidden: bot was blocked by the user")
+        if method.startswith("send") and chat_id in self.missing_chats:
+            return _error(400, "Bad Request: chat not found")
+        if method.startswith("send") and self._random.random() < self.rate_limit_share:
+            self.calls[-1].method = f"{method}:429"
+            return JSONResponse({"ok": False, "error_code": 429,
+                                 "description": "Too Many Requests: retry later",
+                                 "parameters": {"retry_after": self.retry_after}}, 429)
+        return JSONResponse({"ok": True, "result": await handler(params)})
+
+    async def _getMe(self, params: dict[str, Any]) -> dict[str, Any]:
+        return BOT
+
+    async def _getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = params.get("offset", 0)
+        deadline = time.monotonic() + min(params.get("timeout", 0), 0.1)
+        while True:
+            ready = [u for u in self._updates if u["update_id"] >= offset]
+            if ready or time.monotonic() >= deadline:
+                return ready[: params.get("limit", 100)]
+            self._new_update.clear()
+            try:
+                await asyncio.wait_for(self._new_update.wait(), deadline - time.monotonic())
+            except TimeoutError:
+                continue
+
+    def _message(self, params: dict[str, Any], **extra: Any) -> dict[str, Any]:
+        chat_id = params["chat_id"]
+        chat = {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"}
+        return {"message_id": next(self._message_ids), "date": int(time.time()), "chat": chat,
+                "from": BOT, **extra}
+
+    async def _sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self._message(params, text=params.get("text", ""))
+
+    async def _editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self._message(params, text=params.get("text", ""))
+
+    async def _sendDocument(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self._message(params, document={"file_id": "f1", "file_unique_id": "u1"})
+
+
+def _error(code: int, description: str) -> JSONResponse:
+    return JSONResponse({"ok": False, "error_code": code, "description": description}, code)
+
+
+async def _params(request: Request) -> dict[str, Any]:
+    form = await request.form()
+    params: dict[str, Any] = {}
+    for key, value in form.multi_items():
+        if not isinstance(value, str):
+            params[key] = {"filename": value.filename, "content": await value.read()}
+        elif key in JSON_FIELDS:
+            params[key] = json.loads(value)
+        elif key in INT_FIELDS and value.lstrip("-").isdigit():
+            params[key] = int(value)
+        else:
+            params[key] = value
+    return params
+
+
+def private_message(text: str | None, user_id: int = 501, language: str = "en",
+                    **extra: Any) -> dict[str, Any]:
+    """An update with a message in the user's private chat with the bot."""
+    message = {"message_id": user_id * 100, "date": int(time.time()),
+               "chat": {"id": user_id, "type": "private", "first_name": "Delegate"},
+               "from": {"id": user_id, "is_bot": False, "first_name": "Delegate",
+                        "language_code": language}, **extra}
+    if text is not None:
+        message["text"] = text
+    return {"message": message}
+
+
+def group_message(text: str, user_id: int = 501, chat_id: int = -100200,
+                  **extra: Any) -> dict[str, Any]:
+    update = private_message(text, user_id, **extra)
+    update["message"]["chat"] = {"id": chat_id, "type": "supergroup", "title": "Mission"}
+    return update
+
+
+def button_press(data: str, user_id: int = 501, chat_id: int | None = None) -> dict[str, Any]:
+    chat_id = chat_id or user_id
+    return {"callback_query": {
+        "id": f"cb{time.monotonic_ns()}", "chat_instance": "ci", "data": data,
+        "from": {"id": user_id, "is_bot": False, "first_name": "Delegate"},
+        "message": {"message_id": 77, "date": int(time.time()), "from": BOT, "text": "…",
+                    "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"}}}}

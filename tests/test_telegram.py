@@ -1,0 +1,249 @@
+"""Telegram: the real python-telegram-bot against a fake Bot API on 127.0.0.1."""
+
+import asyncio
+
+import httpx
+import pytest
+from sqlalchemy import select
+from starlette.routing import Route
+
+from bot.buttons import command_for, payloads
+from bot.config import TelegramConfig
+from bot.http import HttpServer, build_app
+from bot.messages import Button, Reply
+from bot.transports.telegram import TelegramTransport
+from bot.transports.telegram_limits import Limits
+from storage.models import Account
+from tests.fakes.telegram_api import (
+    FakeTelegram,
+    button_press,
+    group_message,
+    private_message,
+)
+from tests.telegram_html import check_markup, check_message
+from tests.test_dialogues import BAD_INPUT, GENERAL, ISSUES_AND_GROUPS, MEETINGS, POSITIONS
+
+pytestmark = pytest.mark.parametrize("demo_url", ["sqlite"], indirect=True)
+FAST = Limits(overall_per_second=1000, chat_burst=1000, chat_per_second=1000)
+SECRET = "s3cret-token_1"
+
+
+@pytest.fixture
+async def fake():
+    server = await FakeTelegram().serve()
+    yield server
+    await server.close()
+
+
+async def start(plenary, fake, **config):
+    transport = TelegramTransport(
+        TelegramConfig(token=fake.token, api_base_url=fake.base_url, **config),
+        plenary.core, limits=FAST)
+    await transport.start()
+    return transport
+
+
+@pytest.fixture
+async def telegram(plenary, fake):
+    transport = await start(plenary, fake)
+    yield transport
+    await transport.stop()
+
+
+def seen(calls) -> str:
+    """What the reader sees in these messages, buttons included, after checking each one."""
+    parts = []
+    for call in calls:
+        parts.append(check_message(call.params["text"]))
+        for label, data in check_markup(call.params.get("reply_markup")):
+            parts.append(f"[{label}] {data.removeprefix('c:')}")
+    return "\n".join(parts)
+
+
+async def converse(fake, update, chat_id=501, settle=0.15) -> str:
+    before = len(fake.sent(chat_id=chat_id))
+    fake.push(update)
+    await fake.wait_for(before + 1, chat_id=chat_id)
+    await asyncio.sleep(settle)
+    return seen(fake.sent(chat_id=chat_id)[before:])
+
+
+@pytest.mark.parametrize(("said", "expected"), MEETINGS + POSITIONS + ISSUES_AND_GROUPS
+                         + GENERAL + BAD_INPUT[1:],
+                         ids=lambda v: v[:40] if isinstance(v, str) else None)
+async def test_dialogue_over_telegram(fake, telegram, said, expected):
+    answer = await converse(fake, private_message(said), settle=0.05)
+    for fragment in expected:
+        assert fragment in answer, f"{fragment!r} missing from:\n{answer}"
+
+
+async def test_commands_menu_is_published_at_start(fake, telegram):
+    (call,) = fake.sent("setMyCommands")
+    names = [c["command"] for c in call.params["commands"]]
+    assert {"next", "meetings", "positions", "position", "help"} <= set(names)
+
+
+async def test_start_greets_with_buttons_and_accepts_a_payload(fake, telegram):
+    answer = await converse(fake, private_message("/start invite-code-123"))
+    assert "Welcome to Plenary" in answer
+    assert "[Next meeting] /next" in answer and "[Key issues] /issues" in answer
+    assert "[Settings] /settings" in answer
+
+
+async def test_pressing_a_button_answers_the_callback_and_the_question(fake, telegram):
+    answer = await converse(fake, button_press("c:/meeting ign70-1"))
+    assert "Trusteeship Council Chamber" in answer
+    assert len(fake.sent("answerCallbackQuery")) == 1
+
+
+@pytest.mark.parametrize("data", ["t:0123456789abcdef01234567", "c:/meeting ign70-99",
+                                  "c:/position atlantis", "garbage"])
+async def test_a_stale_button_gets_a_polite_answer(fake, telegram, data):
+    answer = await converse(fake, button_press(data))
+    assert "This list has changed since it was sent" in answer
+    assert len(fake.sent("answerCallbackQuery")) == 1
+
+
+async def test_long_button_commands_travel_as_tokens(plenary):
+    command = "/position " + "x" * 80
+    async with plenary.sessions() as session:
+        mapping = await payloads(session, Reply().button_row(Button("Long", command)))
+        await session.commit()
+    assert mapping[command].startswith("t:") and len(mapping[command].encode()) <= 64
+    async with plenary.sessions() as session:
+        assert await command_for(session, mapping[command]) == command
+
+
+async def test_html_in_a_question_is_escaped(fake, telegram):
+    answer = await converse(fake, private_message("/position <b>G4</b> & <script>"))
+    assert "<b>G4</b> & <script>" in answer or "G4" in answer
+
+
+async def test_non_text_and_edits_get_a_short_answer(fake, telegram):
+    sticker = private_message(None, sticker={"file_id": "s", "file_unique_id": "s", "width": 1,
+                                              "height": 1, "is_animated": False,
+                                              "is_video": False, "type": "regular"})
+    assert "I only read text" in await converse(fake, sticker)
+    photo = private_message(None, photo=[{"file_id": "p", "file_unique_id": "p", "width": 1,
+                                          "height": 1}])
+    assert "I only read text" in await converse(fake, photo)
+    edited = {"edited_message": private_message("/next", edit_date=1)["message"]}
+    assert "not edits" in await converse(fake, edited)
+    forwarded = private_message("/next", forward_origin={
+        "type": "hidden_user", "date": 1, "sender_user_name": "Someone"})
+    assert "Wednesday 3 February 2016" in await converse(fake, forwarded)
+
+
+async def test_groups_answer_only_when_addressed(fake, telegram):
+    group = -100200
+    fake.push(group_message("/next"))
+    fake.push(group_message("when is the next meeting?"))
+    await asyncio.sleep(0.3)
+    assert fake.sent(chat_id=group) == []
+    for text in ("/next@PlenaryBot", "@PlenaryBot when is the next meeting?"):
+        answer = await converse(fake, group_message(text), chat_id=group)
+        assert "Wednesday 3 February 2016" in answer
+    reply = group_message("and the one after?", reply_to_message={
+        "message_id": 5, "date": 1, "chat": {"id": group, "type": "supergroup"},
+        "from": {"id": 999, "is_bot": True, "first_name": "Plenary"}, "text": "…"})
+    assert "Sorry" in await converse(fake, reply, chat_id=group)
+    assert all(c.params["reply_parameters"]["message_id"] for c in fake.sent(chat_id=group))
+
+
+async def test_a_4096_character_message_gets_an_answer(fake, telegram):
+    answer = await converse(fake, private_message("veto " * 819))
+    assert "the question of the veto" in answer
+
+
+async def test_429_is_waited_out_and_everything_arrives_once(plenary, fake):
+    fake.rate_limit_share, fake.retry_after = 0.3, 1
+    transport = await start(plenary, fake)
+    try:
+        for user in range(601, 611):
+            fake.push(private_message("/next", user_id=user))
+        for user in range(601, 611):
+            await fake.wait_for(1, chat_id=user, timeout=30)
+        await asyncio.sleep(0.3)
+    finally:
+        await transport.stop()
+    assert [len(fake.sent(chat_id=user)) for user in range(601, 611)] == [1] * 10
+    assert fake.sent("sendMessage:429"), "the fake server never answered 429"
+
+
+async def test_a_blocked_chat_deactivates_its_account(plenary, fake, telegram):
+    await converse(fake, private_message("/timezone Europe/Paris", user_id=701), chat_id=701)
+    fake.blocked_chats.add(701)
+    fake.push(private_message("/next", user_id=701))
+    await fake.wait_for(2, chat_id=701)
+    await asyncio.sleep(0.2)
+    async with plenary.sessions() as session:
+        account = await session.scalar(select(Account).where(Account.external_id == "701"))
+    assert account.active is False
+
+
+async def test_leaving_the_bot_deactivates_its_account(plenary, fake, telegram):
+    await converse(fake, private_message("/timezone Europe/Paris", user_id=702), chat_id=702)
+    member = {"status": "kicked", "user": {"id": 999, "is_bot": True, "first_name": "P"},
+              "until_date": 0}
+    fake.push({"my_chat_member": {
+        "chat": {"id": 702, "type": "private"}, "date": 1,
+        "from": {"id": 702, "is_bot": False, "first_name": "D"},
+        "old_chat_member": {"status": "member", "user": member["user"]},
+        "new_chat_member": member}})
+    for _ in range(100):
+        async with plenary.sessions() as session:
+            account = await session.scalar(select(Account).where(Account.external_id == "702"))
+        if not account.active:
+            break
+        await asyncio.sleep(0.02)
+    assert account.active is False
+
+
+@pytest.fixture
+async def webhook(plenary, fake):
+    transport = await start(plenary, fake, mode="webhook",
+                            webhook_url="https://plenary.example/telegram/webhook",
+                            webhook_secret=SECRET)
+    server = HttpServer(build_app(plenary.core, [
+        Route("/telegram/webhook", transport.webhook, methods=["POST"])]), "127.0.0.1", 0)
+    await server.start()
+    yield f"http://127.0.0.1:{server.port}/telegram/webhook"
+    await server.stop()
+    await transport.stop()
+
+
+async def test_webhook_is_registered_with_its_secret(fake, webhook):
+    (call,) = fake.sent("setWebhook")
+    assert call.params["secret_token"] == SECRET
+    assert call.params["url"] == "https://plenary.example/telegram/webhook"
+
+
+@pytest.mark.parametrize(("headers", "status"), [
+    ({"X-Telegram-Bot-Api-Secret-Token": SECRET}, 200),
+    ({"X-Telegram-Bot-Api-Secret-Token": "wrong"}, 403),
+    ({}, 403),
+])
+async def test_webhook_checks_the_secret(fake, webhook, headers, status):
+    update = {"update_id": 9001, **private_message("/next", user_id=801)}
+    async with httpx.AsyncClient() as client:
+        response = await client.post(webhook, json=update, headers=headers)
+    assert response.status_code == status
+    await asyncio.sleep(0.1)
+    assert len(fake.sent(chat_id=801)) == (1 if status == 200 else 0)
+
+
+async def test_a_replayed_update_acts_once(fake, webhook):
+    update = {"update_id": 9002, **private_message("/timezone Asia/Tokyo", user_id=802)}
+    async with httpx.AsyncClient() as client:
+        for _ in range(3):
+            response = await client.post(webhook, json=update,
+                                         headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
+            assert response.status_code == 200
+    assert len(fake.sent(chat_id=802)) == 1
+
+
+async def test_webhook_rejects_garbage(webhook):
+    async with httpx.AsyncClient() as client:
+        response = await client.post(webhook, content=b"{not json",
+                                     headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
+    assert response.status_code == 400
