@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from bot import config as configuration
+from bot import logs
 from bot.clock import Clock
 from bot.config import Config, ConfigError, DatabaseConfig
 from bot.runtime import start_runtime
@@ -77,12 +78,13 @@ def load_config(args: argparse.Namespace) -> Config:
 async def chat(args: argparse.Namespace) -> int:
     """The terminal chat; `run` too when no transport is configured."""
     config = load_config(args)
+    serving = args.command == "run" and has_transports(config)
+    logs.configure(config, logging.INFO if serving else logging.WARNING)
     runtime = await start_runtime(config, demo=args.demo, as_of=args.as_of)
     try:
         for notice in runtime.notices:
             print(notice, file=sys.stderr)
-        if args.command == "run" and has_transports(config):
-            logging.getLogger().setLevel(logging.INFO)
+        if serving:
             await Service(config, runtime).run_until_signal()
             return 0
         transport = ConsoleTransport(runtime.core)

@@ -69,14 +69,19 @@ async def pg_template(pg_cluster: pg.Cluster | None) -> str | None:
     return "demo_template"
 
 
+def sqlite_url(folder: Path, template: Path | None) -> str:
+    """A new SQLite database file: a copy of `template`, or empty."""
+    path = folder / f"plenary-{next(_counter)}.db"
+    if template is not None:
+        shutil.copy(template, path)
+    return f"sqlite:///{path}"
+
+
 async def fresh_url(backend: str, tmp_path: Path, empty: bool, sqlite_template: Path,
                     pg_cluster: pg.Cluster | None, pg_template: str | None) -> str:
     """A new database for one test: a copy of the demo, or empty."""
     if backend == "sqlite":
-        path = tmp_path / f"plenary-{next(_counter)}.db"
-        if not empty:
-            shutil.copy(sqlite_template, path)
-        return f"sqlite:///{path}"
+        return sqlite_url(tmp_path, None if empty else sqlite_template)
     if pg_cluster is None:
         pytest.skip("PostgreSQL is not installed on this machine")
     name = f"test_{next(_counter)}"

@@ -19,7 +19,7 @@ def available() -> bool:
     return all(shutil.which(binary) for binary in BINARIES)
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -45,7 +45,7 @@ class Cluster:
         self.user = _service_user()
         self.root = Path(tempfile.mkdtemp(prefix="plenary-pg-"))
         self.data = self.root / "data"
-        self.port = _free_port()
+        self.port = free_port()
         if self.user:
             entry = pwd.getpwnam(self.user)
             os.chown(self.root, entry.pw_uid, entry.pw_gid)

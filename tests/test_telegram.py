@@ -1,6 +1,8 @@
 """Telegram: the real python-telegram-bot against a fake Bot API on 127.0.0.1."""
 
 import asyncio
+import os
+import signal
 
 import httpx
 import pytest
@@ -14,18 +16,26 @@ from bot.messages import Button, Reply
 from bot.transports.telegram import TelegramTransport
 from bot.transports.telegram_limits import Limits
 from storage.models import Account
+from tests.conftest import sqlite_url
 from tests.fakes.telegram_api import (
     FakeTelegram,
     button_press,
     group_message,
     private_message,
 )
+from tests.pg import free_port as _free_port
 from tests.telegram_html import check_markup, check_message
+from tests.test_cli import PLENARY, ROOT
 from tests.test_dialogues import BAD_INPUT, GENERAL, ISSUES_AND_GROUPS, MEETINGS, POSITIONS
 
-pytestmark = pytest.mark.parametrize("demo_url", ["sqlite"], indirect=True)
 FAST = Limits(overall_per_second=1000, chat_burst=1000, chat_per_second=1000)
 SECRET = "s3cret-token_1"
+
+
+@pytest.fixture
+def demo_url(tmp_path, sqlite_template):
+    """Transport tests run on SQLite; the storage tests cover PostgreSQL."""
+    return sqlite_url(tmp_path, sqlite_template)
 
 
 @pytest.fixture
@@ -247,3 +257,26 @@ async def test_webhook_rejects_garbage(webhook):
         response = await client.post(webhook, content=b"{not json",
                                      headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
     assert response.status_code == 400
+
+
+async def test_plenary_run_serves_telegram_until_sigterm(fake, tmp_path):
+    port = _free_port()
+    (tmp_path / "config.toml").write_text(
+        f'[database]\nurl = "sqlite:///{tmp_path / "run.db"}"\n'
+        f'[http]\nport = {port}\n'
+        f'[telegram]\napi_base_url = "{fake.base_url}"\n')
+    process = await asyncio.create_subprocess_exec(
+        *PLENARY, "run", "--demo", "--as-of", "2016-01-15T12:00-05:00", cwd=tmp_path,
+        env={**os.environ, "PLENARY_TELEGRAM_TOKEN": fake.token, "PYTHONPATH": str(ROOT)},
+        stderr=asyncio.subprocess.PIPE)
+    try:
+        await fake.wait_for(1, "setMyCommands", timeout=30)
+        assert "Wednesday 3 February 2016" in await converse(fake, private_message("/next"))
+        async with httpx.AsyncClient() as client:
+            health = await client.get(f"http://127.0.0.1:{port}/healthz")
+        assert health.status_code == 200 and health.json()["database"] == "ok"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 0, stderr.decode()
+    assert fake.token not in stderr.decode()

@@ -47,7 +47,8 @@ class TelegramTransport:
         self.config, self.core = config, core
         builder = (ApplicationBuilder().token(config.token)
                    .rate_limiter(FloodLimiter(limits or Limits()))
-                   .concurrent_updates(concurrent_updates))
+                   .concurrent_updates(concurrent_updates)
+                   .job_queue(None))  # the scheduler is Plenary's own
         if config.api_base_url:
             base = config.api_base_url.rstrip("/")
             builder = builder.base_url(base).base_file_url(base.replace("/bot", "/file/bot"))

@@ -1,0 +1,36 @@
+"""Logging: quiet libraries, and no secret ever written to a log."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.config import Config
+
+NOISY = ("httpx", "httpcore", "apscheduler", "telegram.ext.Updater", "slack_bolt", "slack_sdk")
+
+
+class RedactSecrets(logging.Filter):
+    """Replaces every configured secret with *** in log messages and their arguments."""
+
+    def __init__(self, secrets: list[str]) -> None:
+        super().__init__()
+        self.secrets = [s for s in secrets if len(s) >= 6]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if any(secret in message for secret in self.secrets):
+            for secret in self.secrets:
+                message = message.replace(secret, "***")
+            record.msg, record.args = message, None
+        return True
+
+
+def configure(config: Config, level: int) -> None:
+    root = logging.getLogger()
+    root.setLevel(level)
+    secrets = [config.telegram.token, config.telegram.webhook_secret, config.slack.bot_token,
+               config.slack.signing_secret, config.slack.app_token]
+    for handler in root.handlers:
+        handler.addFilter(RedactSecrets(secrets))
+    for name in NOISY:
+        logging.getLogger(name).setLevel(max(level, logging.WARNING))
