@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.messages import Reply
 from storage import buttons
@@ -12,18 +12,24 @@ COMMAND_PREFIX = "c:"
 TOKEN_PREFIX = "t:"
 
 
-async def payloads(session: AsyncSession, reply: Reply,
+def long_commands(reply: Reply, limit: int = PAYLOAD_LIMIT) -> list[str]:
+    """The buttons' commands that do not fit in a payload of `limit` bytes as they are."""
+    return [button.command for row in reply.buttons for button in row
+            if len((COMMAND_PREFIX + button.command).encode()) > limit]
+
+
+async def payloads(sessions: async_sessionmaker[AsyncSession], reply: Reply,
                    limit: int = PAYLOAD_LIMIT) -> dict[str, str]:
-    """Each button's command mapped to a payload of at most `limit` bytes."""
-    result = {}
-    for row in reply.buttons:
-        for button in row:
-            direct = COMMAND_PREFIX + button.command
-            if len(direct.encode()) <= limit:
-                result[button.command] = direct
-            else:
-                token = await buttons.token_for(session, button.command)
-                result[button.command] = f"{TOKEN_PREFIX}{token}"
+    """Each button's command mapped to a payload of at most `limit` bytes; the database is
+    only touched when some command is too long."""
+    result = {button.command: COMMAND_PREFIX + button.command
+              for row in reply.buttons for button in row}
+    long = long_commands(reply, limit)
+    if long:
+        async with sessions() as session:
+            for command in long:
+                result[command] = TOKEN_PREFIX + await buttons.token_for(session, command)
+            await session.commit()
     return result
 
 

@@ -22,19 +22,21 @@ class Command:
     summary: str
     roles: frozenset[Role]
     listed: bool
+    personal: bool  # reads or changes the asker's own data: never answered from a cache
 
 
 COMMANDS: dict[str, Command] = {}
 
 
 def command(name: str, usage: str = "", roles: frozenset[Role] = EVERYONE,
-            listed: bool = True) -> Callable[[Handler], Handler]:
+            listed: bool = True, personal: bool = False) -> Callable[[Handler], Handler]:
     """Register a handler as `/name`; its docstring's first line is its help text."""
 
     def register(handler: Handler) -> Handler:
         summary = inspect.getdoc(handler) or ""
         COMMANDS[name] = Command(name, handler, usage or f"/{name}",
-                                 summary.splitlines()[0] if summary else "", roles, listed)
+                                 summary.splitlines()[0] if summary else "", roles, listed,
+                                 personal)
         return handler
 
     return register

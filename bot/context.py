@@ -12,6 +12,7 @@ from bot.clock import Clock
 from bot.i18n import Translator
 from bot.messages import Incoming
 from bot.names import NameIndex
+from bot.reply_cache import ReplyCache
 from storage import people
 from storage.directory import DelegationName, IssueName
 from storage.models import Person, Role
@@ -25,10 +26,18 @@ class Context:
     incoming: Incoming
     tr: Translator
     programme: dict[str, str]
+    revision: int
+    replies: ReplyCache
     person: Person | None = None
 
     def _(self, message: str) -> str:
         return self.tr.gettext(message)
+
+    def cache_key(self, command: str, text: str) -> tuple:
+        """Everything an answer that is not personal depends on."""
+        minute = int(self.now.timestamp() // 60)
+        return (command, text.casefold(), self.tr.language, self.reader_zone, self.role,
+                self.revision, minute)
 
     @property
     def now(self) -> datetime:

@@ -15,8 +15,9 @@ from bot.context import Context
 from bot.i18n import Translator, translator
 from bot.messages import Button, Incoming, Reply
 from bot.names import NameIndex
+from bot.reply_cache import ReplyCache
 from bot.router import route
-from storage import meta, people
+from storage import meta, people, revisions
 from storage.directory import load_names
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,7 @@ class Core:
         self.sessions = sessions
         self.clock = clock
         self._snapshot: _Snapshot | None = None
+        self.replies = ReplyCache()
 
     async def snapshot(self, session: AsyncSession) -> _Snapshot:
         """Names and programme settings, reloaded when an import changed them.
@@ -79,8 +81,9 @@ class Core:
         return self._snapshot
 
     def invalidate(self) -> None:
-        """Forget the names at once (after a change made by this process)."""
+        """Forget names and answers at once (after a change made by this process)."""
         self._snapshot = None
+        self.replies = ReplyCache()
 
     async def context(self, session: AsyncSession, incoming: Incoming) -> Context:
         found = await people.find_account(session, incoming.platform, incoming.user_id)
@@ -88,8 +91,8 @@ class Core:
         language = (person.language if person else None) or incoming.language
         snapshot = await self.snapshot(session)
         return Context(session=session, clock=self.clock, names=snapshot.names,
-                       incoming=incoming, tr=translator(language),
-                       programme=snapshot.programme, person=person)
+                       incoming=incoming, tr=translator(language), programme=snapshot.programme,
+                       revision=snapshot.revision, replies=self.replies, person=person)
 
     async def answer(self, incoming: Incoming) -> Reply:
         """The reply to one message; never raises."""
@@ -109,7 +112,11 @@ class Core:
                 if incoming.via_button and reply.not_found:
                     reply = list_changed(ctx.tr)
                 if session.new or session.dirty or session.deleted:
+                    await session.flush()
+                    programme_changed = revisions.changed(session.sync_session)
                     await session.commit()
+                    if programme_changed:
+                        self.invalidate()
                 return reply
         except (SQLAlchemyError, OSError):
             log.exception("database unavailable while answering %s", incoming.platform)

@@ -42,7 +42,14 @@ async def run(ctx: Context, name: str, request: Request) -> Reply:
     if ctx.role not in command.roles:
         return Reply().paragraph(ctx._("Sorry, /{command} is not available to you.").format(
             command=name))
-    return await command.handler(ctx, request)
+    if command.personal:
+        return await command.handler(ctx, request)
+    key = ctx.cache_key(name, request.text)
+    reply = ctx.replies.get(key)
+    if reply is None:
+        reply = await command.handler(ctx, request)
+        ctx.replies.put(key, reply)
+    return reply
 
 
 def unknown_command(ctx: Context, name: str) -> Reply:

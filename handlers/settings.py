@@ -33,7 +33,7 @@ def find_zone(text: str) -> str | None:
     return _zones_by_city().get(normalize(text))
 
 
-@command("settings")
+@command("settings", personal=True)
 async def settings(ctx: Context, request: Request) -> Reply:
     """Your time zone and language."""
     zone = ctx.reader_zone
@@ -45,7 +45,7 @@ async def settings(ctx: Context, request: Request) -> Reply:
                                  "Europe/Paris or /timezone Geneva."))
 
 
-@command("timezone", usage="/timezone ZONE")
+@command("timezone", usage="/timezone ZONE", personal=True)
 async def set_timezone(ctx: Context, request: Request) -> Reply:
     """Show every time in your own time zone as well."""
     zone = find_zone(request.text)

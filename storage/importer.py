@@ -96,8 +96,6 @@ class _Importer:
         delegations = await self._delegations()
         await self._positions(delegations, issues, documents)
         await self._record_programme()
-        if self.changes:
-            await meta.bump_revision(self.session)
         return self.changes
 
     async def _all(self, model: type) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import MetaEntry
 
-REVISION = "directory_revision"
+REVISION = "programme_revision"  # kept by storage.revisions
 
 
 async def get(session: AsyncSession, key: str) -> str | None:
@@ -25,12 +25,8 @@ async def put(session: AsyncSession, key: str, value: str) -> None:
 
 
 async def revision(session: AsyncSession) -> int:
-    """A number that grows whenever names of key issues or delegations may have changed."""
+    """A number that grows with every change to programme data (see storage.revisions)."""
     return int(await get(session, REVISION) or 0)
-
-
-async def bump_revision(session: AsyncSession) -> None:
-    await put(session, REVISION, str(await revision(session) + 1))
 
 
 async def demo_clock_start(session: AsyncSession) -> datetime | None:

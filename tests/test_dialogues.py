@@ -2,6 +2,8 @@
 
 import pytest
 
+from storage import meetings
+
 # (what the delegate says, fragments the answer must contain)
 MEETINGS = [
     ("when is the next meeting?", [
@@ -124,3 +126,20 @@ async def test_a_whole_conversation_in_one_session(plenary):
     check(answers[0], ["Wednesday 3 February 2016, 10:00 New York time"])
     check(answers[1], ["G4 on the question of the veto", "9 March 2016"])
     check(answers[2], ["12 members"])
+
+
+async def test_a_change_by_another_process_shows_once_the_revision_is_read(plenary, monkeypatch):
+    assert "Room: to be announced" in await plenary.ask("/meeting ign70-2")
+    async with plenary.sessions() as session:  # as another process would
+        meeting = await meetings.by_key(session, "ign70-2")
+        meeting.room = "Conference Room 4"
+        await session.commit()
+    monkeypatch.setattr("bot.core.SNAPSHOT_TTL", 0)  # the revision is read again
+    assert "Room: Conference Room 4" in await plenary.ask("/meeting ign70-2")
+
+
+async def test_answers_to_the_same_question_come_from_the_cache(plenary):
+    first = await plenary.ask("/positions veto")
+    hits = plenary.core.replies.hits
+    assert await plenary.ask("/positions veto") == first
+    assert plenary.core.replies.hits == hits + 1

@@ -7,7 +7,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from storage import meetings
+from storage import meetings, meta
 from storage.database import create_engine, session_factory, upgrade
 from storage.models import Base
 
@@ -53,3 +53,15 @@ async def test_upcoming_skips_started_meetings_but_keeps_todays_tba(session):
     next_day = datetime(2016, 2, 23, 5, 0, tzinfo=UTC)
     assert (await meetings.next_meeting(session, next_day)).key == "ign70-3"
     assert len(await meetings.upcoming(session, next_day)) == 3
+
+
+async def test_every_programme_change_bumps_the_revision(session):
+    before = await meta.revision(session)
+    meeting = await meetings.by_key(session, "ign70-2")
+    meeting.room = "Conference Room 4"
+    await session.commit()
+    assert await meta.revision(session) == before + 1
+    meeting.notes = "Bring the text."
+    meeting.room = "Conference Room 1"
+    await session.commit()
+    assert await meta.revision(session) == before + 2

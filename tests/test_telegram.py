@@ -116,9 +116,7 @@ async def test_a_stale_button_gets_a_polite_answer(fake, telegram, data):
 
 async def test_long_button_commands_travel_as_tokens(plenary):
     command = "/position " + "x" * 80
-    async with plenary.sessions() as session:
-        mapping = await payloads(session, Reply().button_row(Button("Long", command)))
-        await session.commit()
+    mapping = await payloads(plenary.sessions, Reply().button_row(Button("Long", command)))
     assert mapping[command].startswith("t:") and len(mapping[command].encode()) <= 64
     async with plenary.sessions() as session:
         assert await command_for(session, mapping[command]) == command

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+from collections import OrderedDict
 from typing import Any
 
 from starlette.requests import Request
@@ -56,6 +57,7 @@ class TelegramTransport:
             builder = builder.updater(None)
         self.application: Application = builder.build()
         self.application.add_handler(TypeHandler(Update, self._on_update))
+        self._recent: OrderedDict[int, None] = OrderedDict()
 
     @property
     def bot_username(self) -> str:
@@ -100,12 +102,25 @@ class TelegramTransport:
         await self.application.process_update(update)
         return Response(status_code=200)
 
-    async def _on_update(self, update: Update, _context: Any) -> None:
+    async def _first_time(self, update_id: int) -> bool:
+        """Whether this update is new. Webhook deliveries are retried by Telegram and may reach
+        any process: the database decides. A long poller confirms each batch with its next
+        request, before handling it, so within its one process memory is enough."""
+        if self.config.mode == "polling":
+            if update_id in self._recent:
+                return False
+            self._recent[update_id] = None
+            if len(self._recent) > 10_000:
+                self._recent.popitem(last=False)
+            return True
         async with self.core.sessions() as session:
-            if not await first_delivery(session, PLATFORM, str(update.update_id),
-                                        self.core.clock.now()):
-                return
+            first = await first_delivery(session, PLATFORM, str(update_id), self.core.clock.now())
             await session.commit()
+        return first
+
+    async def _on_update(self, update: Update, _context: Any) -> None:
+        if not await self._first_time(update.update_id):
+            return
         try:
             await self._handle(update)
         except TelegramError:
@@ -191,10 +206,7 @@ class TelegramTransport:
 
     async def send(self, chat_id: str, reply: Reply, reply_to: int | None = None) -> list[int]:
         """Send a reply as one or more messages; the buttons go with the last one."""
-        async with self.core.sessions() as session:
-            mapping = await payloads(session, reply)
-            await session.commit()
-        rows = keyboard(reply.buttons, mapping)
+        rows = keyboard(reply.buttons, await payloads(self.core.sessions, reply))
         markup = InlineKeyboardMarkup(
             [[InlineKeyboardButton(b.label, callback_data=b.payload) for b in row]
              for row in rows]) if rows else None

@@ -8,6 +8,7 @@ import itertools
 import json
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,6 +42,7 @@ class FakeTelegram:
     retry_after: int = 1
     blocked_chats: set[int] = field(default_factory=set)
     missing_chats: set[int] = field(default_factory=set)
+    on_send: Callable[[Call], None] | None = None  # told of every message sent, when set
     _updates: list[dict[str, Any]] = field(default_factory=list)
     _new_update: asyncio.Event = field(default_factory=asyncio.Event)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
@@ -106,7 +108,10 @@ class FakeTelegram:
             return JSONResponse({"ok": False, "error_code": 429,
                                  "description": "Too Many Requests: retry later",
                                  "parameters": {"retry_after": self.retry_after}}, 429)
-        return JSONResponse({"ok": True, "result": await handler(params)})
+        result = await handler(params)
+        if self.on_send is not None and method.startswith("send"):
+            self.on_send(self.calls[-1])
+        return JSONResponse({"ok": True, "result": result})
 
     async def _getMe(self, params: dict[str, Any]) -> dict[str, Any]:
         return BOT
