@@ -111,6 +111,9 @@ def _validate(config: Config) -> None:
     if config.telegram.webhook_secret and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}",
                                                             config.telegram.webhook_secret):
         raise ConfigError("[telegram] webhook_secret: use 1-256 characters A-Z, a-z, 0-9, _ or -")
+    if config.slack.bot_token and not (config.slack.signing_secret or config.slack.app_token):
+        raise ConfigError("[slack] signing_secret (HTTP mode) or app_token (Socket Mode) is "
+                          "needed with bot_token")
     if not 0 < config.http.port < 65536:
         raise ConfigError(f"[http] port: {config.http.port} is not a TCP port")
     for lead in config.reminders.lead_times:

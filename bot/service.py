@@ -12,13 +12,14 @@ from starlette.routing import Route
 from bot.config import Config
 from bot.http import HttpServer, build_app
 from bot.runtime import Runtime
+from bot.transports.slack import SlackTransport
 from bot.transports.telegram import TelegramTransport
 
 log = logging.getLogger(__name__)
 
 
 def has_transports(config: Config) -> bool:
-    return bool(config.telegram.token)
+    return bool(config.telegram.token or config.slack.bot_token)
 
 
 class Service:
@@ -28,21 +29,28 @@ class Service:
         self.config, self.runtime = config, runtime
         self.telegram = (TelegramTransport(config.telegram, runtime.core)
                          if config.telegram.token else None)
+        self.slack = SlackTransport(config.slack, runtime.core) if config.slack.bot_token else None
         routes = []
         if self.telegram is not None:
             routes.append(Route("/telegram/webhook", self.telegram.webhook, methods=["POST"]))
+        if self.slack is not None:
+            routes.append(Route("/slack/events", self.slack.events, methods=["POST"]))
         self.http = HttpServer(build_app(runtime.core, routes), config.http.host,
                                config.http.port)
 
+    @property
+    def transports(self) -> list[TelegramTransport | SlackTransport]:
+        return [t for t in (self.telegram, self.slack) if t is not None]
+
     async def start(self) -> None:
         await self.http.start()
-        if self.telegram is not None:
-            await self.telegram.start()
+        for transport in self.transports:
+            await transport.start()
         log.info("Plenary is running (HTTP on %s:%s)", self.config.http.host, self.http.port)
 
     async def stop(self) -> None:
-        if self.telegram is not None:
-            await self.telegram.stop()
+        for transport in self.transports:
+            await transport.stop()
         await self.http.stop()
 
     async def run_until_signal(self) -> None:

@@ -164,7 +164,7 @@ async def test_a_4096_character_message_gets_an_answer(fake, telegram):
 
 
 async def test_429_is_waited_out_and_everything_arrives_once(plenary, fake):
-    fake.rate_limit_share, fake.retry_after = 0.3, 1
+    fake.rate_limit_every, fake.retry_after = 3, 1
     transport = await start(plenary, fake)
     try:
         for user in range(601, 611):

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -38,7 +37,7 @@ class FakeTelegram:
 
     token: str = "123:TEST"
     calls: list[Call] = field(default_factory=list)
-    rate_limit_share: float = 0.0
+    rate_limit_every: int = 0  # answer 429 to every n-th send* call (0: never)
     retry_after: int = 1
     blocked_chats: set[int] = field(default_factory=set)
     missing_chats: set[int] = field(default_factory=set)
@@ -47,7 +46,7 @@ class FakeTelegram:
     _new_update: asyncio.Event = field(default_factory=asyncio.Event)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _message_ids: itertools.count = field(default_factory=lambda: itertools.count(1000))
-    _random: random.Random = field(default_factory=lambda: random.Random(7))
+    _sends: itertools.count = field(default_factory=lambda: itertools.count(1))
     server: HttpServer | None = None
 
     # -- the test's side ---------------------------------------------------------------
@@ -103,7 +102,8 @@ class FakeTelegram:
             return _error(403, "Forbidden: bot was blocked by the user")
         if method.startswith("send") and chat_id in self.missing_chats:
             return _error(400, "Bad Request: chat not found")
-        if method.startswith("send") and self._random.random() < self.rate_limit_share:
+        if method.startswith("send") and self.rate_limit_every and (
+                next(self._sends) % self.rate_limit_every == 0):
             self.calls[-1].method = f"{method}:429"
             return JSONResponse({"ok": False, "error_code": 429,
                                  "description": "Too Many Requests: retry later",

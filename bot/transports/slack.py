@@ -1,0 +1,212 @@
+"""Slack: slack-bolt's AsyncApp in Plenary's loop, over the Events API or Socket Mode."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+from starlette.requests import Request
+from starlette.responses import Response
+
+from bot.buttons import command_for, payloads
+from bot.commands import COMMANDS
+from bot.config import SlackConfig
+from bot.core import Core, list_changed
+from bot.i18n import translator
+from bot.messages import Incoming, Reply
+from bot.render.slack import ACTION_PREFIX, render_messages, render_view
+from storage import people
+from storage.once import first_delivery
+
+log = logging.getLogger(__name__)
+PLATFORM = "slack"
+UNREACHABLE = {"channel_not_found", "not_in_channel", "is_archived", "account_inactive",
+               "user_not_found", "cannot_dm_bot"}
+MENTION = re.compile(r"<@[A-Z0-9]+>")
+HOME_LIMIT = 100  # blocks in an App Home view
+BUTTON_VALUE_LIMIT = 2000
+
+
+class SlackTransport:
+    """Translates Slack events into `Incoming`, and `Reply` into Block Kit messages."""
+
+    def __init__(self, config: SlackConfig, core: Core) -> None:
+        self.config, self.core = config, core
+        client_options: dict[str, Any] = {"token": config.bot_token, "retry_handlers": [
+            AsyncRateLimitErrorRetryHandler(max_retry_count=5),
+            AsyncServerErrorRetryHandler(max_retry_count=2),
+            AsyncConnectionErrorRetryHandler(max_retry_count=2)]}
+        if config.api_base_url:
+            client_options["base_url"] = config.api_base_url
+        self.client = AsyncWebClient(**client_options)
+        self.app = AsyncApp(client=self.client, signing_secret=config.signing_secret or None,
+                            request_verification_enabled=not config.app_token,
+                            process_before_response=False)
+        self.requests = AsyncSlackRequestHandler(self.app)
+        self.socket: AsyncSocketModeHandler | None = None
+        self._users: dict[str, tuple[str, str | None]] = {}
+        self.app.event("message")(self._on_message)
+        self.app.event("app_mention")(self._on_mention)
+        self.app.event("app_home_opened")(self._on_home)
+        self.app.command("/plenary")(self._on_slash_command)
+        self.app.action(re.compile(f"^{ACTION_PREFIX}"))(self._on_button)
+
+    async def start(self) -> None:
+        """Socket Mode when an app-level token is set; otherwise events come over HTTP."""
+        if self.config.app_token:
+            self.socket = AsyncSocketModeHandler(self.app, self.config.app_token)
+            await self.socket.connect_async()
+
+    async def stop(self) -> None:
+        if self.socket is not None:
+            await self.socket.close_async()
+
+    async def events(self, request: Request) -> Response:
+        """`POST /slack/events`: Bolt checks the signature and acknowledges."""
+        return await self.requests.handle(request)
+
+    # -- listeners ---------------------------------------------------------------------
+    async def _on_message(self, event: dict[str, Any], body: dict[str, Any]) -> None:
+        if event.get("channel_type") != "im" or _from_a_bot(event, body):
+            return
+        if not await self._first_time(body):
+            return
+        subtype = event.get("subtype")
+        channel = event["channel"]
+        if subtype == "message_changed":
+            await self._say(channel, await self._note(
+                event["message"].get("user"), "I answer new messages, not edits: send your "
+                                              "question again."))
+            return
+        if subtype not in (None, "file_share") or "user" not in event:
+            return
+        if not (event.get("text") or "").strip() and event.get("files"):
+            await self._say(channel, await self._note(
+                event.get("user"), "I only read text. Ask me a question, or type help."))
+            return
+        incoming = await self._incoming(event["user"], event.get("text") or "", channel)
+        await self._say(channel, await self.core.answer(incoming))
+
+    async def _on_mention(self, event: dict[str, Any], body: dict[str, Any]) -> None:
+        if _from_a_bot(event, body) or not await self._first_time(body):
+            return
+        text = MENTION.sub("", event.get("text") or "").strip()
+        incoming = await self._incoming(event["user"], text, event["channel"])
+        await self._say(event["channel"], await self.core.answer(incoming),
+                        thread_ts=event.get("thread_ts") or event["ts"])
+
+    async def _on_slash_command(self, ack: Any, command: dict[str, Any]) -> None:
+        await ack()
+        incoming = await self._incoming(command["user_id"], as_command(command.get("text", "")),
+                                        command["channel_id"])
+        reply = await self.core.answer(incoming)
+        await self._say(command["channel_id"], reply, ephemeral_to=command["user_id"])
+
+    async def _on_button(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        user = body["user"]["id"]
+        channel = (body.get("channel") or {}).get("id") or await self._direct_channel(user)
+        ephemeral = (body.get("container") or {}).get("is_ephemeral", False)
+        async with self.core.sessions() as session:
+            command = await command_for(session, action.get("value") or "")
+        if command is None:
+            reply = list_changed(translator((await self._user(user))[1]))
+        else:
+            incoming = await self._incoming(user, command, channel, via_button=True)
+            reply = await self.core.answer(incoming)
+        await self._say(channel, reply, ephemeral_to=user if ephemeral else None)
+
+    async def _on_home(self, event: dict[str, Any]) -> None:
+        if event.get("tab") != "home":
+            return
+        user = event["user"]
+        reply = Reply()
+        for command in ("/next", "/issues", "/settings"):
+            answer = await self.core.answer(await self._incoming(user, command, None))
+            reply.blocks.extend(answer.blocks)
+            reply.buttons.extend(answer.buttons)
+        mapping = await payloads(self.core.sessions, reply, BUTTON_VALUE_LIMIT)
+        await self.client.views_publish(user_id=user, view={
+            "type": "home", "blocks": render_view(reply, mapping, HOME_LIMIT)})
+
+    # -- helpers -----------------------------------------------------------------------
+    async def _first_time(self, body: dict[str, Any]) -> bool:
+        """Slack retries an event it thinks unanswered: act on each event id once."""
+        event_id = body.get("event_id")
+        if not event_id:
+            return True
+        async with self.core.sessions() as session:
+            first = await first_delivery(session, PLATFORM, event_id, self.core.clock.now())
+            await session.commit()
+        return first
+
+    async def _user(self, user_id: str) -> tuple[str, str | None]:
+        """(display name, language) of a Slack user, asked once per process."""
+        if user_id not in self._users:
+            try:
+                info = (await self.client.users_info(user=user_id, include_locale=True))["user"]
+                name = info.get("real_name") or info.get("name") or user_id
+                self._users[user_id] = (name, info.get("locale"))
+            except SlackApiError:
+                self._users[user_id] = (user_id, None)
+        return self._users[user_id]
+
+    async def _incoming(self, user_id: str, text: str, channel: str | None,
+                        via_button: bool = False) -> Incoming:
+        name, language = await self._user(user_id)
+        return Incoming(platform=PLATFORM, user_id=user_id, text=text, display_name=name,
+                        chat_id=channel, language=language, via_button=via_button)
+
+    async def _note(self, user_id: str | None, message: str) -> Reply:
+        language = (await self._user(user_id))[1] if user_id else None
+        return Reply().paragraph(translator(language).gettext(message))
+
+    async def _direct_channel(self, user: str) -> str:
+        opened = await self.client.conversations_open(users=user)
+        return opened["channel"]["id"]
+
+    async def _say(self, channel: str, reply: Reply, thread_ts: str | None = None,
+                   ephemeral_to: str | None = None) -> None:
+        mapping = await payloads(self.core.sessions, reply, BUTTON_VALUE_LIMIT)
+        try:
+            for message in render_messages(reply, mapping):
+                if ephemeral_to:
+                    await self.client.chat_postEphemeral(
+                        channel=channel, user=ephemeral_to, text=message.text,
+                        blocks=message.blocks or None)
+                else:
+                    await self.client.chat_postMessage(
+                        channel=channel, text=message.text, blocks=message.blocks or None,
+                        thread_ts=thread_ts, unfurl_links=False, unfurl_media=False)
+        except SlackApiError as error:
+            if error.response.get("error") not in UNREACHABLE:
+                raise
+            log.info("Slack channel %s is unreachable: its accounts are now inactive", channel)
+            async with self.core.sessions() as session:
+                await people.deactivate_chat(session, PLATFORM, channel)
+                await session.commit()
+
+
+def _from_a_bot(event: dict[str, Any], body: dict[str, Any]) -> bool:
+    """Never answer another bot, or ourselves."""
+    own = {body.get("authorizations", [{}])[0].get("user_id")} - {None}
+    return bool(event.get("bot_id")) or event.get("subtype") == "bot_message" or (
+        event.get("user") in own)
+
+
+def as_command(text: str) -> str:
+    """ "/plenary next" arrives as "next": make it "/next"; plain questions stay as they are."""
+    text = text.strip()
+    first = text.split(" ", 1)[0].lower()
+    return f"/{text}" if first in COMMANDS else text

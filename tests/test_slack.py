@@ -1,0 +1,236 @@
+"""Slack: the real slack-bolt AsyncApp in Plenary's Starlette app, against a fake Web API."""
+
+import asyncio
+import json
+
+import httpx
+import pytest
+from sqlalchemy import select
+from starlette.routing import Route
+
+from bot.config import SlackConfig
+from bot.http import HttpServer, build_app
+from bot.messages import Button, Reply
+from bot.render.slack import render_messages
+from bot.transports.slack import SlackTransport, as_command
+from storage.models import Account
+from tests.conftest import sqlite_url
+from tests.fakes.slack_api import (
+    SIGNING_SECRET,
+    FakeSlack,
+    button_press,
+    direct_message,
+    event,
+    signed,
+    slash_command,
+)
+from tests.slack_blocks import check_blocks
+from tests.test_dialogues import BAD_INPUT, GENERAL, ISSUES_AND_GROUPS, MEETINGS, POSITIONS
+
+FORM = "application/x-www-form-urlencoded"
+
+
+@pytest.fixture
+def demo_url(tmp_path, sqlite_template):
+    """Transport tests run on SQLite; the storage tests cover PostgreSQL."""
+    return sqlite_url(tmp_path, sqlite_template)
+
+
+@pytest.fixture
+async def fake():
+    server = await FakeSlack().serve()
+    yield server
+    await server.close()
+
+
+@pytest.fixture
+async def slack(plenary, fake):
+    transport = SlackTransport(SlackConfig(bot_token="xoxb-test", signing_secret=SIGNING_SECRET,
+                                           api_base_url=fake.base_url), plenary.core)
+    server = HttpServer(build_app(plenary.core, [
+        Route("/slack/events", transport.events, methods=["POST"])]), "127.0.0.1", 0)
+    await server.start()
+    await transport.start()
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as client:
+        yield client
+    await transport.stop()
+    await server.stop()
+
+
+async def post(client, body: str, content_type: str = "application/json", age: int = 0,
+               secret: str = SIGNING_SECRET, **headers):
+    content, signature = signed(body, secret=secret, age=age, content_type=content_type)
+    return await client.post("/slack/events", content=content, headers={**signature, **headers})
+
+
+def seen(calls) -> str:
+    return "\n".join(check_blocks(c.params.get("blocks") or []) or c.params["text"]
+                     for c in calls)
+
+
+async def converse(fake, client, body: str, channel: str = "DU1", settle: float = 0.1,
+                   content_type: str = "application/json") -> str:
+    before = len(fake.sent(channel=channel))
+    response = await post(client, body, content_type)
+    assert response.status_code == 200, response.text
+    await fake.wait_for(before + 1, channel=channel)
+    await asyncio.sleep(settle)
+    return seen(fake.sent(channel=channel)[before:])
+
+
+@pytest.mark.parametrize(("said", "expected"), MEETINGS + POSITIONS + ISSUES_AND_GROUPS
+                         + GENERAL + BAD_INPUT[2:],
+                         ids=lambda v: v[:40] if isinstance(v, str) else None)
+async def test_dialogue_over_slack_direct_messages(fake, slack, said, expected):
+    answer = await converse(fake, slack, event(direct_message(said)), settle=0.02)
+    for fragment in expected:
+        assert fragment in answer, f"{fragment!r} missing from:\n{answer}"
+
+
+async def test_url_verification(slack):
+    body = json.dumps({"type": "url_verification", "challenge": "c-123", "token": "x"})
+    response = await post(slack, body)
+    assert response.status_code == 200 and "c-123" in response.text
+
+
+@pytest.mark.parametrize(("secret", "age"), [("wrong-secret-000000000000000000", 0),
+                                             (SIGNING_SECRET, 6 * 60)])
+async def test_bad_signature_or_stale_timestamp_is_refused(fake, slack, secret, age):
+    response = await post(slack, event(direct_message("/next")), secret=secret, age=age)
+    assert response.status_code == 401
+    await asyncio.sleep(0.2)
+    assert fake.sent() == []
+
+
+async def test_a_mention_is_answered_in_a_thread(fake, slack):
+    mention = {"type": "app_mention", "channel": "C1", "user": "U1", "ts": "1700000000.000777",
+               "text": "<@UPLENARY> when is the next meeting?"}
+    answer = await converse(fake, slack, event(mention), channel="C1")
+    assert "Wednesday 3 February 2016" in answer
+    assert fake.sent(channel="C1")[0].params["thread_ts"] == "1700000000.000777"
+
+
+async def test_slash_command_answers_ephemerally(fake, slack):
+    answer = await converse(fake, slack, slash_command("positions veto"), channel="C1",
+                            content_type=FORM)
+    assert "Positions on the question of the veto" in answer
+    (call,) = fake.sent("chat.postEphemeral", channel="C1")
+    assert call.params["user"] == "U1"
+    answer = await converse(fake, slack, slash_command("when is the next meeting?"),
+                            channel="C1", content_type=FORM)
+    assert "Wednesday 3 February 2016" in answer
+
+
+async def test_buttons_answer_in_the_channel(fake, slack):
+    answer = await converse(fake, slack, button_press("c:/meeting ign70-3"), content_type=FORM)
+    assert "Wednesday 9 March 2016" in answer
+
+
+async def test_buttons_from_an_ephemeral_answer_stay_ephemeral(fake, slack):
+    await converse(fake, slack, button_press("c:/issues", channel="C1", ephemeral=True),
+                   channel="C1", content_type=FORM)
+    assert fake.sent("chat.postEphemeral", channel="C1")
+
+
+@pytest.mark.parametrize("value", ["t:0123456789abcdef01234567", "c:/meeting ign70-99"])
+async def test_a_stale_button_gets_a_polite_answer(fake, slack, value):
+    answer = await converse(fake, slack, button_press(value), content_type=FORM)
+    assert "This list has changed since it was sent" in answer
+
+
+async def test_app_home_shows_meetings_issues_and_settings(fake, slack):
+    opened = {"type": "app_home_opened", "user": "U1", "channel": "DU1", "tab": "home"}
+    assert (await post(slack, event(opened))).status_code == 200
+    (call,) = await fake.wait_for(1, "views.publish")
+    view = call.params["view"]
+    assert view["type"] == "home" and call.params["user_id"] == "U1"
+    shown = check_blocks(view["blocks"], limit=100)
+    for fragment in ("Wednesday 3 February 2016", "the question of the veto",
+                     "Your settings", "[Details] /meeting ign70-1"):
+        assert fragment in shown
+
+
+async def test_a_retried_event_is_answered_once(fake, slack):
+    body = event(direct_message("/next"), event_id="Ev-retried")
+    await converse(fake, slack, body)
+    for attempt in (1, 2):
+        response = await post(slack, body, **{"X-Slack-Retry-Num": str(attempt),
+                                              "X-Slack-Retry-Reason": "http_timeout"})
+        assert response.status_code == 200
+    await asyncio.sleep(0.3)
+    assert len(fake.sent(channel="DU1")) == 1
+
+
+async def test_bots_edits_deletions_and_files(fake, slack):
+    for inner in (direct_message("/next", bot_id="B2"),
+                  direct_message("/next", subtype="bot_message"),
+                  direct_message("/next", user="UPLENARY"),
+                  {"type": "message", "subtype": "message_deleted", "channel": "DU1",
+                   "channel_type": "im", "ts": "1.1"}):
+        assert (await post(slack, event(inner))).status_code == 200
+    await asyncio.sleep(0.3)
+    assert fake.sent() == []
+    files = direct_message("", subtype="file_share", files=[{"id": "F1"}])
+    assert "I only read text" in await converse(fake, slack, event(files))
+    edited = {"type": "message", "subtype": "message_changed", "channel": "DU1",
+              "channel_type": "im", "ts": "1.2",
+              "message": {"type": "message", "user": "U1", "text": "/next", "ts": "1.0"}}
+    assert "not edits" in await converse(fake, slack, event(edited))
+
+
+async def test_mentions_and_channel_pings_are_never_echoed(fake, slack):
+    answer = await converse(fake, slack, event(direct_message("/position <!channel> <@U999>")))
+    assert "<!channel> <@U999>" in answer  # shown as typed, after unescaping
+    raw = json.dumps(fake.sent(channel="DU1")[-1].params)
+    assert "<!channel>" not in raw and "<@U999>" not in raw
+
+
+async def test_a_40000_character_message(fake, slack):
+    answer = await converse(fake, slack, event(direct_message("veto " * 8000)))
+    assert "That message is too long (39,999 characters)" in answer
+
+
+async def test_429_is_retried_and_everything_arrives_once(fake, slack):
+    fake.rate_limit_every = 2
+    for user in ("U21", "U22", "U23", "U24"):
+        assert (await post(slack, event(direct_message("/next", user=user)))).status_code == 200
+    for user in ("U21", "U22", "U23", "U24"):
+        await fake.wait_for(1, channel=f"D{user}", timeout=30)
+    await asyncio.sleep(0.3)
+    assert [len(fake.sent(channel=f"D{u}")) for u in ("U21", "U22", "U23", "U24")] == [1] * 4
+    assert fake.sent("chat.postMessage:429"), "the fake server never answered 429"
+
+
+async def test_an_unreachable_channel_deactivates_its_account(plenary, fake, slack):
+    await converse(fake, slack, event(direct_message("/timezone Europe/Paris", user="U31")),
+                   channel="DU31")
+    fake.unreachable_channels.add("DU31")
+    assert (await post(slack, event(direct_message("/next", user="U31")))).status_code == 200
+    await fake.wait_for(2, channel="DU31")
+    await asyncio.sleep(0.2)
+    async with plenary.sessions() as session:
+        account = await session.scalar(select(Account).where(Account.external_id == "U31"))
+    assert account.active is False
+
+
+def test_slash_command_words_become_commands():
+    assert as_command("next") == "/next"
+    assert as_command("positions veto") == "/positions veto"
+    assert as_command("when is the next meeting?") == "when is the next meeting?"
+
+
+def test_long_answers_split_across_messages_within_limits():
+    reply = Reply().heading("Positions " + "& <x> " * 40)
+    for n in range(400):
+        reply.item(f"Delegation {n} <@U1> & co: ", "text " * 30)
+        reply.note(f"note {n}")
+    reply.paragraph("y" * 7000)
+    for n in range(30):
+        reply.button_row(Button(f"Button {n} " + "z" * 90, f"/position d{n}"))
+    payloads = {b.command: f"c:{b.command}" for row in reply.buttons for b in row}
+    messages = render_messages(reply, payloads)
+    assert len(messages) > 2
+    shown = "\n".join(check_blocks(m.blocks) for m in messages)
+    assert "Delegation 399 <@U1> & co" in shown and "note 399" in shown
+    assert shown.count("y") >= 7000 and "[Button 29" in shown
+    assert all(len(m.text) <= 3000 for m in messages)
