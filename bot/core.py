@@ -17,7 +17,7 @@ from bot.messages import Button, Incoming, Reply
 from bot.names import NameIndex
 from bot.reply_cache import ReplyCache
 from bot.router import route
-from storage import meta, people, revisions
+from storage import meta, people, revisions, writes
 from storage.directory import load_names
 
 log = logging.getLogger(__name__)
@@ -111,7 +111,7 @@ class Core:
                 reply = await route(ctx, text)
                 if incoming.via_button and reply.not_found:
                     reply = list_changed(ctx.tr)
-                if session.new or session.dirty or session.deleted:
+                if writes.pending(session.sync_session):
                     await session.flush()
                     programme_changed = revisions.changed(session.sync_session)
                     await session.commit()

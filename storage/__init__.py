@@ -1,3 +1,4 @@
 """Storage: the schema, the queries the handlers use, migrations and importers."""
 
-from storage import revisions  # noqa: F401 - keeps the programme revision on every session
+# Session-wide listeners: the programme revision, and whether a transaction wrote.
+from storage import revisions, writes  # noqa: F401

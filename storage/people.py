@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Account, Person
+from storage.models import Account, Person, Role, Subscription
 
 
 async def find_account(session: AsyncSession, platform: str,
@@ -36,3 +36,32 @@ async def deactivate_chat(session: AsyncSession, platform: str, chat_id: str) ->
     """Stop sending to a chat that blocked Plenary or no longer exists."""
     await session.execute(update(Account).where(
         Account.platform == platform, Account.chat_id == chat_id).values(active=False))
+
+
+async def accounts_of(session: AsyncSession, person_id: int) -> list[Account]:
+    return list(await session.scalars(
+        select(Account).where(Account.person_id == person_id).order_by(Account.id)))
+
+
+async def merge_into(session: AsyncSession, source: Person, target: Person) -> None:
+    """Make `source`'s accounts and subscriptions `target`'s, and remove `source`.
+
+    Settings the target lacks are taken from the source; the caller has checked roles.
+    """
+    await session.execute(update(Account).where(Account.person_id == source.id)
+                          .values(person_id=target.id))
+    kept = set(await session.scalars(select(Subscription.key_issue_id)
+                                     .where(Subscription.person_id == target.id)))
+    for subscription in await session.scalars(
+            select(Subscription).where(Subscription.person_id == source.id)):
+        if subscription.key_issue_id in kept:
+            await session.delete(subscription)
+        else:
+            subscription.person_id = target.id
+    target.timezone = target.timezone or source.timezone
+    target.language = target.language or source.language
+    if target.role == Role.DELEGATE and source.role != Role.DELEGATE:
+        target.role, target.delegation_id = source.role, source.delegation_id
+    await session.flush()
+    await session.delete(source)
+    await session.flush()
