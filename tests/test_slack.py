@@ -24,6 +24,8 @@ from tests.fakes.slack_api import (
     signed,
     slash_command,
 )
+from tests.fakes.slack_socket import FakeSocketMode
+from tests.service import plenary_run
 from tests.slack_blocks import check_blocks
 from tests.test_dialogues import BAD_INPUT, GENERAL, ISSUES_AND_GROUPS, MEETINGS, POSITIONS
 
@@ -234,3 +236,34 @@ def test_long_answers_split_across_messages_within_limits():
     assert "Delegation 399 <@U1> & co" in shown and "note 399" in shown
     assert shown.count("y") >= 7000 and "[Button 29" in shown
     assert all(len(m.text) <= 3000 for m in messages)
+
+
+async def test_socket_mode_receives_acknowledges_and_answers(plenary, fake):
+    socket = await FakeSocketMode().serve()
+    fake.socket_url = socket.url
+    transport = SlackTransport(SlackConfig(bot_token="xoxb-test", app_token="xapp-test",
+                                           api_base_url=fake.base_url), plenary.core)
+    await transport.start()
+    try:
+        await socket.send_event(json.loads(event(direct_message("/next"))), "env-1")
+        await socket.wait_for_ack("env-1")
+        (call,) = await fake.wait_for(1, channel="DU1")
+        assert "Wednesday 3 February 2016" in seen([call])
+        assert fake.sent("apps.connections.open")
+    finally:
+        await transport.stop()
+        await socket.close()
+
+
+async def test_plenary_run_serves_slack_events_until_sigterm(fake, tmp_path):
+    config = f'[slack]\napi_base_url = "{fake.base_url}"\n'
+    secrets = {"PLENARY_SLACK_BOT_TOKEN": "xoxb-secret-token",
+               "PLENARY_SLACK_SIGNING_SECRET": SIGNING_SECRET}
+    async with plenary_run(tmp_path, config, secrets) as run, httpx.AsyncClient(
+            base_url=run.url) as client:
+        assert "Wednesday 3 February 2016" in await converse(
+            fake, client, event(direct_message("/next")))
+        bad = await post(client, event(direct_message("/next")), secret="x" * 32)
+        assert bad.status_code == 401
+    assert run.process.returncode == 0, run.stderr
+    assert "xoxb-secret-token" not in run.stderr and SIGNING_SECRET not in run.stderr

@@ -1,8 +1,6 @@
 """Telegram: the real python-telegram-bot against a fake Bot API on 127.0.0.1."""
 
 import asyncio
-import os
-import signal
 
 import httpx
 import pytest
@@ -23,9 +21,8 @@ from tests.fakes.telegram_api import (
     group_message,
     private_message,
 )
-from tests.pg import free_port as _free_port
+from tests.service import plenary_run
 from tests.telegram_html import check_markup, check_message
-from tests.test_cli import PLENARY, ROOT
 from tests.test_dialogues import BAD_INPUT, GENERAL, ISSUES_AND_GROUPS, MEETINGS, POSITIONS
 
 FAST = Limits(overall_per_second=1000, chat_burst=1000, chat_per_second=1000)
@@ -258,23 +255,12 @@ async def test_webhook_rejects_garbage(webhook):
 
 
 async def test_plenary_run_serves_telegram_until_sigterm(fake, tmp_path):
-    port = _free_port()
-    (tmp_path / "config.toml").write_text(
-        f'[database]\nurl = "sqlite:///{tmp_path / "run.db"}"\n'
-        f'[http]\nport = {port}\n'
-        f'[telegram]\napi_base_url = "{fake.base_url}"\n')
-    process = await asyncio.create_subprocess_exec(
-        *PLENARY, "run", "--demo", "--as-of", "2016-01-15T12:00-05:00", cwd=tmp_path,
-        env={**os.environ, "PLENARY_TELEGRAM_TOKEN": fake.token, "PYTHONPATH": str(ROOT)},
-        stderr=asyncio.subprocess.PIPE)
-    try:
+    config = f'[telegram]\napi_base_url = "{fake.base_url}"\n'
+    async with plenary_run(tmp_path, config, {"PLENARY_TELEGRAM_TOKEN": fake.token}) as run:
         await fake.wait_for(1, "setMyCommands", timeout=30)
         assert "Wednesday 3 February 2016" in await converse(fake, private_message("/next"))
         async with httpx.AsyncClient() as client:
-            health = await client.get(f"http://127.0.0.1:{port}/healthz")
+            health = await client.get(f"{run.url}/healthz")
         assert health.status_code == 200 and health.json()["database"] == "ok"
-    finally:
-        process.send_signal(signal.SIGTERM)
-        _, stderr = await asyncio.wait_for(process.communicate(), 30)
-    assert process.returncode == 0, stderr.decode()
-    assert fake.token not in stderr.decode()
+    assert run.process.returncode == 0, run.stderr
+    assert fake.token not in run.stderr

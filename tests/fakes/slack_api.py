@@ -35,6 +35,7 @@ class FakeSlack:
     rate_limit_every: int = 0  # answer 429 to every n-th chat.* call (0: never)
     unreachable_channels: set[str] = field(default_factory=set)
     locales: dict[str, str] = field(default_factory=dict)
+    socket_url: str = ""  # what apps.connections.open hands out (Socket Mode)
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
     _chat_calls: itertools.count = field(default_factory=lambda: itertools.count(1))
     server: HttpServer | None = None
@@ -96,6 +97,8 @@ class FakeSlack:
             user = params.get("user", "U0")
             return {"user": {"id": user, "name": user.lower(), "real_name": f"Delegate {user}",
                              "locale": self.locales.get(user, "en-US")}}
+        if method == "apps.connections.open":
+            return {"url": self.socket_url}
         if method == "conversations.open":
             return {"channel": {"id": "D" + params.get("users", "U0")}}
         if method.startswith("chat."):

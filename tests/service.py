@@ -1,0 +1,52 @@
+"""`plenary run` as a real process, for the tests that need the whole service."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from tests.pg import free_port
+from tests.test_cli import PLENARY, ROOT
+
+
+@dataclass
+class Running:
+    port: int
+    process: asyncio.subprocess.Process
+    stderr: str = ""
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+@contextlib.asynccontextmanager
+async def plenary_run(folder: Path, config: str, env: dict[str, str]) -> AsyncIterator[Running]:
+    """Start `plenary run --demo` with `config` (its [http] port is added) until the block
+    ends; then SIGTERM it and keep what it wrote to stderr."""
+    port = free_port()
+    (folder / "config.toml").write_text(
+        f'[database]\nurl = "sqlite:///{folder / "run.db"}"\n[http]\nport = {port}\n{config}')
+    process = await asyncio.create_subprocess_exec(
+        *PLENARY, "run", "--demo", "--as-of", "2016-01-15T12:00-05:00", cwd=folder,
+        env={**os.environ, **env, "PYTHONPATH": str(ROOT)}, stderr=asyncio.subprocess.PIPE)
+    running = Running(port, process)
+    try:
+        async with httpx.AsyncClient() as client:
+            for _ in range(300):
+                with contextlib.suppress(httpx.TransportError):
+                    if (await client.get(f"{running.url}/healthz")).status_code == 200:
+                        break
+                await asyncio.sleep(0.05)
+        yield running
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), 30)
+        running.stderr = stderr.decode()
