@@ -267,3 +267,15 @@ async def test_plenary_run_serves_slack_events_until_sigterm(fake, tmp_path):
         assert bad.status_code == 401
     assert run.process.returncode == 0, run.stderr
     assert "xoxb-secret-token" not in run.stderr and SIGNING_SECRET not in run.stderr
+
+
+@pytest.mark.parametrize(("body", "content_type"), [
+    (slash_command("next"), FORM), (button_press("c:/next"), FORM),
+    (event(direct_message("/next")), "application/json")])
+async def test_requests_are_acknowledged_before_the_slow_work(fake, slack, body, content_type):
+    fake.gate = asyncio.Event()  # Slack's side holds every answer back...
+    response = await asyncio.wait_for(post(slack, body, content_type), 2.5)
+    assert response.status_code == 200  # ...and the request is acknowledged all the same
+    assert fake.sent() == []
+    fake.gate.set()
+    await fake.wait_for(1)

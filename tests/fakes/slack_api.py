@@ -36,6 +36,7 @@ class FakeSlack:
     unreachable_channels: set[str] = field(default_factory=set)
     locales: dict[str, str] = field(default_factory=dict)
     socket_url: str = ""  # what apps.connections.open hands out (Socket Mode)
+    gate: asyncio.Event | None = None  # when set, chat.* calls wait for it to open
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
     _chat_calls: itertools.count = field(default_factory=lambda: itertools.count(1))
     server: HttpServer | None = None
@@ -85,6 +86,8 @@ class FakeSlack:
             self.calls.append(Call(f"{method}:429", params))
             return JSONResponse({"ok": False, "error": "ratelimited"}, 429,
                                 headers={"Retry-After": "1"})
+        if method.startswith("chat.") and self.gate is not None:
+            await self.gate.wait()
         self.calls.append(Call(method, params))
         if params.get("channel") in self.unreachable_channels:
             return JSONResponse({"ok": False, "error": "channel_not_found"})
