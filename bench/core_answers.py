@@ -63,49 +63,89 @@ async def build(url: str) -> None:
         existing = len(list(await session.scalars(select(Delegation.id))))
         names = {_name(rng) for _ in range(DELEGATIONS * 2)} - {""}
         extra = sorted(names)[: DELEGATIONS - existing]
-        await session.execute(insert(Delegation), [
-            {"key": f"x-{i}", "kind": "member_state", "name": name, "aliases": []}
-            for i, name in enumerate(extra)])
+        await session.execute(
+            insert(Delegation),
+            [
+                {"key": f"x-{i}", "kind": "member_state", "name": name, "aliases": []}
+                for i, name in enumerate(extra)
+            ],
+        )
         delegations = list(await session.scalars(select(Delegation.id)))
         held = set(await session.execute(select(Position.delegation_id, Position.key_issue_id)))
-        await session.execute(insert(Position), [
-            {"delegation_id": d, "key_issue_id": i, "version_count": 0}
-            for d in delegations for i in issues if (d, i) not in held])
+        await session.execute(
+            insert(Position),
+            [
+                {"delegation_id": d, "key_issue_id": i, "version_count": 0}
+                for d in delegations
+                for i in issues
+                if (d, i) not in held
+            ],
+        )
         positions = list(await session.execute(select(Position.id, Position.version_count)))
         rows = []
         for position_id, count in positions:
             for number in range(count + 1, VERSIONS + 1):
-                rows.append({"position_id": position_id, "number": number,
-                             "text": " ".join(rng.choice(SYLLABLES) * 2 for _ in range(40)),
-                             "stated_on": date(2015, 1, 1) + timedelta(days=rng.randint(0, 900)),
-                             "sources": [], "created_at": NOW})
+                rows.append(
+                    {
+                        "position_id": position_id,
+                        "number": number,
+                        "text": " ".join(rng.choice(SYLLABLES) * 2 for _ in range(40)),
+                        "stated_on": date(2015, 1, 1) + timedelta(days=rng.randint(0, 900)),
+                        "sources": [],
+                        "created_at": NOW,
+                    }
+                )
         await session.execute(insert(PositionVersion), rows)
-        await session.execute(
-            Position.__table__.update().values(version_count=VERSIONS))
+        await session.execute(Position.__table__.update().values(version_count=VERSIONS))
         meeting_rows = []
         for number in range(MEETINGS):
             day = date(2016, 1, 1) + timedelta(days=number // 2)
-            start = (datetime(day.year, day.month, day.day, 15, tzinfo=UTC)
-                     if number % 3 else None)
+            start = datetime(day.year, day.month, day.day, 15, tzinfo=UTC) if number % 3 else None
             sort_at, until_at = place_in_time(day, start, "America/New_York")
-            meeting_rows.append({"key": f"bench-{number}", "local_date": day, "starts_at": start,
-                                 "timezone": "America/New_York", "status": "scheduled",
-                                 "sources": [], "sort_at": sort_at, "until_at": until_at})
+            meeting_rows.append(
+                {
+                    "key": f"bench-{number}",
+                    "local_date": day,
+                    "starts_at": start,
+                    "timezone": "America/New_York",
+                    "status": "scheduled",
+                    "sources": [],
+                    "sort_at": sort_at,
+                    "until_at": until_at,
+                }
+            )
         await session.execute(insert(Meeting), meeting_rows)
-        meeting_ids = list(await session.scalars(
-            select(Meeting.id).where(Meeting.key.like("bench-%"))))
-        await session.execute(insert(MeetingKeyIssue), [
-            {"meeting_id": m, "key_issue_id": rng.choice(issues)} for m in meeting_ids])
+        meeting_ids = list(
+            await session.scalars(select(Meeting.id).where(Meeting.key.like("bench-%")))
+        )
+        await session.execute(
+            insert(MeetingKeyIssue),
+            [{"meeting_id": m, "key_issue_id": rng.choice(issues)} for m in meeting_ids],
+        )
         for chunk in range(0, PERSONS, 10_000):
-            await session.execute(insert(Person), [
-                {"display_name": f"person {n}", "role": "delegate", "created_at": NOW}
-                for n in range(chunk, chunk + 10_000)])
+            await session.execute(
+                insert(Person),
+                [
+                    {"display_name": f"person {n}", "role": "delegate", "created_at": NOW}
+                    for n in range(chunk, chunk + 10_000)
+                ],
+            )
         people = list(await session.scalars(select(Person.id)))
         for chunk in range(0, len(people), 10_000):
-            await session.execute(insert(Account), [
-                {"person_id": p, "platform": "telegram", "external_id": str(p),
-                 "chat_id": str(p), "active": True, "created_at": NOW}
-                for p in people[chunk:chunk + 10_000]])
+            await session.execute(
+                insert(Account),
+                [
+                    {
+                        "person_id": p,
+                        "platform": "telegram",
+                        "external_id": str(p),
+                        "chat_id": str(p),
+                        "active": True,
+                        "created_at": NOW,
+                    }
+                    for p in people[chunk : chunk + 10_000]
+                ],
+            )
         await session.run_sync(revisions.bump)  # bulk inserts bypass the ORM's events
         await session.commit()
     if engine.dialect.name == "sqlite":  # fold the bulk load's write-ahead log in, as in use
@@ -158,8 +198,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=500)
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
     args = parser.parse_args()
-    print(f"Core answer time: {DELEGATIONS} delegations x 5 issues x {VERSIONS} versions, "
-          f"{MEETINGS:,} meetings, {PERSONS:,} persons; {args.rounds} rounds each")
+    print(
+        f"Core answer time: {DELEGATIONS} delegations x 5 issues x {VERSIONS} versions, "
+        f"{MEETINGS:,} meetings, {PERSONS:,} persons; {args.rounds} rounds each"
+    )
     with tempfile.TemporaryDirectory() as folder:
         if args.backend in ("sqlite", "both"):
             asyncio.run(run("SQLite", f"sqlite:///{Path(folder) / 'bench.db'}", args.rounds))
@@ -169,6 +211,7 @@ def main() -> None:
         cluster = pg.Cluster()
         cluster.start()
         try:
+
             async def on_postgres() -> None:
                 await run("PostgreSQL", await cluster.create_database("bench"), args.rounds)
 

@@ -27,8 +27,12 @@ from bot.transports.telegram import TelegramTransport
 from bot.transports.telegram_limits import Limits
 from tests.fakes.telegram_api import Call, FakeTelegram, private_message
 
-QUESTIONS = ["when is the next meeting?", "/positions veto", "what does the G4 say about the veto?",
-             "who is in UfC?"]
+QUESTIONS = [
+    "when is the next meeting?",
+    "/positions veto",
+    "what does the G4 say about the veto?",
+    "who is in UfC?",
+]
 NO_CAP = Limits(overall_per_second=100_000, chat_burst=100_000, chat_per_second=100_000)
 
 
@@ -62,8 +66,14 @@ async def echo_bot(fake: FakeTelegram) -> tuple[Callable, Callable]:
     async def echo(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.message.reply_text(update.message.text)
 
-    app = (ApplicationBuilder().token(fake.token).base_url(fake.base_url)
-           .concurrent_updates(32).job_queue(None).build())
+    app = (
+        ApplicationBuilder()
+        .token(fake.token)
+        .base_url(fake.base_url)
+        .concurrent_updates(32)
+        .job_queue(None)
+        .build()
+    )
     app.add_handler(MessageHandler(filters.TEXT, echo))
 
     async def start() -> None:
@@ -82,8 +92,9 @@ async def echo_bot(fake: FakeTelegram) -> tuple[Callable, Callable]:
 async def plenary_bot(fake: FakeTelegram, folder: Path) -> tuple[Callable, Callable]:
     config = Config(database=DatabaseConfig(f"sqlite:///{folder / 'bench.db'}"))
     runtime = await start_runtime(config, demo=True)
-    transport = TelegramTransport(TelegramConfig(token=fake.token, api_base_url=fake.base_url),
-                                  runtime.core, limits=NO_CAP)
+    transport = TelegramTransport(
+        TelegramConfig(token=fake.token, api_base_url=fake.base_url), runtime.core, limits=NO_CAP
+    )
 
     async def stop() -> None:
         await transport.stop()
@@ -104,14 +115,18 @@ async def measure(label: str, make: Callable, users: int, messages: int) -> floa
             await stop()
             await fake.close()
     rate = len(latencies) / elapsed
-    print(f"  {label:<10} {rate:>9.0f} {statistics.median(latencies):>9.1f} "
-          f"{percentile(latencies, 0.99):>9.1f}")
+    print(
+        f"  {label:<10} {rate:>9.0f} {statistics.median(latencies):>9.1f} "
+        f"{percentile(latencies, 0.99):>9.1f}"
+    )
     return rate
 
 
 async def main(users: int, messages: int) -> None:
-    print(f"Telegram: {users} users x {messages} messages, closed loop, fake Bot API on "
-          "127.0.0.1, no rate cap")
+    print(
+        f"Telegram: {users} users x {messages} messages, closed loop, fake Bot API on "
+        "127.0.0.1, no rate cap"
+    )
     print(f"  {'bot':<10} {'updates/s':>9} {'p50 ms':>9} {'p99 ms':>9}")
     echo = await measure("echo", echo_bot, users, messages)
     plenary = await measure("Plenary", plenary_bot, users, messages)

@@ -34,10 +34,12 @@ def as_of(text: str) -> datetime:
         instant = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not an ISO-8601 date-time such as 2016-01-15T12:00-05:00") from None
+            f"{text!r} is not an ISO-8601 date-time such as 2016-01-15T12:00-05:00"
+        ) from None
     if instant.tzinfo is None:
         raise argparse.ArgumentTypeError(
-            f"{text!r} needs a UTC offset, e.g. 2016-01-15T12:00-05:00")
+            f"{text!r} needs a UTC offset, e.g. 2016-01-15T12:00-05:00"
+        )
     return instant
 
 
@@ -45,22 +47,36 @@ def _common(parser: argparse.ArgumentParser, clock: bool = True) -> None:
     parser.add_argument("--config", metavar="FILE", help="configuration file (TOML)")
     parser.add_argument("--db", metavar="URL", help="database URL (overrides the config)")
     if clock:
-        parser.add_argument("--demo", action="store_true",
-                            help="load the demo data (IGN, 70th session) into an empty database")
-        parser.add_argument("--as-of", type=as_of, metavar="ISO-8601",
-                            help="start the clock at this instant and let it run from there")
+        parser.add_argument(
+            "--demo",
+            action="store_true",
+            help="load the demo data (IGN, 70th session) into an empty database",
+        )
+        parser.add_argument(
+            "--as-of",
+            type=as_of,
+            metavar="ISO-8601",
+            help="start the clock at this instant and let it run from there",
+        )
 
 
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="plenary", description=__doc__)
     commands = main.add_subparsers(dest="command", required=True)
-    _common(commands.add_parser("run", help="run every configured transport (default: the "
-                                            "terminal chat on the embedded demo database)"))
+    _common(
+        commands.add_parser(
+            "run",
+            help="run every configured transport (default: the "
+            "terminal chat on the embedded demo database)",
+        )
+    )
     _common(commands.add_parser("chat", help="chat in the terminal"))
     db = commands.add_parser("db", help="database administration")
     db_commands = db.add_subparsers(dest="db_command", required=True)
-    _common(db_commands.add_parser("upgrade", help="migrate the schema to the newest version"),
-            clock=False)
+    _common(
+        db_commands.add_parser("upgrade", help="migrate the schema to the newest version"),
+        clock=False,
+    )
     imported = commands.add_parser("import", help="import a programme file (TOML)")
     imported.add_argument("file", type=Path)
     imported.add_argument("--dry-run", action="store_true", help="show the changes, store none")
@@ -126,8 +142,11 @@ async def import_file(args: argparse.Namespace) -> int:
                 print(f"Dry run: {len(changes)} change(s) would be made; nothing was stored.")
             else:
                 await session.commit()
-                print(f"Imported {args.file}: {len(changes)} change(s)."
-                      if changes else "Nothing to change: the database already matches.")
+                print(
+                    f"Imported {args.file}: {len(changes)} change(s)."
+                    if changes
+                    else "Nothing to change: the database already matches."
+                )
     finally:
         await engine.dispose()
     return 0

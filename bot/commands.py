@@ -28,15 +28,26 @@ class Command:
 COMMANDS: dict[str, Command] = {}
 
 
-def command(name: str, usage: str = "", roles: frozenset[Role] = EVERYONE,
-            listed: bool = True, personal: bool = False) -> Callable[[Handler], Handler]:
+def command(
+    name: str,
+    usage: str = "",
+    roles: frozenset[Role] = EVERYONE,
+    listed: bool = True,
+    personal: bool = False,
+) -> Callable[[Handler], Handler]:
     """Register a handler as `/name`; its docstring's first line is its help text."""
 
     def register(handler: Handler) -> Handler:
         summary = inspect.getdoc(handler) or ""
-        COMMANDS[name] = Command(name, handler, usage or f"/{name}",
-                                 summary.splitlines()[0] if summary else "", roles, listed,
-                                 personal)
+        COMMANDS[name] = Command(
+            name,
+            handler,
+            usage or f"/{name}",
+            summary.splitlines()[0] if summary else "",
+            roles,
+            listed,
+            personal,
+        )
         return handler
 
     return register

@@ -103,17 +103,23 @@ def _check(section: str, key: str, value: Any, expected: Any) -> Any:
 
 def _validate(config: Config) -> None:
     if config.telegram.mode not in ("polling", "webhook"):
-        raise ConfigError(f'[telegram] mode: must be "polling" or "webhook", '
-                          f"got {config.telegram.mode!r}")
-    if config.telegram.mode == "webhook" and config.telegram.token and not (
-            config.telegram.webhook_url and config.telegram.webhook_secret):
+        raise ConfigError(
+            f'[telegram] mode: must be "polling" or "webhook", got {config.telegram.mode!r}'
+        )
+    if (
+        config.telegram.mode == "webhook"
+        and config.telegram.token
+        and not (config.telegram.webhook_url and config.telegram.webhook_secret)
+    ):
         raise ConfigError("[telegram] webhook_url and webhook_secret are needed in webhook mode")
-    if config.telegram.webhook_secret and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}",
-                                                            config.telegram.webhook_secret):
+    if config.telegram.webhook_secret and not re.fullmatch(
+        r"[A-Za-z0-9_-]{1,256}", config.telegram.webhook_secret
+    ):
         raise ConfigError("[telegram] webhook_secret: use 1-256 characters A-Z, a-z, 0-9, _ or -")
     if config.slack.bot_token and not (config.slack.signing_secret or config.slack.app_token):
-        raise ConfigError("[slack] signing_secret (HTTP mode) or app_token (Socket Mode) is "
-                          "needed with bot_token")
+        raise ConfigError(
+            "[slack] signing_secret (HTTP mode) or app_token (Socket Mode) is needed with bot_token"
+        )
     if not 0 < config.http.port < 65536:
         raise ConfigError(f"[http] port: {config.http.port} is not a TCP port")
     for lead in config.reminders.lead_times:

@@ -36,8 +36,15 @@ class Context:
     def cache_key(self, command: str, text: str) -> tuple:
         """Everything an answer that is not personal depends on."""
         minute = int(self.now.timestamp() // 60)
-        return (command, text.casefold(), self.tr.language, self.reader_zone, self.role,
-                self.revision, minute)
+        return (
+            command,
+            text.casefold(),
+            self.tr.language,
+            self.reader_zone,
+            self.role,
+            self.revision,
+            minute,
+        )
 
     @property
     def now(self) -> datetime:
@@ -69,8 +76,13 @@ class Context:
         if self.person is None:
             message = self.incoming
             _account, self.person = await people.create_account(
-                self.session, message.platform, message.user_id, message.display_name,
-                self.now, chat_id=message.chat_id)
+                self.session,
+                message.platform,
+                message.user_id,
+                message.display_name,
+                self.now,
+                chat_id=message.chat_id,
+            )
             self.person.language = message.language
         return self.person
 

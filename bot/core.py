@@ -48,11 +48,17 @@ class _Snapshot:
 def list_changed(tr: Translator) -> Reply:
     """The answer to a button whose target no longer exists."""
     _ = tr.gettext
-    return Reply().paragraph(_(
-        "This list has changed since it was sent. Here is where to find what is current.")
-    ).button_row(Button(_("Next meeting"), "/next"),
-                 Button(_("Upcoming meetings"), "/meetings"),
-                 Button(_("Key issues"), "/issues"))
+    return (
+        Reply()
+        .paragraph(
+            _("This list has changed since it was sent. Here is where to find what is current.")
+        )
+        .button_row(
+            Button(_("Next meeting"), "/next"),
+            Button(_("Upcoming meetings"), "/meetings"),
+            Button(_("Key issues"), "/issues"),
+        )
+    )
 
 
 class Core:
@@ -75,8 +81,11 @@ class Core:
             return current
         revision = await meta.revision(session)
         if current is None or current.revision != revision:
-            current = _Snapshot(revision, NameIndex(await load_names(session)),
-                                await meta.programme_settings(session))
+            current = _Snapshot(
+                revision,
+                NameIndex(await load_names(session)),
+                await meta.programme_settings(session),
+            )
         self._snapshot = replace(current, checked_at=time.monotonic())
         return self._snapshot
 
@@ -90,21 +99,33 @@ class Core:
         person = found[1] if found else None
         language = (person.language if person else None) or incoming.language
         snapshot = await self.snapshot(session)
-        return Context(session=session, clock=self.clock, names=snapshot.names,
-                       incoming=incoming, tr=translator(language), programme=snapshot.programme,
-                       revision=snapshot.revision, replies=self.replies, person=person)
+        return Context(
+            session=session,
+            clock=self.clock,
+            names=snapshot.names,
+            incoming=incoming,
+            tr=translator(language),
+            programme=snapshot.programme,
+            revision=snapshot.revision,
+            replies=self.replies,
+            person=person,
+        )
 
     async def answer(self, incoming: Incoming) -> Reply:
         """The reply to one message; never raises."""
         tr = translator(incoming.language)
         text = clean(incoming.text)
         if not text:
-            return Reply().paragraph(tr.gettext(
-                "Ask me something, e.g. “when is the next meeting?”, or type /help."))
+            return Reply().paragraph(
+                tr.gettext("Ask me something, e.g. “when is the next meeting?”, or type /help.")
+            )
         if len(text) > MAX_LENGTH:
-            return Reply().paragraph(tr.gettext(
-                "That message is too long ({length} characters). I read questions of up to "
-                "{limit} characters.").format(length=f"{len(text):,}", limit=f"{MAX_LENGTH:,}"))
+            return Reply().paragraph(
+                tr.gettext(
+                    "That message is too long ({length} characters). I read questions of up to "
+                    "{limit} characters."
+                ).format(length=f"{len(text):,}", limit=f"{MAX_LENGTH:,}")
+            )
         try:
             async with self.sessions() as session:
                 ctx = await self.context(session, incoming)
@@ -120,9 +141,11 @@ class Core:
                 return reply
         except (SQLAlchemyError, OSError):
             log.exception("database unavailable while answering %s", incoming.platform)
-            return Reply().paragraph(tr.gettext(
-                "Plenary is temporarily unavailable. Please try again in a moment."))
+            return Reply().paragraph(
+                tr.gettext("Plenary is temporarily unavailable. Please try again in a moment.")
+            )
         except Exception:
             log.exception("failed to answer a message on %s", incoming.platform)
-            return Reply().paragraph(tr.gettext(
-                "Sorry, something went wrong on my side. The problem has been logged."))
+            return Reply().paragraph(
+                tr.gettext("Sorry, something went wrong on my side. The problem has been logged.")
+            )

@@ -34,8 +34,9 @@ class HttpServer:
     """uvicorn serving a Starlette app as a task of the running loop."""
 
     def __init__(self, app: Starlette, host: str, port: int) -> None:
-        config = uvicorn.Config(app, host=host, port=port, log_level="warning",
-                                lifespan="off", access_log=False)
+        config = uvicorn.Config(
+            app, host=host, port=port, log_level="warning", lifespan="off", access_log=False
+        )
         self.server = uvicorn.Server(config)
         self._task: asyncio.Task[None] | None = None
 

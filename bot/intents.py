@@ -15,12 +15,30 @@ def _words(*patterns: str) -> re.Pattern[str]:
 HELP = _words("help", "what can you do", "commands", "how does this work")
 GREETING = re.compile(r"^(?:hi|hello|hey|good (?:morning|afternoon|evening)|start)\b")
 NEXT = _words("next", "upcoming meeting", "soonest")
-MEETING = _words("meetings?", "sessions?", "scheduled?", "programme", "program", "calendar",
-                 "upcoming", "when")
-MEMBERS = _words("who is in", "who s in", "whos in", "who are in", "members?", "membership",
-                 "belongs?", "belong to", "composition", "consists?", "who is part of")
-POSITIONS = _words("positions", "who says", "what do (?:states|delegations|groups)",
-                   "views", "who supports?", "stances")
+MEETING = _words(
+    "meetings?", "sessions?", "scheduled?", "programme", "program", "calendar", "upcoming", "when"
+)
+MEMBERS = _words(
+    "who is in",
+    "who s in",
+    "whos in",
+    "who are in",
+    "members?",
+    "membership",
+    "belongs?",
+    "belong to",
+    "composition",
+    "consists?",
+    "who is part of",
+)
+POSITIONS = _words(
+    "positions",
+    "who says",
+    "what do (?:states|delegations|groups)",
+    "views",
+    "who supports?",
+    "stances",
+)
 ISSUES = _words("issues?", "topics?", "agenda")
 SETTINGS = _words("settings?", "preferences")
 

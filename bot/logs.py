@@ -28,8 +28,13 @@ class RedactSecrets(logging.Filter):
 def configure(config: Config, level: int) -> None:
     root = logging.getLogger()
     root.setLevel(level)
-    secrets = [config.telegram.token, config.telegram.webhook_secret, config.slack.bot_token,
-               config.slack.signing_secret, config.slack.app_token]
+    secrets = [
+        config.telegram.token,
+        config.telegram.webhook_secret,
+        config.slack.bot_token,
+        config.slack.signing_secret,
+        config.slack.app_token,
+    ]
     for handler in root.handlers:
         handler.addFilter(RedactSecrets(secrets))
     for name in NOISY:

@@ -70,8 +70,9 @@ class NameIndex:
             return exact, 100.0
         if len(phrase) < 5:
             return [], 0.0
-        found = process.extractOne(phrase, self._aliases, scorer=fuzz.ratio,
-                                   score_cutoff=FUZZY_CUTOFF)
+        found = process.extractOne(
+            phrase, self._aliases, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF
+        )
         if found is None:
             return [], 0.0
         return self._by_alias[found[0]], found[1]
@@ -100,8 +101,11 @@ class NameIndex:
         """The key issues and the delegations (with any ambiguity) named in `text`."""
         found = self.find(text)
         issues = [targets[0] for targets in found if isinstance(targets[0], IssueName)]
-        delegations = [[t for t in targets if isinstance(t, DelegationName)]
-                       for targets in found if isinstance(targets[0], DelegationName)]
+        delegations = [
+            [t for t in targets if isinstance(t, DelegationName)]
+            for targets in found
+            if isinstance(targets[0], DelegationName)
+        ]
         return Mentions(issues, delegations)
 
     def similar(self, text: str, limit: int = 3) -> list[Named]:
@@ -110,17 +114,21 @@ class NameIndex:
         if not phrase:
             return []
         results: list[Named] = []
-        for alias, _score, _ in process.extract(phrase, self._aliases, scorer=fuzz.WRatio,
-                                                limit=limit * 3, score_cutoff=60):
+        for alias, _score, _ in process.extract(
+            phrase, self._aliases, scorer=fuzz.WRatio, limit=limit * 3, score_cutoff=60
+        ):
             for target in self._by_alias[alias]:
                 if target not in results:
                     results.append(target)
         return results[:limit]
 
     def members_of(self, group: DelegationName) -> list[DelegationName]:
-        return sorted((self.delegations[i] for i in self.names.members.get(group.id, ())),
-                      key=lambda d: d.name)
+        return sorted(
+            (self.delegations[i] for i in self.names.members.get(group.id, ())),
+            key=lambda d: d.name,
+        )
 
     def groups_of(self, state: DelegationName) -> list[DelegationName]:
-        return [self.delegations[g] for g, members in self.names.members.items()
-                if state.id in members]
+        return [
+            self.delegations[g] for g, members in self.names.members.items() if state.id in members
+        ]

@@ -18,8 +18,12 @@ COMMAND = re.compile(r"^/([A-Za-z_]+)(?:@\w+)?(?:\s+(.*))?$", re.S)
 
 def request_for(ctx: Context, text: str) -> Request:
     mentions = ctx.names.mentions(text)
-    return Request(text=text, issues=mentions.issues, delegations=mentions.delegations,
-                   day=find_date(text, ctx.today))
+    return Request(
+        text=text,
+        issues=mentions.issues,
+        delegations=mentions.delegations,
+        day=find_date(text, ctx.today),
+    )
 
 
 async def route(ctx: Context, text: str) -> Reply:
@@ -40,8 +44,9 @@ async def route(ctx: Context, text: str) -> Reply:
 async def run(ctx: Context, name: str, request: Request) -> Reply:
     command = COMMANDS[name]
     if ctx.role not in command.roles:
-        return Reply().paragraph(ctx._("Sorry, /{command} is not available to you.").format(
-            command=name))
+        return Reply().paragraph(
+            ctx._("Sorry, /{command} is not available to you.").format(command=name)
+        )
     if command.personal:
         return await command.handler(ctx, request)
     key = ctx.cache_key(name, request.text)
@@ -54,13 +59,19 @@ async def run(ctx: Context, name: str, request: Request) -> Reply:
 
 def unknown_command(ctx: Context, name: str) -> Reply:
     names = [c.name for c in available_to(ctx.role)]
-    nearest = [n for n, _score, _ in process.extract(name, names, scorer=fuzz.ratio, limit=3,
-                                                    score_cutoff=50)]
-    reply = Reply().paragraph(ctx._("I don't know the command /{command}.").format(
-        command=name[:40]))
+    nearest = [
+        n
+        for n, _score, _ in process.extract(
+            name, names, scorer=fuzz.ratio, limit=3, score_cutoff=50
+        )
+    ]
+    reply = Reply().paragraph(
+        ctx._("I don't know the command /{command}.").format(command=name[:40])
+    )
     if nearest:
-        reply.paragraph(ctx._("Did you mean: {commands}?").format(
-            commands=", ".join(f"/{n}" for n in nearest)))
+        reply.paragraph(
+            ctx._("Did you mean: {commands}?").format(commands=", ".join(f"/{n}" for n in nearest))
+        )
         reply.button_row(*(Button(f"/{n}", f"/{n}") for n in nearest))
     return reply.note(ctx._("/help lists every command."))
 
@@ -69,9 +80,12 @@ def not_understood(ctx: Context, request: Request) -> Reply:
     reply = Reply().paragraph(ctx._("Sorry, I didn't understand that."))
     similar = ctx.names.similar(request.text)
     if similar:
-        reply.paragraph(ctx._("Did you mean: {names}?").format(
-            names=", ".join(n.name for n in similar)))
+        reply.paragraph(
+            ctx._("Did you mean: {names}?").format(names=", ".join(n.name for n in similar))
+        )
     reply.paragraph(ctx._("Try “when is the next meeting?”, “positions on the veto” or /help."))
-    return reply.button_row(Button(ctx._("Next meeting"), "/next"),
-                            Button(ctx._("Key issues"), "/issues"),
-                            Button(ctx._("Help"), "/help"))
+    return reply.button_row(
+        Button(ctx._("Next meeting"), "/next"),
+        Button(ctx._("Key issues"), "/issues"),
+        Button(ctx._("Help"), "/help"),
+    )

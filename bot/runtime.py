@@ -39,8 +39,9 @@ async def is_empty(session: AsyncSession) -> bool:
     return True
 
 
-async def load_demo_if_empty(sessions: async_sessionmaker[AsyncSession],
-                             clock: Clock) -> str | None:
+async def load_demo_if_empty(
+    sessions: async_sessionmaker[AsyncSession], clock: Clock
+) -> str | None:
     """Load the demo into an empty database; a database holding a programme is left alone."""
     async with sessions() as session:
         if not await is_empty(session):
@@ -52,8 +53,9 @@ async def load_demo_if_empty(sessions: async_sessionmaker[AsyncSession],
     return None
 
 
-async def start_runtime(config: Config, demo: bool = False,
-                        as_of: datetime | None = None) -> Runtime:
+async def start_runtime(
+    config: Config, demo: bool = False, as_of: datetime | None = None
+) -> Runtime:
     """Migrate the database, load the demo where wanted, and set the clock.
 
     The embedded default database gets the demo on first start; any other gets it only with

@@ -27,16 +27,16 @@ class Service:
 
     def __init__(self, config: Config, runtime: Runtime) -> None:
         self.config, self.runtime = config, runtime
-        self.telegram = (TelegramTransport(config.telegram, runtime.core)
-                         if config.telegram.token else None)
+        self.telegram = (
+            TelegramTransport(config.telegram, runtime.core) if config.telegram.token else None
+        )
         self.slack = SlackTransport(config.slack, runtime.core) if config.slack.bot_token else None
         routes = []
         if self.telegram is not None:
             routes.append(Route("/telegram/webhook", self.telegram.webhook, methods=["POST"]))
         if self.slack is not None:
             routes.append(Route("/slack/events", self.slack.events, methods=["POST"]))
-        self.http = HttpServer(build_app(runtime.core, routes), config.http.host,
-                               config.http.port)
+        self.http = HttpServer(build_app(runtime.core, routes), config.http.host, config.http.port)
 
     @property
     def transports(self) -> list[TelegramTransport | SlackTransport]:

@@ -35,12 +35,14 @@ def zone_city(zone: str, tr: Translator) -> str:
 def zone_time(instant: datetime, zone: str, tr: Translator) -> str:
     """ "10:00 New York time"."""
     local = instant.astimezone(ZoneInfo(zone))
-    return tr.gettext("{time} {city} time").format(time=clock_time(local, tr),
-                                                    city=zone_city(zone, tr))
+    return tr.gettext("{time} {city} time").format(
+        time=clock_time(local, tr), city=zone_city(zone, tr)
+    )
 
 
-def venue_and_reader_time(instant: datetime, venue_zone: str, reader_zone: str | None,
-                          tr: Translator) -> str:
+def venue_and_reader_time(
+    instant: datetime, venue_zone: str, reader_zone: str | None, tr: Translator
+) -> str:
     """ "Wednesday 3 February 2016, 10:00 New York time (16:00 Paris time)"."""
     venue = instant.astimezone(ZoneInfo(venue_zone))
     text = f"{long_date(venue.date(), tr)}, {zone_time(instant, venue_zone, tr)}"

@@ -33,45 +33,69 @@ async def _offer_code(ctx: Context) -> Reply:
     person = await ctx.person_for_update()
     code = await codes.issue(ctx.session, "link", ctx.now, LINK_LIFETIME, person_id=person.id)
     reply = Reply().paragraph(ctx._("Your linking code: "), bold(code))
-    reply.paragraph(ctx._("Within 10 minutes, send “/link {code}” to Plenary on your other "
-                          "platform (in Slack: “/plenary link {code}”).").format(code=code))
+    reply.paragraph(
+        ctx._(
+            "Within 10 minutes, send “/link {code}” to Plenary on your other "
+            "platform (in Slack: “/plenary link {code}”)."
+        ).format(code=code)
+    )
     return reply.note(ctx._("The code works once. Never share it."))
 
 
 async def _redeem(ctx: Context, code: str) -> Reply:
     found = await codes.redeem(ctx.session, "link", code, ctx.now)
     if isinstance(found, str):
-        reasons = {"unknown": ctx._("“{code}” is not a linking code I know."),
-                   "expired": ctx._("That linking code has expired. Ask for a new one with "
-                                    "/link on your other platform."),
-                   "used": ctx._("That linking code has already been used.")}
+        reasons = {
+            "unknown": ctx._("“{code}” is not a linking code I know."),
+            "expired": ctx._(
+                "That linking code has expired. Ask for a new one with "
+                "/link on your other platform."
+            ),
+            "used": ctx._("That linking code has already been used."),
+        }
         return Reply().paragraph(reasons[found].format(code=code[:20]))
     target = await ctx.session.get(Person, found.person_id)
     asker = await ctx.person_for_update()
     if target is None or target.id == asker.id:
-        return Reply().paragraph(ctx._("Send this code from your other platform, not from "
-                                       "the one that gave it."))
+        return Reply().paragraph(
+            ctx._("Send this code from your other platform, not from the one that gave it.")
+        )
     if Role.DELEGATE not in (asker.role, target.role) and (
-            (asker.role, asker.delegation_id) != (target.role, target.delegation_id)):
-        return Reply().paragraph(ctx._("These accounts hold different roles; the Chair's "
-                                       "office can link them."))
+        (asker.role, asker.delegation_id) != (target.role, target.delegation_id)
+    ):
+        return Reply().paragraph(
+            ctx._("These accounts hold different roles; the Chair's office can link them.")
+        )
     await people.merge_into(ctx.session, asker, target)
     ctx.person = target
     platforms = [a.platform for a in await people.accounts_of(ctx.session, target.id)]
     target.preferred_platform = target.preferred_platform or ctx.incoming.platform
-    return Reply().paragraph(ctx._("Linked: {platforms} are now one person.").format(
-        platforms=_platform_names(ctx, platforms))).paragraph(ctx._(
-            "Reminders and announcements will reach you once, on {platform}. Change with "
-            "/link prefer PLATFORM.").format(
-                platform=ctx._(PLATFORMS.get(target.preferred_platform, ""))))
+    return (
+        Reply()
+        .paragraph(
+            ctx._("Linked: {platforms} are now one person.").format(
+                platforms=_platform_names(ctx, platforms)
+            )
+        )
+        .paragraph(
+            ctx._(
+                "Reminders and announcements will reach you once, on {platform}. Change with "
+                "/link prefer PLATFORM."
+            ).format(platform=ctx._(PLATFORMS.get(target.preferred_platform, "")))
+        )
+    )
 
 
 async def _prefer(ctx: Context, platform: str) -> Reply:
     person = await ctx.person_for_update()
     linked = sorted({a.platform for a in await people.accounts_of(ctx.session, person.id)})
     if platform not in linked:
-        return Reply().paragraph(ctx._("Choose one of your linked platforms: {names}.").format(
-            names=", ".join(linked)))
+        return Reply().paragraph(
+            ctx._("Choose one of your linked platforms: {names}.").format(names=", ".join(linked))
+        )
     person.preferred_platform = platform
-    return Reply().paragraph(ctx._("Reminders and announcements will reach you on "
-                                   "{platform}.").format(platform=ctx._(PLATFORMS[platform])))
+    return Reply().paragraph(
+        ctx._("Reminders and announcements will reach you on {platform}.").format(
+            platform=ctx._(PLATFORMS[platform])
+        )
+    )

@@ -14,7 +14,8 @@ def pick_issue(ctx: Context, request: Request, then: str) -> IssueName | Reply:
     text = request.text.strip()
     if text:
         message = ctx._("I know no key issue called “{name}”. The key issues are:").format(
-            name=text)
+            name=text
+        )
     else:
         message = ctx._("Which key issue?")
     reply = Reply(not_found=bool(text)).paragraph(message)
@@ -34,11 +35,13 @@ def pick_delegation(ctx: Context, request: Request, then: str) -> DelegationName
         return _offer(reply, candidates, then)
     text = request.text.strip()
     if not text:
-        return Reply().paragraph(ctx._("Which State or group? For example: {example}").format(
-            example=f"{then} G4"))
+        return Reply().paragraph(
+            ctx._("Which State or group? For example: {example}").format(example=f"{then} G4")
+        )
     similar = [n for n in ctx.names.similar(text) if isinstance(n, DelegationName)]
     reply = Reply(not_found=True).paragraph(
-        ctx._("I know no State or group called “{name}”.").format(name=text))
+        ctx._("I know no State or group called “{name}”.").format(name=text)
+    )
     if similar:
         reply.paragraph(ctx._("Did you mean:"))
     return _offer(reply, similar, then)

@@ -18,8 +18,9 @@ async def group_members(ctx: Context, request: Request) -> Reply:
     if found.kind != DelegationKind.GROUP:
         groups = ctx.names.groups_of(found)
         if not groups:
-            return Reply().paragraph(ctx._("{state} belongs to no group on record.").format(
-                state=found.name))
+            return Reply().paragraph(
+                ctx._("{state} belongs to no group on record.").format(state=found.name)
+            )
         reply = Reply().heading(ctx._("Groups {state} belongs to").format(state=found.name))
         for group in groups:
             reply.item(group.name)
@@ -28,15 +29,19 @@ async def group_members(ctx: Context, request: Request) -> Reply:
     reply = Reply().heading(found.name)
     members = ctx.names.members_of(found)
     if members:
-        reply.paragraph(ctx.tr.ngettext("{count} member:", "{count} members:",
-                                        len(members)).format(count=len(members)))
+        reply.paragraph(
+            ctx.tr.ngettext("{count} member:", "{count} members:", len(members)).format(
+                count=len(members)
+            )
+        )
         reply.paragraph(", ".join(member.name for member in members))
     else:
         reply.paragraph(ctx._("No list of members is on record."))
     if found.note:
         reply.note(found.note)
-    return reply.button_row(Button(ctx._("Positions of {group}").format(group=found.key),
-                                   f"/position {found.key}"))
+    return reply.button_row(
+        Button(ctx._("Positions of {group}").format(group=found.key), f"/position {found.key}")
+    )
 
 
 @command("groups")

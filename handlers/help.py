@@ -15,15 +15,24 @@ def greeting(ctx: Context) -> Reply:
     if name:
         reply.paragraph(ctx._("I follow the {programme}.").format(programme=name))
     reply.item(ctx._("Ask me when the next meeting is, or what is on a given day."))
-    reply.item(ctx._("Ask what a State or group says on a key issue, e.g. "
-                     "“what does the G4 say about the veto?”"))
+    reply.item(
+        ctx._(
+            "Ask what a State or group says on a key issue, e.g. "
+            "“what does the G4 say about the veto?”"
+        )
+    )
     reply.item(ctx._("Type /help to see every command."))
     if ctx.clock.shifted:
-        reply.note(ctx._("Demo clock: it is now {now}.").format(
-            now=venue_and_reader_time(ctx.now, ctx.venue_zone, None, ctx.tr)))
-    return reply.button_row(Button(ctx._("Next meeting"), "/next"),
-                            Button(ctx._("Key issues"), "/issues"),
-                            Button(ctx._("Settings"), "/settings"))
+        reply.note(
+            ctx._("Demo clock: it is now {now}.").format(
+                now=venue_and_reader_time(ctx.now, ctx.venue_zone, None, ctx.tr)
+            )
+        )
+    return reply.button_row(
+        Button(ctx._("Next meeting"), "/next"),
+        Button(ctx._("Key issues"), "/issues"),
+        Button(ctx._("Settings"), "/settings"),
+    )
 
 
 @command("start")
@@ -38,6 +47,10 @@ async def help_text(ctx: Context, request: Request) -> Reply:
     reply = Reply().heading(ctx._("What I can do"))
     for item in available_to(ctx.role):
         reply.item(bold(item.usage), " — ", ctx._(item.summary))
-    reply.paragraph(ctx._("You can also ask in plain words: “when is the next meeting?”, "
-                          "“what's on 22 February?”, “who is in UfC?”."))
+    reply.paragraph(
+        ctx._(
+            "You can also ask in plain words: “when is the next meeting?”, "
+            "“what's on 22 February?”, “who is in UfC?”."
+        )
+    )
     return reply

@@ -34,7 +34,11 @@ async def key_issue(ctx: Context, request: Request) -> Reply:
             reply.item(when(ctx, meeting))
     held = await positions.on_issue(ctx.session, issue.id)
     if held:
-        reply.paragraph(ctx._("Positions on record: {names}").format(
-            names=", ".join(p.delegation.name for p in held)))
-    return reply.button_row(Button(ctx._("Positions on {issue}").format(issue=issue.key),
-                                   f"/positions {issue.key}"))
+        reply.paragraph(
+            ctx._("Positions on record: {names}").format(
+                names=", ".join(p.delegation.name for p in held)
+            )
+        )
+    return reply.button_row(
+        Button(ctx._("Positions on {issue}").format(issue=issue.key), f"/positions {issue.key}")
+    )

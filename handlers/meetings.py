@@ -23,13 +23,16 @@ def when(ctx: Context, meeting: Meeting) -> str:
     """Venue time and the reader's, or the date with "time to be announced"."""
     if meeting.starts_at is None:
         return ctx._("{date}, time to be announced").format(
-            date=long_date(meeting.local_date, ctx.tr))
+            date=long_date(meeting.local_date, ctx.tr)
+        )
     return venue_and_reader_time(meeting.starts_at, meeting.timezone, ctx.reader_zone, ctx.tr)
 
 
 def status_label(ctx: Context, meeting: Meeting) -> str:
-    labels = {MeetingStatus.CANCELLED: ctx._("CANCELLED"),
-              MeetingStatus.POSTPONED: ctx._("POSTPONED, new date to be announced")}
+    labels = {
+        MeetingStatus.CANCELLED: ctx._("CANCELLED"),
+        MeetingStatus.POSTPONED: ctx._("POSTPONED, new date to be announced"),
+    }
     return labels.get(meeting.status, "")
 
 
@@ -62,10 +65,14 @@ async def next_meeting(ctx: Context, request: Request) -> Reply:
     reply = Reply().heading(ctx._("Next meeting: "), meeting_title(ctx, meeting))
     describe(ctx, reply, meeting)
     if meeting.starts_at is not None:
-        reply.note(format_timedelta(meeting.starts_at - ctx.now, add_direction=True,
-                                    locale=ctx.tr.language))
-    return reply.button_row(details_button(ctx, meeting),
-                            Button(ctx._("All upcoming meetings"), "/meetings"))
+        reply.note(
+            format_timedelta(
+                meeting.starts_at - ctx.now, add_direction=True, locale=ctx.tr.language
+            )
+        )
+    return reply.button_row(
+        details_button(ctx, meeting), Button(ctx._("All upcoming meetings"), "/meetings")
+    )
 
 
 @command("meetings", usage="/meetings [DATE]")
@@ -81,8 +88,9 @@ async def upcoming_meetings(ctx: Context, request: Request) -> Reply:
         reply.item(*_summary_line(ctx, meeting))
     total = await meetings.count_upcoming(ctx.session, ctx.now)
     if total > len(found):
-        reply.note(ctx._("Showing the first {shown} of {total}.").format(
-            shown=len(found), total=total))
+        reply.note(
+            ctx._("Showing the first {shown} of {total}.").format(shown=len(found), total=total)
+        )
     for meeting in found:
         reply.button_row(Button(_short(ctx, meeting), f"/meeting {meeting.key}"))
     return reply
@@ -107,8 +115,11 @@ async def meetings_on_day(ctx: Context, request: Request) -> Reply:
     day = long_date(request.day, ctx.tr)
     found = await meetings.on_date(ctx.session, request.day)
     if not found:
-        return Reply().paragraph(ctx._("No meeting on {date}.").format(date=day)).button_row(
-            Button(ctx._("Upcoming meetings"), "/meetings"))
+        return (
+            Reply()
+            .paragraph(ctx._("No meeting on {date}.").format(date=day))
+            .button_row(Button(ctx._("Upcoming meetings"), "/meetings"))
+        )
     reply = Reply().heading(ctx._("Meetings on {date}").format(date=day))
     for meeting in found:
         reply.paragraph(bold(meeting_title(ctx, meeting)))
@@ -130,14 +141,20 @@ async def meeting_details(ctx: Context, request: Request) -> Reply:
         message = ctx._("Which meeting? Give its date, e.g. /meeting 22 February.")
         if request.text.strip():
             message = ctx._("I know no meeting called “{name}”.").format(name=request.text.strip())
-        return Reply(not_found=bool(request.text.strip())).paragraph(message).button_row(
-            Button(ctx._("Upcoming meetings"), "/meetings"))
+        return (
+            Reply(not_found=bool(request.text.strip()))
+            .paragraph(message)
+            .button_row(Button(ctx._("Upcoming meetings"), "/meetings"))
+        )
     reply = Reply().heading(meeting_title(ctx, meeting))
     describe(ctx, reply, meeting)
     if meeting.notes:
         reply.paragraph(meeting.notes)
     await add_sources(ctx, reply, meeting.sources)
     reply.note(ctx._("Reference: {key}").format(key=meeting.key))
-    return reply.button_row(*(
-        Button(ctx._("Positions on {issue}").format(issue=issue.key), f"/positions {issue.key}")
-        for issue in meeting.key_issues[:3]))
+    return reply.button_row(
+        *(
+            Button(ctx._("Positions on {issue}").format(issue=issue.key), f"/positions {issue.key}")
+            for issue in meeting.key_issues[:3]
+        )
+    )

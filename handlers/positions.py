@@ -38,8 +38,9 @@ async def positions_on_issue(ctx: Context, request: Request) -> Reply:
         reply.item(bold(current.delegation.name), ": ", current.version.text)
         reply.note(stated(ctx, current))
     for current in found:
-        reply.button_row(Button(current.delegation.name,
-                                f"/position {current.delegation.key} {issue.key}"))
+        reply.button_row(
+            Button(current.delegation.name, f"/position {current.delegation.key} {issue.key}")
+        )
     return reply
 
 
@@ -52,22 +53,37 @@ async def position_of(ctx: Context, request: Request) -> Reply:
     issue = request.issues[0] if request.issues else None
     found = await positions.of_delegation(ctx.session, holder.id, issue.id if issue else None)
     if issue is not None and not found:
-        return Reply().paragraph(ctx._("{holder} has no position on {issue} on record.").format(
-            holder=holder.name, issue=issue.name)).button_row(
-            Button(ctx._("All positions of {holder}").format(holder=holder.key),
-                   f"/position {holder.key}"),
-            Button(ctx._("Others on {issue}").format(issue=issue.key), f"/positions {issue.key}"))
+        return (
+            Reply()
+            .paragraph(
+                ctx._("{holder} has no position on {issue} on record.").format(
+                    holder=holder.name, issue=issue.name
+                )
+            )
+            .button_row(
+                Button(
+                    ctx._("All positions of {holder}").format(holder=holder.key),
+                    f"/position {holder.key}",
+                ),
+                Button(
+                    ctx._("Others on {issue}").format(issue=issue.key), f"/positions {issue.key}"
+                ),
+            )
+        )
     if not found:
-        return Reply().paragraph(ctx._("{holder} has no position on record yet.").format(
-            holder=holder.name))
+        return Reply().paragraph(
+            ctx._("{holder} has no position on record yet.").format(holder=holder.name)
+        )
     reply = Reply()
     for current in found:
-        reply.heading(ctx._("{holder} on {issue}").format(
-            holder=holder.name, issue=current.key_issue.name))
+        reply.heading(
+            ctx._("{holder} on {issue}").format(holder=holder.name, issue=current.key_issue.name)
+        )
         reply.paragraph(current.version.text)
         reply.note(stated(ctx, current))
         await add_sources(ctx, reply, current.version.sources)
     if issue is not None:
-        reply.button_row(Button(ctx._("Others on {issue}").format(issue=issue.key),
-                                f"/positions {issue.key}"))
+        reply.button_row(
+            Button(ctx._("Others on {issue}").format(issue=issue.key), f"/positions {issue.key}")
+        )
     return reply

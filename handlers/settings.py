@@ -41,8 +41,11 @@ async def settings(ctx: Context, request: Request) -> Reply:
     reply.item(ctx._("Time zone: "), bold(zone) if zone else ctx._("not set (venue time only)"))
     reply.item(ctx._("Language: "), bold(ctx.tr.language))
     reply.item(ctx._("Role: "), ctx._(ctx.role.value.replace("_", " ")))
-    return reply.paragraph(ctx._("Change your time zone with /timezone, e.g. /timezone "
-                                 "Europe/Paris or /timezone Geneva."))
+    return reply.paragraph(
+        ctx._(
+            "Change your time zone with /timezone, e.g. /timezone Europe/Paris or /timezone Geneva."
+        )
+    )
 
 
 @command("timezone", usage="/timezone ZONE", personal=True)
@@ -50,15 +53,29 @@ async def set_timezone(ctx: Context, request: Request) -> Reply:
     """Show every time in your own time zone as well."""
     zone = find_zone(request.text)
     if zone is None:
-        problem = (ctx._("“{zone}” is not a time zone I know.").format(zone=request.text.strip())
-                   if request.text.strip() else ctx._("Which time zone?"))
-        return Reply().paragraph(problem).paragraph(ctx._(
-            "Give an IANA name such as Europe/Paris or America/New_York, or a city such as "
-            "Nairobi."))
+        problem = (
+            ctx._("“{zone}” is not a time zone I know.").format(zone=request.text.strip())
+            if request.text.strip()
+            else ctx._("Which time zone?")
+        )
+        return (
+            Reply()
+            .paragraph(problem)
+            .paragraph(
+                ctx._(
+                    "Give an IANA name such as Europe/Paris or America/New_York, or a city such as "
+                    "Nairobi."
+                )
+            )
+        )
     person = await ctx.person_for_update()
     person.timezone = zone
-    return Reply().paragraph(ctx._("Your time zone is now {zone}; it is {time}.").format(
-        zone=zone, time=zone_time(ctx.now, zone, ctx.tr))).note(ctx._(
-            "Meeting times will show venue time and yours."))
-
-
+    return (
+        Reply()
+        .paragraph(
+            ctx._("Your time zone is now {zone}; it is {time}.").format(
+                zone=zone, time=zone_time(ctx.now, zone, ctx.tr)
+            )
+        )
+        .note(ctx._("Meeting times will show venue time and yours."))
+    )

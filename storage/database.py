@@ -18,8 +18,11 @@ from sqlalchemy.ext.asyncio import (
 MIGRATIONS = Path(__file__).with_name("migrations")
 EMBEDDED_URL = "sqlite+aiosqlite:///plenary.db"
 
-_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg",
-            "postgres": "postgresql+asyncpg"}
+_DRIVERS = {
+    "sqlite": "sqlite+aiosqlite",
+    "postgresql": "postgresql+asyncpg",
+    "postgres": "postgresql+asyncpg",
+}
 
 
 def async_url(url: str) -> str:
@@ -62,6 +65,4 @@ def alembic_config(connection: Connection | None = None) -> Config:
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
     """Bring the schema to `revision` (the newest by default)."""
     async with engine.begin() as connection:
-        await connection.run_sync(
-            lambda sync: command.upgrade(alembic_config(sync), revision)
-        )
+        await connection.run_sync(lambda sync: command.upgrade(alembic_config(sync), revision))

@@ -49,6 +49,7 @@ async def load_names(session: AsyncSession) -> Names:
     )
     members: dict[int, list[int]] = {}
     for group_id, member_id in await session.execute(
-            select(Membership.group_id, Membership.member_id)):
+        select(Membership.group_id, Membership.member_id)
+    ):
         members.setdefault(group_id, []).append(member_id)
     return Names(issues, delegations, {g: tuple(m) for g, m in members.items()})

@@ -85,11 +85,23 @@ class _Importer:
 
     async def run(self) -> list[Change]:
         p = self.programme
-        await self._upsert(Document, "document", p.documents, lambda s: {
-            "title": s.title, "url": s.url, "issued_on": s.issued_on, "body": s.body})
-        await self._upsert(KeyIssue, "key issue", p.key_issues, lambda s: {
-            "name": s.name, "description": s.description, "aliases": list(s.aliases),
-            "position": p.key_issues.index(s)})
+        await self._upsert(
+            Document,
+            "document",
+            p.documents,
+            lambda s: {"title": s.title, "url": s.url, "issued_on": s.issued_on, "body": s.body},
+        )
+        await self._upsert(
+            KeyIssue,
+            "key issue",
+            p.key_issues,
+            lambda s: {
+                "name": s.name,
+                "description": s.description,
+                "aliases": list(s.aliases),
+                "position": p.key_issues.index(s),
+            },
+        )
         issues = await self._all(KeyIssue)
         documents = {key for (key,) in await self.session.execute(select(Document.key))}
         await self._meetings(issues, documents)
@@ -111,17 +123,30 @@ class _Importer:
             current = await meeting.awaitable_attrs.key_issues
             if {i.key for i in current} != set(spec.key_issues):
                 if current:
-                    self.changes.append(Change(
-                        "update", "meeting", spec.key,
-                        f"key issues: {', '.join(i.key for i in current)} → "
-                        f"{', '.join(spec.key_issues)}"))
+                    self.changes.append(
+                        Change(
+                            "update",
+                            "meeting",
+                            spec.key,
+                            f"key issues: {', '.join(i.key for i in current)} → "
+                            f"{', '.join(spec.key_issues)}",
+                        )
+                    )
                 meeting.key_issues = [issues[key] for key in spec.key_issues]
 
     async def _delegations(self) -> dict[str, Delegation]:
         specs = self.programme.delegations
-        await self._upsert(Delegation, "delegation", specs, lambda s: {
-            "kind": DelegationKind(s.kind), "name": s.name, "aliases": list(s.aliases),
-            "note": s.note})
+        await self._upsert(
+            Delegation,
+            "delegation",
+            specs,
+            lambda s: {
+                "kind": DelegationKind(s.kind),
+                "name": s.name,
+                "aliases": list(s.aliases),
+                "note": s.note,
+            },
+        )
         delegations = await self._all(Delegation)
         names = _name_index(delegations.values())
         for spec in specs:
@@ -129,25 +154,38 @@ class _Importer:
                 await self._memberships(spec, delegations[spec.key], names)
         return delegations
 
-    async def _memberships(self, spec: DelegationSpec, group: Delegation,
-                           names: dict[str, Delegation]) -> None:
+    async def _memberships(
+        self, spec: DelegationSpec, group: Delegation, names: dict[str, Delegation]
+    ) -> None:
         members = []
         for name in spec.members:
             member = names.get(name.casefold())
             if member is None or member.kind == DelegationKind.GROUP:
-                raise ProgrammeFileError(f"group {spec.key}: member {name!r} is not a State "
-                                         "named in this file or the database")
+                raise ProgrammeFileError(
+                    f"group {spec.key}: member {name!r} is not a State "
+                    "named in this file or the database"
+                )
             members.append(member.id)
-        current = set(await self.session.scalars(
-            select(Membership.member_id).where(Membership.group_id == group.id)))
+        current = set(
+            await self.session.scalars(
+                select(Membership.member_id).where(Membership.group_id == group.id)
+            )
+        )
         for member_id in set(members) - current:
             self.session.add(Membership(group_id=group.id, member_id=member_id))
         if set(members) != current:
-            self.changes.append(Change("update" if current else "add", "membership", spec.key,
-                                       f"{len(members)} members"))
+            self.changes.append(
+                Change(
+                    "update" if current else "add",
+                    "membership",
+                    spec.key,
+                    f"{len(members)} members",
+                )
+            )
 
-    async def _positions(self, delegations: dict[str, Delegation],
-                         issues: dict[str, KeyIssue], documents: set[str]) -> None:
+    async def _positions(
+        self, delegations: dict[str, Delegation], issues: dict[str, KeyIssue], documents: set[str]
+    ) -> None:
         names = _name_index(delegations.values())
         for spec in self.programme.positions:
             holder = names.get(spec.holder.casefold())
@@ -159,23 +197,39 @@ class _Importer:
             await self._position(spec, holder, issues[spec.key_issue])
 
     async def _position(self, spec: PositionSpec, holder: Delegation, issue: KeyIssue) -> None:
-        position = await self.session.scalar(select(Position).where(
-            Position.delegation_id == holder.id, Position.key_issue_id == issue.id))
+        position = await self.session.scalar(
+            select(Position).where(
+                Position.delegation_id == holder.id, Position.key_issue_id == issue.id
+            )
+        )
         if position is None:
             position = Position(delegation_id=holder.id, key_issue_id=issue.id, version_count=0)
             self.session.add(position)
             await self.session.flush()
         else:
-            latest = await self.session.scalar(select(PositionVersion).where(
-                PositionVersion.position_id == position.id,
-                PositionVersion.number == position.version_count))
+            latest = await self.session.scalar(
+                select(PositionVersion).where(
+                    PositionVersion.position_id == position.id,
+                    PositionVersion.number == position.version_count,
+                )
+            )
             if latest is not None and (latest.text, latest.stated_on, latest.sources) == (
-                    spec.text, spec.stated_on, list(spec.sources)):
+                spec.text,
+                spec.stated_on,
+                list(spec.sources),
+            ):
                 return
         position.version_count += 1
-        self.session.add(PositionVersion(
-            position_id=position.id, number=position.version_count, text=spec.text,
-            stated_on=spec.stated_on, sources=list(spec.sources), created_at=self.now))
+        self.session.add(
+            PositionVersion(
+                position_id=position.id,
+                number=position.version_count,
+                text=spec.text,
+                stated_on=spec.stated_on,
+                sources=list(spec.sources),
+                created_at=self.now,
+            )
+        )
         action = "add" if position.version_count == 1 else "new version of"
         self.changes.append(Change(action, "position", f"{holder.key}/{issue.key}"))
 
@@ -183,8 +237,12 @@ class _Importer:
         values = {}
         if self.programme.programme is not None:
             spec = self.programme.programme
-            values = {"programme_key": spec.key, "programme_name": spec.name,
-                      "programme_short_name": spec.short_name, "programme_timezone": spec.timezone}
+            values = {
+                "programme_key": spec.key,
+                "programme_name": spec.name,
+                "programme_short_name": spec.short_name,
+                "programme_timezone": spec.timezone,
+            }
         if self.programme.demo_clock is not None:
             values["demo_clock_starts_at"] = self.programme.demo_clock.isoformat()
         for key, value in values.items():
@@ -195,10 +253,19 @@ class _Importer:
 
 def _meeting_fields(spec: MeetingSpec) -> dict[str, Any]:
     sort_at, until_at = place_in_time(spec.local_date, spec.start, spec.timezone)
-    return {"title": spec.title, "local_date": spec.local_date, "starts_at": spec.start,
-            "ends_at": spec.end, "timezone": spec.timezone, "room": spec.room,
-            "status": MeetingStatus(spec.status), "notes": spec.notes,
-            "sources": list(spec.sources), "sort_at": sort_at, "until_at": until_at}
+    return {
+        "title": spec.title,
+        "local_date": spec.local_date,
+        "starts_at": spec.start,
+        "ends_at": spec.end,
+        "timezone": spec.timezone,
+        "room": spec.room,
+        "status": MeetingStatus(spec.status),
+        "notes": spec.notes,
+        "sources": list(spec.sources),
+        "sort_at": sort_at,
+        "until_at": until_at,
+    }
 
 
 def _name_index(delegations: Any) -> dict[str, Delegation]:
@@ -221,8 +288,9 @@ def _show(value: object) -> str:
     return "none" if value is None else repr(value) if isinstance(value, str) else str(value)
 
 
-async def import_programme(session: AsyncSession, programme: ProgrammeFile,
-                           now: datetime) -> list[Change]:
+async def import_programme(
+    session: AsyncSession, programme: ProgrammeFile, now: datetime
+) -> list[Change]:
     """Apply a checked programme to the database (the caller commits or rolls back)."""
     return await _Importer(session, programme, now).run()
 

@@ -13,8 +13,9 @@ from storage.models import Meeting, MeetingKeyIssue, MeetingStatus
 LONGEST_DAY = timedelta(hours=25)  # a local day, at most (the day clocks go back)
 
 
-def place_in_time(local_date: date, starts_at: datetime | None,
-                  zone: str) -> tuple[datetime, datetime]:
+def place_in_time(
+    local_date: date, starts_at: datetime | None, zone: str
+) -> tuple[datetime, datetime]:
     """The (sort_at, until_at) pair of a meeting: see `Meeting`."""
     if starts_at is not None:
         return starts_at, starts_at
@@ -31,8 +32,9 @@ def _not_over(now: datetime):
     return (Meeting.until_at > now) & (Meeting.sort_at > now - LONGEST_DAY)
 
 
-async def upcoming(session: AsyncSession, now: datetime, limit: int = 10,
-                   include_cancelled: bool = True) -> list[Meeting]:
+async def upcoming(
+    session: AsyncSession, now: datetime, limit: int = 10, include_cancelled: bool = True
+) -> list[Meeting]:
     """Meetings that have not started yet (date-only ones until their day is over)."""
     query = select(Meeting).where(_not_over(now))
     if not include_cancelled:
@@ -47,8 +49,12 @@ async def next_meeting(session: AsyncSession, now: datetime) -> Meeting | None:
 
 
 async def count_upcoming(session: AsyncSession, now: datetime) -> int:
-    return await session.scalar(
-        select(func.count()).select_from(Meeting).where(Meeting.until_at > now)) or 0
+    return (
+        await session.scalar(
+            select(func.count()).select_from(Meeting).where(Meeting.until_at > now)
+        )
+        or 0
+    )
 
 
 async def on_date(session: AsyncSession, day: date) -> list[Meeting]:
@@ -60,9 +66,14 @@ async def by_key(session: AsyncSession, key: str) -> Meeting | None:
     return await session.scalar(select(Meeting).where(Meeting.key == key))
 
 
-async def on_issue(session: AsyncSession, issue_id: int, now: datetime,
-                   limit: int = 5) -> list[Meeting]:
-    query = (select(Meeting).join(MeetingKeyIssue)
-             .where(MeetingKeyIssue.key_issue_id == issue_id, _not_over(now))
-             .order_by(Meeting.sort_at).limit(limit))
+async def on_issue(
+    session: AsyncSession, issue_id: int, now: datetime, limit: int = 5
+) -> list[Meeting]:
+    query = (
+        select(Meeting)
+        .join(MeetingKeyIssue)
+        .where(MeetingKeyIssue.key_issue_id == issue_id, _not_over(now))
+        .order_by(Meeting.sort_at)
+        .limit(limit)
+    )
     return list(await session.scalars(query))

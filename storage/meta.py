@@ -37,5 +37,6 @@ async def demo_clock_start(session: AsyncSession) -> datetime | None:
 
 async def programme_settings(session: AsyncSession) -> dict[str, str]:
     rows = await session.execute(
-        select(MetaEntry.key, MetaEntry.value).where(MetaEntry.key.like("programme_%")))
+        select(MetaEntry.key, MetaEntry.value).where(MetaEntry.key.like("programme_%"))
+    )
     return {key.removeprefix("programme_"): value for key, value in rows}

@@ -81,8 +81,13 @@ class Role(enum.StrEnum):
 
 
 def _enum(cls: type[enum.Enum], name: str) -> Enum:
-    return Enum(cls, name=name, values_callable=lambda members: [m.value for m in members],
-                native_enum=False, length=20)
+    return Enum(
+        cls,
+        name=name,
+        values_callable=lambda members: [m.value for m in members],
+        native_enum=False,
+        length=20,
+    )
 
 
 class MetaEntry(Base):

@@ -19,8 +19,8 @@ async def insert_if_absent(session: AsyncSession, model: type, values: dict[str,
     return result.rowcount == 1
 
 
-async def first_delivery(session: AsyncSession, platform: str, key: str,
-                         now: datetime) -> bool:
+async def first_delivery(session: AsyncSession, platform: str, key: str, now: datetime) -> bool:
     """True the first time an update (or event) key is seen on a platform."""
-    return await insert_if_absent(session, ProcessedUpdate,
-                                  {"platform": platform, "key": key, "received_at": now})
+    return await insert_if_absent(
+        session, ProcessedUpdate, {"platform": platform, "key": key, "received_at": now}
+    )

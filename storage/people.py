@@ -10,23 +10,38 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import Account, Person, Role, Subscription
 
 
-async def find_account(session: AsyncSession, platform: str,
-                       external_id: str) -> tuple[Account, Person] | None:
-    row = (await session.execute(
-        select(Account, Person).join(Person, Person.id == Account.person_id)
-        .where(Account.platform == platform, Account.external_id == external_id))).first()
+async def find_account(
+    session: AsyncSession, platform: str, external_id: str
+) -> tuple[Account, Person] | None:
+    row = (
+        await session.execute(
+            select(Account, Person)
+            .join(Person, Person.id == Account.person_id)
+            .where(Account.platform == platform, Account.external_id == external_id)
+        )
+    ).first()
     return (row[0], row[1]) if row else None
 
 
-async def create_account(session: AsyncSession, platform: str, external_id: str,
-                         display_name: str, now: datetime,
-                         chat_id: str | None = None) -> tuple[Account, Person]:
+async def create_account(
+    session: AsyncSession,
+    platform: str,
+    external_id: str,
+    display_name: str,
+    now: datetime,
+    chat_id: str | None = None,
+) -> tuple[Account, Person]:
     """A new person with one account; the caller commits."""
     person = Person(display_name=display_name, created_at=now)
     session.add(person)
     await session.flush()
-    account = Account(person_id=person.id, platform=platform, external_id=external_id,
-                      chat_id=chat_id, created_at=now)
+    account = Account(
+        person_id=person.id,
+        platform=platform,
+        external_id=external_id,
+        chat_id=chat_id,
+        created_at=now,
+    )
     session.add(account)
     await session.flush()
     return account, person
@@ -34,13 +49,19 @@ async def create_account(session: AsyncSession, platform: str, external_id: str,
 
 async def deactivate_chat(session: AsyncSession, platform: str, chat_id: str) -> None:
     """Stop sending to a chat that blocked Plenary or no longer exists."""
-    await session.execute(update(Account).where(
-        Account.platform == platform, Account.chat_id == chat_id).values(active=False))
+    await session.execute(
+        update(Account)
+        .where(Account.platform == platform, Account.chat_id == chat_id)
+        .values(active=False)
+    )
 
 
 async def accounts_of(session: AsyncSession, person_id: int) -> list[Account]:
-    return list(await session.scalars(
-        select(Account).where(Account.person_id == person_id).order_by(Account.id)))
+    return list(
+        await session.scalars(
+            select(Account).where(Account.person_id == person_id).order_by(Account.id)
+        )
+    )
 
 
 async def merge_into(session: AsyncSession, source: Person, target: Person) -> None:
@@ -48,12 +69,17 @@ async def merge_into(session: AsyncSession, source: Person, target: Person) -> N
 
     Settings the target lacks are taken from the source; the caller has checked roles.
     """
-    await session.execute(update(Account).where(Account.person_id == source.id)
-                          .values(person_id=target.id))
-    kept = set(await session.scalars(select(Subscription.key_issue_id)
-                                     .where(Subscription.person_id == target.id)))
+    await session.execute(
+        update(Account).where(Account.person_id == source.id).values(person_id=target.id)
+    )
+    kept = set(
+        await session.scalars(
+            select(Subscription.key_issue_id).where(Subscription.person_id == target.id)
+        )
+    )
     for subscription in await session.scalars(
-            select(Subscription).where(Subscription.person_id == source.id)):
+        select(Subscription).where(Subscription.person_id == source.id)
+    ):
         if subscription.key_issue_id in kept:
             await session.delete(subscription)
         else:

@@ -26,8 +26,11 @@ def _current():
         .select_from(Position)
         .join(Delegation, Delegation.id == Position.delegation_id)
         .join(KeyIssue, KeyIssue.id == Position.key_issue_id)
-        .join(PositionVersion, (PositionVersion.position_id == Position.id)
-              & (PositionVersion.number == Position.version_count))
+        .join(
+            PositionVersion,
+            (PositionVersion.position_id == Position.id)
+            & (PositionVersion.number == Position.version_count),
+        )
     )
 
 
@@ -35,17 +38,23 @@ async def _run(session: AsyncSession, query) -> list[CurrentPosition]:  # noqa: 
     return [CurrentPosition(*row) for row in await session.execute(query)]
 
 
-async def on_issue(session: AsyncSession, issue_id: int, limit: int = 50,
-                   offset: int = 0) -> list[CurrentPosition]:
+async def on_issue(
+    session: AsyncSession, issue_id: int, limit: int = 50, offset: int = 0
+) -> list[CurrentPosition]:
     """Every delegation's current position on one key issue, latest first."""
-    query = (_current().where(Position.key_issue_id == issue_id)
-             .order_by(PositionVersion.stated_on.desc().nulls_last(), Delegation.name)
-             .limit(limit).offset(offset))
+    query = (
+        _current()
+        .where(Position.key_issue_id == issue_id)
+        .order_by(PositionVersion.stated_on.desc().nulls_last(), Delegation.name)
+        .limit(limit)
+        .offset(offset)
+    )
     return await _run(session, query)
 
 
-async def of_delegation(session: AsyncSession, delegation_id: int,
-                        issue_id: int | None = None) -> list[CurrentPosition]:
+async def of_delegation(
+    session: AsyncSession, delegation_id: int, issue_id: int | None = None
+) -> list[CurrentPosition]:
     """A delegation's current positions, on one key issue or on all of them."""
     query = _current().where(Position.delegation_id == delegation_id)
     if issue_id is not None:

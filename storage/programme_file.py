@@ -87,8 +87,17 @@ class ProgrammeFile:
     positions: list[PositionSpec] = field(default_factory=list)
 
 
-SECTIONS = {"programme", "demo", "documents", "key_issues", "meetings", "states",
-            "observer_states", "groups", "positions"}
+SECTIONS = {
+    "programme",
+    "demo",
+    "documents",
+    "key_issues",
+    "meetings",
+    "states",
+    "observer_states",
+    "groups",
+    "positions",
+}
 
 
 def slug(name: str) -> str:
@@ -144,8 +153,9 @@ class _Table:
     def key(self, name: str = "key", default: str | None = None) -> str:
         value = self.text(name, required=default is None) or default or ""
         if not KEY_PATTERN.match(value):
-            raise self.fail(name, f"{value!r} is not a valid key "
-                                  "(lower-case letters, digits, - _ .)")
+            raise self.fail(
+                name, f"{value!r} is not a valid key (lower-case letters, digits, - _ .)"
+            )
         return value
 
     def finish(self) -> None:
@@ -155,14 +165,21 @@ class _Table:
 
 
 def _kind_name(kind: type | tuple[type, ...]) -> str:
-    names = {str: "text", list: "a list", date: "a date", datetime: "a date-time",
-             int: "a number", bool: "true or false", dict: "a table"}
+    names = {
+        str: "text",
+        list: "a list",
+        date: "a date",
+        datetime: "a date-time",
+        int: "a number",
+        bool: "true or false",
+        dict: "a table",
+    }
     kinds = kind if isinstance(kind, tuple) else (kind,)
     return " or ".join(names.get(k, k.__name__) for k in kinds)
 
 
 def _where(source: str, section: str, index: int | None) -> str:
-    """"line N" of the index-th [[section]] header (or the [section] header)."""
+    """ "line N" of the index-th [[section]] header (or the [section] header)."""
     header = rf"^\s*\[\[\s*{section}\s*\]\]" if index is not None else rf"^\s*\[\s*{section}\s*\]"
     count = -1
     for number, line in enumerate(source.splitlines(), start=1):
@@ -183,8 +200,9 @@ def _tables(source: str, data: dict[str, Any], section: str) -> list[_Table]:
 def _zone(table: _Table, key: str, default: str | None) -> str:
     name = table.text(key) or default
     if name is None:
-        raise ProgrammeFileError(f"{table.where}: {table._name(key)} is missing "
-                                 "(or give [programme] timezone)")
+        raise ProgrammeFileError(
+            f"{table.where}: {table._name(key)} is missing (or give [programme] timezone)"
+        )
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
@@ -203,8 +221,9 @@ def _meeting(table: _Table, default_zone: str | None) -> MeetingSpec:
     start = _aware(table, "start", table.get("start", datetime))
     day = table.get("date", date)
     if start is None and day is None:
-        raise ProgrammeFileError(f"{table.where}: {table._name('start')} or "
-                                 f"{table._name('date')} is required")
+        raise ProgrammeFileError(
+            f"{table.where}: {table._name('start')} or {table._name('date')} is required"
+        )
     if start is not None:
         local = start.astimezone(ZoneInfo(zone)).date()
         if day is not None and day != local:
@@ -217,9 +236,16 @@ def _meeting(table: _Table, default_zone: str | None) -> MeetingSpec:
     if status not in {"scheduled", "postponed", "cancelled"}:
         raise table.fail("status", "must be scheduled, postponed or cancelled")
     return MeetingSpec(
-        key=table.key(), local_date=day, start=start, end=end, timezone=zone,
-        title=table.text("title"), room=table.text("room"), status=status,
-        key_issues=table.strings("key_issues", required=True), notes=table.text("notes"),
+        key=table.key(),
+        local_date=day,
+        start=start,
+        end=end,
+        timezone=zone,
+        title=table.text("title"),
+        room=table.text("room"),
+        status=status,
+        key_issues=table.strings("key_issues", required=True),
+        notes=table.text("notes"),
         sources=table.strings("sources"),
     )
 
@@ -227,9 +253,14 @@ def _meeting(table: _Table, default_zone: str | None) -> MeetingSpec:
 def _delegation(table: _Table, kind: str) -> DelegationSpec:
     name = table.text("name", required=True) or ""
     members = table.strings("members") if kind == "group" else ()
-    return DelegationSpec(key=table.key(default=slug(name)), kind=kind, name=name,
-                          aliases=table.strings("aliases"), members=members,
-                          note=table.text("note"))
+    return DelegationSpec(
+        key=table.key(default=slug(name)),
+        kind=kind,
+        name=name,
+        aliases=table.strings("aliases"),
+        members=members,
+        note=table.text("note"),
+    )
 
 
 def parse_programme(source: str) -> ProgrammeFile:
@@ -240,39 +271,64 @@ def parse_programme(source: str) -> ProgrammeFile:
         raise ProgrammeFileError(f"not valid TOML: {error}") from None
     unknown = sorted(set(data) - SECTIONS)
     if unknown:
-        raise ProgrammeFileError(f"{_where(source, unknown[0], None)}: unknown section "
-                                 f"{unknown[0]!r}")
+        raise ProgrammeFileError(
+            f"{_where(source, unknown[0], None)}: unknown section {unknown[0]!r}"
+        )
     result = ProgrammeFile()
     zone = None
     if "programme" in data:
         table = _Table(source, "programme", None, data["programme"])
         zone = _zone(table, "timezone", None)
         result.programme = ProgrammeSpec(
-            key=table.key(), name=table.text("name", required=True) or "",
-            short_name=table.text("short_name") or table.key(), timezone=zone)
+            key=table.key(),
+            name=table.text("name", required=True) or "",
+            short_name=table.text("short_name") or table.key(),
+            timezone=zone,
+        )
         table.finish()
     if "demo" in data:
         table = _Table(source, "demo", None, data["demo"])
-        result.demo_clock = _aware(table, "clock_starts_at",
-                                   table.get("clock_starts_at", datetime, required=True))
+        result.demo_clock = _aware(
+            table, "clock_starts_at", table.get("clock_starts_at", datetime, required=True)
+        )
         table.finish()
     readers = [
-        ("documents", lambda t: DocumentSpec(
-            key=t.key(), title=t.text("title", required=True) or "", url=t.text("url"),
-            issued_on=t.get("issued_on", date), body=t.text("body")), result.documents),
-        ("key_issues", lambda t: KeyIssueSpec(
-            key=t.key(), name=t.text("name", required=True) or "",
-            description=t.text("description") or "", aliases=t.strings("aliases")),
-         result.key_issues),
+        (
+            "documents",
+            lambda t: DocumentSpec(
+                key=t.key(),
+                title=t.text("title", required=True) or "",
+                url=t.text("url"),
+                issued_on=t.get("issued_on", date),
+                body=t.text("body"),
+            ),
+            result.documents,
+        ),
+        (
+            "key_issues",
+            lambda t: KeyIssueSpec(
+                key=t.key(),
+                name=t.text("name", required=True) or "",
+                description=t.text("description") or "",
+                aliases=t.strings("aliases"),
+            ),
+            result.key_issues,
+        ),
         ("meetings", lambda t: _meeting(t, zone), result.meetings),
         ("states", lambda t: _delegation(t, "member_state"), result.delegations),
         ("observer_states", lambda t: _delegation(t, "observer_state"), result.delegations),
         ("groups", lambda t: _delegation(t, "group"), result.delegations),
-        ("positions", lambda t: PositionSpec(
-            holder=t.text("holder", required=True) or "",
-            key_issue=t.text("key_issue", required=True) or "",
-            text=t.text("text", required=True) or "", stated_on=t.get("stated_on", date),
-            sources=t.strings("sources")), result.positions),
+        (
+            "positions",
+            lambda t: PositionSpec(
+                holder=t.text("holder", required=True) or "",
+                key_issue=t.text("key_issue", required=True) or "",
+                text=t.text("text", required=True) or "",
+                stated_on=t.get("stated_on", date),
+                sources=t.strings("sources"),
+            ),
+            result.positions,
+        ),
     ]
     for section, read, into in readers:
         for table in _tables(source, data, section):
@@ -283,14 +339,18 @@ def parse_programme(source: str) -> ProgrammeFile:
 
 
 def _check_unique(source: str, programme: ProgrammeFile) -> None:
-    for section, specs in (("documents", programme.documents),
-                           ("key_issues", programme.key_issues),
-                           ("meetings", programme.meetings)):
+    for section, specs in (
+        ("documents", programme.documents),
+        ("key_issues", programme.key_issues),
+        ("meetings", programme.meetings),
+    ):
         seen: set[str] = set()
         for index, spec in enumerate(specs):
             if spec.key in seen:
-                raise ProgrammeFileError(f"{_where(source, section, index)}: {section}"
-                                         f"[{index + 1}].key: {spec.key!r} appears twice")
+                raise ProgrammeFileError(
+                    f"{_where(source, section, index)}: {section}"
+                    f"[{index + 1}].key: {spec.key!r} appears twice"
+                )
             seen.add(spec.key)
 
 

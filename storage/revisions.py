@@ -25,8 +25,17 @@ from storage.models import (
 )
 
 KEY = "programme_revision"
-PROGRAMME = (Delegation, Document, KeyIssue, Meeting, MeetingKeyIssue, Membership, MetaEntry,
-             Position, PositionVersion)
+PROGRAMME = (
+    Delegation,
+    Document,
+    KeyIssue,
+    Meeting,
+    MeetingKeyIssue,
+    Membership,
+    MetaEntry,
+    Position,
+    PositionVersion,
+)
 
 
 @event.listens_for(Session, "before_flush")
@@ -51,7 +60,10 @@ def changed(session: Session) -> bool:
 
 def bump(session: Session) -> None:
     """Add one to the revision (creating it at 1), inside the session's transaction."""
-    result = session.execute(update(MetaEntry).where(MetaEntry.key == KEY).values(
-        value=cast(cast(MetaEntry.value, Integer) + 1, String)))
+    result = session.execute(
+        update(MetaEntry)
+        .where(MetaEntry.key == KEY)
+        .values(value=cast(cast(MetaEntry.value, Integer) + 1, String))
+    )
     if result.rowcount == 0:
         session.add(MetaEntry(key=KEY, value="1"))

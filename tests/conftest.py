@@ -77,8 +77,14 @@ def sqlite_url(folder: Path, template: Path | None) -> str:
     return f"sqlite:///{path}"
 
 
-async def fresh_url(backend: str, tmp_path: Path, empty: bool, sqlite_template: Path,
-                    pg_cluster: pg.Cluster | None, pg_template: str | None) -> str:
+async def fresh_url(
+    backend: str,
+    tmp_path: Path,
+    empty: bool,
+    sqlite_template: Path,
+    pg_cluster: pg.Cluster | None,
+    pg_template: str | None,
+) -> str:
     """A new database for one test: a copy of the demo, or empty."""
     if backend == "sqlite":
         return sqlite_url(tmp_path, None if empty else sqlite_template)
@@ -89,19 +95,27 @@ async def fresh_url(backend: str, tmp_path: Path, empty: bool, sqlite_template: 
 
 
 @pytest.fixture(params=BACKENDS)
-async def demo_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path,
-                   pg_cluster: pg.Cluster | None, pg_template: str | None) -> str:
+async def demo_url(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    sqlite_template: Path,
+    pg_cluster: pg.Cluster | None,
+    pg_template: str | None,
+) -> str:
     """A database holding the demo programme, on each backend."""
-    return await fresh_url(request.param, tmp_path, False, sqlite_template, pg_cluster,
-                           pg_template)
+    return await fresh_url(request.param, tmp_path, False, sqlite_template, pg_cluster, pg_template)
 
 
 @pytest.fixture(params=BACKENDS)
-async def empty_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path,
-                    pg_cluster: pg.Cluster | None, pg_template: str | None) -> str:
+async def empty_url(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    sqlite_template: Path,
+    pg_cluster: pg.Cluster | None,
+    pg_template: str | None,
+) -> str:
     """An empty database (no schema), on each backend."""
-    return await fresh_url(request.param, tmp_path, True, sqlite_template, pg_cluster,
-                           pg_template)
+    return await fresh_url(request.param, tmp_path, True, sqlite_template, pg_cluster, pg_template)
 
 
 @dataclass

@@ -52,19 +52,43 @@ class Cluster:
 
     def _run(self, *command: str) -> None:
         prefix = ["runuser", "-u", self.user, "--"] if self.user else []
-        result = subprocess.run([*prefix, *command], capture_output=True, text=True,
-                                cwd=self.root, timeout=120)
+        result = subprocess.run(
+            [*prefix, *command], capture_output=True, text=True, cwd=self.root, timeout=120
+        )
         if result.returncode != 0:
             raise RuntimeError(f"{command[0]} failed: {result.stdout}{result.stderr}")
 
     def start(self) -> None:
-        self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust",
-                  "-E", "UTF8", "--locale=C", "--no-sync")
-        options = (f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 "
-                   "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-                   "-c max_connections=200")
-        self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l",
-                  str(self.root / "server.log"), "-w", "-t", "60", "start")
+        self._run(
+            "initdb",
+            "-D",
+            str(self.data),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--locale=C",
+            "--no-sync",
+        )
+        options = (
+            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+            "-c max_connections=200"
+        )
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-l",
+            str(self.root / "server.log"),
+            "-w",
+            "-t",
+            "60",
+            "start",
+        )
 
     def stop(self) -> None:
         try:
@@ -76,8 +100,9 @@ class Cluster:
         return f"postgresql+asyncpg://postgres@127.0.0.1:{self.port}/{database}"
 
     async def create_database(self, name: str, template: str | None = None) -> str:
-        connection = await asyncpg.connect(host="127.0.0.1", port=self.port, user="postgres",
-                                           database="postgres")
+        connection = await asyncpg.connect(
+            host="127.0.0.1", port=self.port, user="postgres", database="postgres"
+        )
         try:
             clause = f' TEMPLATE "{template}"' if template else ""
             await connection.execute(f'CREATE DATABASE "{name}"{clause}')

@@ -33,10 +33,18 @@ async def plenary_run(folder: Path, config: str, env: dict[str, str]) -> AsyncIt
     ends; then SIGTERM it and keep what it wrote to stderr."""
     port = free_port()
     (folder / "config.toml").write_text(
-        f'[database]\nurl = "sqlite:///{folder / "run.db"}"\n[http]\nport = {port}\n{config}')
+        f'[database]\nurl = "sqlite:///{folder / "run.db"}"\n[http]\nport = {port}\n{config}'
+    )
     process = await asyncio.create_subprocess_exec(
-        *PLENARY, "run", "--demo", "--as-of", "2016-01-15T12:00-05:00", cwd=folder,
-        env={**os.environ, **env, "PYTHONPATH": str(ROOT)}, stderr=asyncio.subprocess.PIPE)
+        *PLENARY,
+        "run",
+        "--demo",
+        "--as-of",
+        "2016-01-15T12:00-05:00",
+        cwd=folder,
+        env={**os.environ, **env, "PYTHONPATH": str(ROOT)},
+        stderr=asyncio.subprocess.PIPE,
+    )
     running = Running(port, process)
     try:
         async with httpx.AsyncClient() as client:

@@ -6,8 +6,23 @@ import html
 import re
 from html.parser import HTMLParser
 
-ALLOWED_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre",
-                "tg-spoiler", "blockquote", "span"}
+ALLOWED_TAGS = {
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "ins",
+    "s",
+    "strike",
+    "del",
+    "a",
+    "code",
+    "pre",
+    "tg-spoiler",
+    "blockquote",
+    "span",
+}
 ENTITY = re.compile(r"&(?!(?:lt|gt|amp|quot);)")
 
 

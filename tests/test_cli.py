@@ -11,13 +11,25 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def plenary(*args: str, cwd: Path, stdin: str = "", env: dict | None = None):
-    return subprocess.run([*PLENARY, *args], input=stdin, capture_output=True, text=True,
-                          cwd=cwd, timeout=120, env={"PYTHONPATH": str(ROOT), **(env or {})})
+    return subprocess.run(
+        [*PLENARY, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+        env={"PYTHONPATH": str(ROOT), **(env or {})},
+    )
 
 
 def test_piped_chat_answers_each_line_on_the_embedded_demo(tmp_path):
-    result = plenary("chat", "--as-of", "2016-01-15T12:00-05:00", cwd=tmp_path,
-                     stdin="when is the next meeting?\nwhat does the G4 say about the veto?\n")
+    result = plenary(
+        "chat",
+        "--as-of",
+        "2016-01-15T12:00-05:00",
+        cwd=tmp_path,
+        stdin="when is the next meeting?\nwhat does the G4 say about the veto?\n",
+    )
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Wednesday 3 February 2016, 10:00 New York time" in out
@@ -36,15 +48,20 @@ def test_run_without_configuration_starts_the_demo_clock(tmp_path):
     assert "Wednesday 3 February 2016" in result.stdout
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    ("[telegram]\ntokn = 'x'\n", "[telegram] tokn: unknown key"),
-    ("[http]\nport = '80'\n", "[http] port: expected a whole number"),
-    ("[telegram]\nmode = 'push'\n", '[telegram] mode: must be "polling" or "webhook"'),
-    ("[reminders]\nlead_times = ['banana']\n",
-     "[reminders] lead_times: 'banana' is not a duration"),
-    ("[nonsense]\n", "[nonsense]: unknown section"),
-    ("[http\n", "not valid TOML"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("[telegram]\ntokn = 'x'\n", "[telegram] tokn: unknown key"),
+        ("[http]\nport = '80'\n", "[http] port: expected a whole number"),
+        ("[telegram]\nmode = 'push'\n", '[telegram] mode: must be "polling" or "webhook"'),
+        (
+            "[reminders]\nlead_times = ['banana']\n",
+            "[reminders] lead_times: 'banana' is not a duration",
+        ),
+        ("[nonsense]\n", "[nonsense]: unknown section"),
+        ("[http\n", "not valid TOML"),
+    ],
+)
 def test_bad_configuration_names_the_key_and_exits_2(tmp_path, content, message):
     (tmp_path / "bad.toml").write_text(content)
     result = plenary("chat", "--config", "bad.toml", cwd=tmp_path)
@@ -76,9 +93,9 @@ def test_import_dry_run_then_import_then_nothing_to_change(tmp_path):
 
 def test_malformed_import_names_the_line_and_exits_2(tmp_path):
     (tmp_path / "bad.toml").write_text(
-        '[[meetings]]\nkey = "m1"\ntimezone = "UTC"\nstart = "tomorrow"\n')
-    result = plenary("import", "bad.toml", "--db", f"sqlite:///{tmp_path / 'x.db'}",
-                     cwd=tmp_path)
+        '[[meetings]]\nkey = "m1"\ntimezone = "UTC"\nstart = "tomorrow"\n'
+    )
+    result = plenary("import", "bad.toml", "--db", f"sqlite:///{tmp_path / 'x.db'}", cwd=tmp_path)
     assert result.returncode == 2
     assert "bad.toml: line 1: meetings[1].start: expected a date-time" in result.stderr
     assert "nothing was imported" in result.stderr

@@ -22,9 +22,14 @@ def test_example_documents_every_key_and_loads_as_the_defaults():
 def test_secrets_from_the_environment_win(tmp_path):
     path = tmp_path / "c.toml"
     path.write_text('[telegram]\ntoken = "from-file"\n')
-    loaded = config.load(str(path), environ={"PLENARY_TELEGRAM_TOKEN": "from-env",
-                                             "PLENARY_SLACK_SIGNING_SECRET": "s3cret",
-                                             "PLENARY_DATABASE_URL": "postgresql://x/y"})
+    loaded = config.load(
+        str(path),
+        environ={
+            "PLENARY_TELEGRAM_TOKEN": "from-env",
+            "PLENARY_SLACK_SIGNING_SECRET": "s3cret",
+            "PLENARY_DATABASE_URL": "postgresql://x/y",
+        },
+    )
     assert loaded.telegram.token == "from-env"
     assert loaded.slack.signing_secret == "s3cret"
     assert loaded.database.url == "postgresql://x/y"

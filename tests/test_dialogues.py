@@ -6,51 +6,120 @@ from storage import meetings
 
 # (what the delegate says, fragments the answer must contain)
 MEETINGS = [
-    ("when is the next meeting?", [
-        "Next meeting", "Wednesday 3 February 2016", "10:00 New York time",
-        "Trusteeship Council Chamber",
-        "the relationship between the Council and the General Assembly"]),
+    (
+        "when is the next meeting?",
+        [
+            "Next meeting",
+            "Wednesday 3 February 2016",
+            "10:00 New York time",
+            "Trusteeship Council Chamber",
+            "the relationship between the Council and the General Assembly",
+        ],
+    ),
     ("/next", ["Wednesday 3 February 2016, 10:00 New York time", "in 3 weeks"]),
-    ("what's on 22 February?", ["Meetings on Monday 22 February 2016",
-                                "time to be announced", "Room: to be announced",
-                                "size of an enlarged Security Council"]),
-    ("/meetings", ["Upcoming meetings", "Wednesday 3 February 2016", "Monday 22 February 2016",
-                   "Wednesday 9 March 2016", "Monday 2 May 2016", "Wednesday 1 June 2016"]),
-    ("/meetings 2 May", ["Meetings on Monday 2 May 2016", "categories of membership",
-                         "regional representation"]),
-    ("/meeting ign70-3", ["Wednesday 9 March 2016, time to be announced",
-                          "Room: Trusteeship Council Chamber", "the question of the veto",
-                          "Statement by the Permanent Representative of India"]),
-    ("/meeting ign70-1", ["Letter of the Chair of the IGN, 11 December 2015",
-                          "President of the General Assembly (70th session)"]),
-    ("/meeting 1 June", ["Follow-up on the Chair's 'elements of convergence' paper",
-                         "time to be announced"]),
+    (
+        "what's on 22 February?",
+        [
+            "Meetings on Monday 22 February 2016",
+            "time to be announced",
+            "Room: to be announced",
+            "size of an enlarged Security Council",
+        ],
+    ),
+    (
+        "/meetings",
+        [
+            "Upcoming meetings",
+            "Wednesday 3 February 2016",
+            "Monday 22 February 2016",
+            "Wednesday 9 March 2016",
+            "Monday 2 May 2016",
+            "Wednesday 1 June 2016",
+        ],
+    ),
+    (
+        "/meetings 2 May",
+        ["Meetings on Monday 2 May 2016", "categories of membership", "regional representation"],
+    ),
+    (
+        "/meeting ign70-3",
+        [
+            "Wednesday 9 March 2016, time to be announced",
+            "Room: Trusteeship Council Chamber",
+            "the question of the veto",
+            "Statement by the Permanent Representative of India",
+        ],
+    ),
+    (
+        "/meeting ign70-1",
+        [
+            "Letter of the Chair of the IGN, 11 December 2015",
+            "President of the General Assembly (70th session)",
+        ],
+    ),
+    (
+        "/meeting 1 June",
+        ["Follow-up on the Chair's 'elements of convergence' paper", "time to be announced"],
+    ),
     ("/meeting 4 July", ["No meeting on Monday 4 July 2016"]),
     ("/meeting ign99", ["I know no meeting called “ign99”"]),
     ("what's on 5 February?", ["No meeting on Friday 5 February 2016"]),
 ]
 
 POSITIONS = [
-    ("what does the G4 say about the veto?", [
-        "G4 on the question of the veto", "new permanent members should have it while it exists",
-        "Stated 9 March 2016", "Statement by the Permanent Representative of India"]),
-    ("what does the African Group say about the veto?", [
-        "African Group", "on the question of the veto", "all prerogatives including the veto",
-        "Stated 30 October 2015", "GA/11715"]),
-    ("positions on regional representation", [
-        "Positions on regional representation", "G4", "African Group", "Arab Group"]),
+    (
+        "what does the G4 say about the veto?",
+        [
+            "G4 on the question of the veto",
+            "new permanent members should have it while it exists",
+            "Stated 9 March 2016",
+            "Statement by the Permanent Representative of India",
+        ],
+    ),
+    (
+        "what does the African Group say about the veto?",
+        [
+            "African Group",
+            "on the question of the veto",
+            "all prerogatives including the veto",
+            "Stated 30 October 2015",
+            "GA/11715",
+        ],
+    ),
+    (
+        "positions on regional representation",
+        ["Positions on regional representation", "G4", "African Group", "Arab Group"],
+    ),
     ("/positions veto", ["Positions on the question of the veto", "G4", "African Group"]),
-    ("/position G4", ["G4 on categories of membership", "G4 on the question of the veto",
-                      "G4 on regional representation", "de_g4_2014" if False else "G4 statement"]),
-    ("/position ACT size", ["ACT (Accountability, Coherence and Transparency) on size of an "
-                            "enlarged Security Council", "Code of Conduct", "23 October 2015"]),
+    (
+        "/position G4",
+        [
+            "G4 on categories of membership",
+            "G4 on the question of the veto",
+            "G4 on regional representation",
+            "de_g4_2014" if False else "G4 statement",
+        ],
+    ),
+    (
+        "/position ACT size",
+        [
+            "ACT (Accountability, Coherence and Transparency) on size of an "
+            "enlarged Security Council",
+            "Code of Conduct",
+            "23 October 2015",
+        ],
+    ),
     ("/position Brazil", ["Brazil has no position on record yet."]),
-    ("what does the G4 say about the relationship?", [
-        "G4 has no position on the relationship between the Council and the General Assembly"]),
+    (
+        "what does the G4 say about the relationship?",
+        ["G4 has no position on the relationship between the Council and the General Assembly"],
+    ),
     ("what does Ezulwini say on categories?", ["African Group", "categories of membership"]),
     ("what does the african group say about the vetto", ["on the question of the veto"]),
-    ("positions on the size of the council", [
-        "Positions on size of an enlarged Security Council", "ACT"]),
+    (
+        "positions on the size of the council",
+        ["Positions on size of an enlarged Security Council", "ACT"],
+    ),
     ("/positions", ["Which key issue?", "categories of membership"]),
     ("/positions nonsense", ["I know no key issue called “nonsense”"]),
     ("/position Narnia", ["I know no State or group called “Narnia”"]),
@@ -58,32 +127,72 @@ POSITIONS = [
 ]
 
 ISSUES_AND_GROUPS = [
-    ("/issues", ["Key issues", "categories of membership", "the question of the veto",
-                 "regional representation",
-                 "size of an enlarged Security Council and working methods of the Council",
-                 "the relationship between the Council and the General Assembly"]),
-    ("tell me about size and working methods", [
-        "size of an enlarged Security Council and working methods of the Council",
-        "proposals range roughly 21-27", "Monday 22 February 2016", "ACT"]),
+    (
+        "/issues",
+        [
+            "Key issues",
+            "categories of membership",
+            "the question of the veto",
+            "regional representation",
+            "size of an enlarged Security Council and working methods of the Council",
+            "the relationship between the Council and the General Assembly",
+        ],
+    ),
+    (
+        "tell me about size and working methods",
+        [
+            "size of an enlarged Security Council and working methods of the Council",
+            "proposals range roughly 21-27",
+            "Monday 22 February 2016",
+            "ACT",
+        ],
+    ),
     ("/issue veto", ["the question of the veto", "Wednesday 9 March 2016", "G4"]),
-    ("who is in UfC?", ["Uniting for Consensus (UfC)", "12 members", "Italy", "Pakistan",
-                        "Türkiye", "2016 roster is unverified"]),
+    (
+        "who is in UfC?",
+        [
+            "Uniting for Consensus (UfC)",
+            "12 members",
+            "Italy",
+            "Pakistan",
+            "Türkiye",
+            "2016 roster is unverified",
+        ],
+    ),
     ("who is in uniting 4 consensus", ["Uniting for Consensus (UfC)", "12 members"]),
     ("/group ACT", ["25 members", "Liechtenstein", "Membership as of September 2015"]),
     ("/group Italy", ["Groups Italy belongs to", "Uniting for Consensus (UfC)"]),
     ("/group Turkey", ["Groups Türkiye belongs to"]),
-    ("/group L.69", ["L.69 Group", "No list of members is on record",
-                     "full 2016 roster unverified"]),
-    ("/groups", ["G4", "Uniting for Consensus (UfC)", "L.69 Group", "African Group",
-                 "Arab Group", "ACT (Accountability"]),
+    (
+        "/group L.69",
+        ["L.69 Group", "No list of members is on record", "full 2016 roster unverified"],
+    ),
+    (
+        "/groups",
+        [
+            "G4",
+            "Uniting for Consensus (UfC)",
+            "L.69 Group",
+            "African Group",
+            "Arab Group",
+            "ACT (Accountability",
+        ],
+    ),
 ]
 
 GENERAL = [
-    ("/start", ["Welcome to Plenary", "Intergovernmental Negotiations on Security Council "
-                "reform", "/next", "/issues", "/settings"]),
+    (
+        "/start",
+        [
+            "Welcome to Plenary",
+            "Intergovernmental Negotiations on Security Council reform",
+            "/next",
+            "/issues",
+            "/settings",
+        ],
+    ),
     ("hello", ["Welcome to Plenary"]),
-    ("/help", ["/next", "/meetings [DATE]", "/position STATE-OR-GROUP [ISSUE]",
-               "/timezone ZONE"]),
+    ("/help", ["/next", "/meetings [DATE]", "/position STATE-OR-GROUP [ISSUE]", "/timezone ZONE"]),
     ("what can you do?", ["What I can do"]),
     ("/settings", ["Your settings", "Time zone: not set", "Language: en", "Role: delegate"]),
     ("/nxt", ["I don't know the command /nxt", "Did you mean: /next"]),
@@ -113,15 +222,19 @@ def check(answer: str, fragments: list[str]) -> None:
         assert fragment in answer, f"{fragment!r} missing from:\n{answer}"
 
 
-@pytest.mark.parametrize(("said", "expected"), MEETINGS + POSITIONS + ISSUES_AND_GROUPS + GENERAL
-                         + BAD_INPUT, ids=lambda v: v[:40] if isinstance(v, str) else None)
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    MEETINGS + POSITIONS + ISSUES_AND_GROUPS + GENERAL + BAD_INPUT,
+    ids=lambda v: v[:40] if isinstance(v, str) else None,
+)
 async def test_dialogue(plenary, said, expected):
     check(await plenary.ask(said), expected)
 
 
 async def test_a_whole_conversation_in_one_session(plenary):
-    answers = await plenary.say("when is the next meeting?", "what does the G4 say about the veto?",
-                                "who is in UfC?")
+    answers = await plenary.say(
+        "when is the next meeting?", "what does the G4 say about the veto?", "who is in UfC?"
+    )
     assert len(answers) == 3
     check(answers[0], ["Wednesday 3 February 2016, 10:00 New York time"])
     check(answers[1], ["G4 on the question of the veto", "9 March 2016"])

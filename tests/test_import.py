@@ -94,29 +94,47 @@ async def test_changed_meeting_and_new_position_version(sessions):
     assert "update meeting m1: room: 'Conference Room 4' → 'Trusteeship Council Chamber'" in changes
     assert "new version of position g4/veto" in changes
     async with sessions() as session:
-        texts = list(await session.scalars(
-            select(PositionVersion.text).order_by(PositionVersion.number)))
+        texts = list(
+            await session.scalars(select(PositionVersion.text).order_by(PositionVersion.number))
+        )
     assert texts == ["First text.", "Second text."]
 
 
-@pytest.mark.parametrize(("broken", "message"), [
-    (SMALL.replace('key = "m1"', 'key = "m1"\nrooom = "x"'),
-     "line 11: meetings[1].rooom: unknown field"),
-    (SMALL.replace("start = 2016-03-14T10:00:00-04:00", "start = 2016-03-14T10:00:00"),
-     "line 11: meetings[1].start: give the UTC offset"),
-    (SMALL.replace('key_issues = ["veto"]', 'key_issues = ["vetoo"]'),
-     "meeting m1: unknown key issue 'vetoo'"),
-    (SMALL.replace('members = ["Brazil"]', 'members = ["Brasilia"]'),
-     "member 'Brasilia' is not a State"),
-    (SMALL.replace('timezone = "America/New_York"', 'timezone = "Mars/Olympus"'),
-     "programme.timezone: 'Mars/Olympus' is not an IANA time zone"),
-    (SMALL.replace('[[states]]', '[[statess]]'), "unknown section 'statess'"),
-    (SMALL + "\n[[meetings]]\nkey = \"m1\"\ndate = 2016-03-15\nkey_issues = []\n",
-     "line 31: meetings[2].key: 'm1' appears twice"),
-    (SMALL.replace('name = "Test negotiations"', 'name = "Test'), "not valid TOML"),
-    (SMALL.replace('stated_on = 2016-03-09', 'stated_on = "last week"'),
-     "positions[1].stated_on: expected a date"),
-])
+@pytest.mark.parametrize(
+    ("broken", "message"),
+    [
+        (
+            SMALL.replace('key = "m1"', 'key = "m1"\nrooom = "x"'),
+            "line 11: meetings[1].rooom: unknown field",
+        ),
+        (
+            SMALL.replace("start = 2016-03-14T10:00:00-04:00", "start = 2016-03-14T10:00:00"),
+            "line 11: meetings[1].start: give the UTC offset",
+        ),
+        (
+            SMALL.replace('key_issues = ["veto"]', 'key_issues = ["vetoo"]'),
+            "meeting m1: unknown key issue 'vetoo'",
+        ),
+        (
+            SMALL.replace('members = ["Brazil"]', 'members = ["Brasilia"]'),
+            "member 'Brasilia' is not a State",
+        ),
+        (
+            SMALL.replace('timezone = "America/New_York"', 'timezone = "Mars/Olympus"'),
+            "programme.timezone: 'Mars/Olympus' is not an IANA time zone",
+        ),
+        (SMALL.replace("[[states]]", "[[statess]]"), "unknown section 'statess'"),
+        (
+            SMALL + '\n[[meetings]]\nkey = "m1"\ndate = 2016-03-15\nkey_issues = []\n',
+            "line 31: meetings[2].key: 'm1' appears twice",
+        ),
+        (SMALL.replace('name = "Test negotiations"', 'name = "Test'), "not valid TOML"),
+        (
+            SMALL.replace("stated_on = 2016-03-09", 'stated_on = "last week"'),
+            "positions[1].stated_on: expected a date",
+        ),
+    ],
+)
 async def test_malformed_file_is_named_and_imports_nothing(sessions, broken, message):
     with pytest.raises(ProgrammeFileError) as raised:
         await apply(sessions, broken)

@@ -20,6 +20,8 @@ def test_long_replies_split_between_paragraphs_within_the_limit():
 def test_user_text_is_escaped_and_links_are_quoted():
     reply = Reply().heading("<b>&").paragraph(bold("a < b"), link("x", 'http://e.org/?a=1&b="2"'))
     (message,) = render_messages(reply)
-    assert message == ('<b>&lt;b&gt;&amp;</b>\n<b>a &lt; b</b>'
-                       '<a href="http://e.org/?a=1&amp;b=&quot;2&quot;">x</a>')
-    assert check_message(message) == '<b>&\na < bx'
+    assert message == (
+        "<b>&lt;b&gt;&amp;</b>\n<b>a &lt; b</b>"
+        '<a href="http://e.org/?a=1&amp;b=&quot;2&quot;">x</a>'
+    )
+    assert check_message(message) == "<b>&\na < bx"

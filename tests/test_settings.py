@@ -41,22 +41,42 @@ async def test_bad_time_zone_changes_nothing(plenary):
     assert "Time zone: Europe/Paris" in await plenary.ask("/settings")
 
 
-@pytest.mark.parametrize(("instant", "expected"), [
-    # New York moved to EDT on 13 March 2016, Paris to CEST on 27 March: for two weeks
-    # the gap is five hours, not six.
-    ("2016-03-11T10:00:00-05:00", "Friday 11 March 2016, 10:00 New York time (16:00 Paris time)"),
-    ("2016-03-14T10:00:00-04:00", "Monday 14 March 2016, 10:00 New York time (15:00 Paris time)"),
-    ("2016-03-29T10:00:00-04:00", "Tuesday 29 March 2016, 10:00 New York time (16:00 Paris time)"),
-])
+@pytest.mark.parametrize(
+    ("instant", "expected"),
+    [
+        # New York moved to EDT on 13 March 2016, Paris to CEST on 27 March: for two weeks
+        # the gap is five hours, not six.
+        (
+            "2016-03-11T10:00:00-05:00",
+            "Friday 11 March 2016, 10:00 New York time (16:00 Paris time)",
+        ),
+        (
+            "2016-03-14T10:00:00-04:00",
+            "Monday 14 March 2016, 10:00 New York time (15:00 Paris time)",
+        ),
+        (
+            "2016-03-29T10:00:00-04:00",
+            "Tuesday 29 March 2016, 10:00 New York time (16:00 Paris time)",
+        ),
+    ],
+)
 def test_daylight_saving_changes(instant, expected):
-    text = venue_and_reader_time(datetime.fromisoformat(instant), "America/New_York",
-                                 "Europe/Paris", translator("en"))
+    text = venue_and_reader_time(
+        datetime.fromisoformat(instant), "America/New_York", "Europe/Paris", translator("en")
+    )
     assert text == expected
 
 
 async def test_reading_writes_nothing(plenary):
-    for line in ("/next", "/meetings", "blah", "", "/position Narnia", "/timezone Mars/Olympus",
-                 "x" * 5000):
+    for line in (
+        "/next",
+        "/meetings",
+        "blah",
+        "",
+        "/position Narnia",
+        "/timezone Mars/Olympus",
+        "x" * 5000,
+    ):
         await plenary.ask(line)
     async with plenary.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(Person)) == 0

@@ -47,10 +47,17 @@ async def fake():
 
 @pytest.fixture
 async def slack(plenary, fake):
-    transport = SlackTransport(SlackConfig(bot_token="xoxb-test", signing_secret=SIGNING_SECRET,
-                                           api_base_url=fake.base_url), plenary.core)
-    server = HttpServer(build_app(plenary.core, [
-        Route("/slack/events", transport.events, methods=["POST"])]), "127.0.0.1", 0)
+    transport = SlackTransport(
+        SlackConfig(
+            bot_token="xoxb-test", signing_secret=SIGNING_SECRET, api_base_url=fake.base_url
+        ),
+        plenary.core,
+    )
+    server = HttpServer(
+        build_app(plenary.core, [Route("/slack/events", transport.events, methods=["POST"])]),
+        "127.0.0.1",
+        0,
+    )
     await server.start()
     await transport.start()
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as client:
@@ -59,19 +66,30 @@ async def slack(plenary, fake):
     await server.stop()
 
 
-async def post(client, body: str, content_type: str = "application/json", age: int = 0,
-               secret: str = SIGNING_SECRET, **headers):
+async def post(
+    client,
+    body: str,
+    content_type: str = "application/json",
+    age: int = 0,
+    secret: str = SIGNING_SECRET,
+    **headers,
+):
     content, signature = signed(body, secret=secret, age=age, content_type=content_type)
     return await client.post("/slack/events", content=content, headers={**signature, **headers})
 
 
 def seen(calls) -> str:
-    return "\n".join(check_blocks(c.params.get("blocks") or []) or c.params["text"]
-                     for c in calls)
+    return "\n".join(check_blocks(c.params.get("blocks") or []) or c.params["text"] for c in calls)
 
 
-async def converse(fake, client, body: str, channel: str = "DU1", settle: float = 0.1,
-                   content_type: str = "application/json") -> str:
+async def converse(
+    fake,
+    client,
+    body: str,
+    channel: str = "DU1",
+    settle: float = 0.1,
+    content_type: str = "application/json",
+) -> str:
     before = len(fake.sent(channel=channel))
     response = await post(client, body, content_type)
     assert response.status_code == 200, response.text
@@ -80,9 +98,11 @@ async def converse(fake, client, body: str, channel: str = "DU1", settle: float 
     return seen(fake.sent(channel=channel)[before:])
 
 
-@pytest.mark.parametrize(("said", "expected"), MEETINGS + POSITIONS + ISSUES_AND_GROUPS
-                         + GENERAL + BAD_INPUT[2:],
-                         ids=lambda v: v[:40] if isinstance(v, str) else None)
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    MEETINGS + POSITIONS + ISSUES_AND_GROUPS + GENERAL + BAD_INPUT[2:],
+    ids=lambda v: v[:40] if isinstance(v, str) else None,
+)
 async def test_dialogue_over_slack_direct_messages(fake, slack, said, expected):
     answer = await converse(fake, slack, event(direct_message(said)), settle=0.02)
     for fragment in expected:
@@ -95,8 +115,9 @@ async def test_url_verification(slack):
     assert response.status_code == 200 and "c-123" in response.text
 
 
-@pytest.mark.parametrize(("secret", "age"), [("wrong-secret-000000000000000000", 0),
-                                             (SIGNING_SECRET, 6 * 60)])
+@pytest.mark.parametrize(
+    ("secret", "age"), [("wrong-secret-000000000000000000", 0), (SIGNING_SECRET, 6 * 60)]
+)
 async def test_bad_signature_or_stale_timestamp_is_refused(fake, slack, secret, age):
     response = await post(slack, event(direct_message("/next")), secret=secret, age=age)
     assert response.status_code == 401
@@ -105,21 +126,28 @@ async def test_bad_signature_or_stale_timestamp_is_refused(fake, slack, secret, 
 
 
 async def test_a_mention_is_answered_in_a_thread(fake, slack):
-    mention = {"type": "app_mention", "channel": "C1", "user": "U1", "ts": "1700000000.000777",
-               "text": "<@UPLENARY> when is the next meeting?"}
+    mention = {
+        "type": "app_mention",
+        "channel": "C1",
+        "user": "U1",
+        "ts": "1700000000.000777",
+        "text": "<@UPLENARY> when is the next meeting?",
+    }
     answer = await converse(fake, slack, event(mention), channel="C1")
     assert "Wednesday 3 February 2016" in answer
     assert fake.sent(channel="C1")[0].params["thread_ts"] == "1700000000.000777"
 
 
 async def test_slash_command_answers_ephemerally(fake, slack):
-    answer = await converse(fake, slack, slash_command("positions veto"), channel="C1",
-                            content_type=FORM)
+    answer = await converse(
+        fake, slack, slash_command("positions veto"), channel="C1", content_type=FORM
+    )
     assert "Positions on the question of the veto" in answer
     (call,) = fake.sent("chat.postEphemeral", channel="C1")
     assert call.params["user"] == "U1"
-    answer = await converse(fake, slack, slash_command("when is the next meeting?"),
-                            channel="C1", content_type=FORM)
+    answer = await converse(
+        fake, slack, slash_command("when is the next meeting?"), channel="C1", content_type=FORM
+    )
     assert "Wednesday 3 February 2016" in answer
 
 
@@ -129,8 +157,13 @@ async def test_buttons_answer_in_the_channel(fake, slack):
 
 
 async def test_buttons_from_an_ephemeral_answer_stay_ephemeral(fake, slack):
-    await converse(fake, slack, button_press("c:/issues", channel="C1", ephemeral=True),
-                   channel="C1", content_type=FORM)
+    await converse(
+        fake,
+        slack,
+        button_press("c:/issues", channel="C1", ephemeral=True),
+        channel="C1",
+        content_type=FORM,
+    )
     assert fake.sent("chat.postEphemeral", channel="C1")
 
 
@@ -147,8 +180,12 @@ async def test_app_home_shows_meetings_issues_and_settings(fake, slack):
     view = call.params["view"]
     assert view["type"] == "home" and call.params["user_id"] == "U1"
     shown = check_blocks(view["blocks"], limit=100)
-    for fragment in ("Wednesday 3 February 2016", "the question of the veto",
-                     "Your settings", "[Details] /meeting ign70-1"):
+    for fragment in (
+        "Wednesday 3 February 2016",
+        "the question of the veto",
+        "Your settings",
+        "[Details] /meeting ign70-1",
+    ):
         assert fragment in shown
 
 
@@ -156,27 +193,42 @@ async def test_a_retried_event_is_answered_once(fake, slack):
     body = event(direct_message("/next"), event_id="Ev-retried")
     await converse(fake, slack, body)
     for attempt in (1, 2):
-        response = await post(slack, body, **{"X-Slack-Retry-Num": str(attempt),
-                                              "X-Slack-Retry-Reason": "http_timeout"})
+        response = await post(
+            slack,
+            body,
+            **{"X-Slack-Retry-Num": str(attempt), "X-Slack-Retry-Reason": "http_timeout"},
+        )
         assert response.status_code == 200
     await asyncio.sleep(0.3)
     assert len(fake.sent(channel="DU1")) == 1
 
 
 async def test_bots_edits_deletions_and_files(fake, slack):
-    for inner in (direct_message("/next", bot_id="B2"),
-                  direct_message("/next", subtype="bot_message"),
-                  direct_message("/next", user="UPLENARY"),
-                  {"type": "message", "subtype": "message_deleted", "channel": "DU1",
-                   "channel_type": "im", "ts": "1.1"}):
+    for inner in (
+        direct_message("/next", bot_id="B2"),
+        direct_message("/next", subtype="bot_message"),
+        direct_message("/next", user="UPLENARY"),
+        {
+            "type": "message",
+            "subtype": "message_deleted",
+            "channel": "DU1",
+            "channel_type": "im",
+            "ts": "1.1",
+        },
+    ):
         assert (await post(slack, event(inner))).status_code == 200
     await asyncio.sleep(0.3)
     assert fake.sent() == []
     files = direct_message("", subtype="file_share", files=[{"id": "F1"}])
     assert "I only read text" in await converse(fake, slack, event(files))
-    edited = {"type": "message", "subtype": "message_changed", "channel": "DU1",
-              "channel_type": "im", "ts": "1.2",
-              "message": {"type": "message", "user": "U1", "text": "/next", "ts": "1.0"}}
+    edited = {
+        "type": "message",
+        "subtype": "message_changed",
+        "channel": "DU1",
+        "channel_type": "im",
+        "ts": "1.2",
+        "message": {"type": "message", "user": "U1", "text": "/next", "ts": "1.0"},
+    }
     assert "not edits" in await converse(fake, slack, event(edited))
 
 
@@ -204,8 +256,9 @@ async def test_429_is_retried_and_everything_arrives_once(fake, slack):
 
 
 async def test_an_unreachable_channel_deactivates_its_account(plenary, fake, slack):
-    await converse(fake, slack, event(direct_message("/timezone Europe/Paris", user="U31")),
-                   channel="DU31")
+    await converse(
+        fake, slack, event(direct_message("/timezone Europe/Paris", user="U31")), channel="DU31"
+    )
     fake.unreachable_channels.add("DU31")
     assert (await post(slack, event(direct_message("/next", user="U31")))).status_code == 200
     await fake.wait_for(2, channel="DU31")
@@ -241,8 +294,10 @@ def test_long_answers_split_across_messages_within_limits():
 async def test_socket_mode_receives_acknowledges_and_answers(plenary, fake):
     socket = await FakeSocketMode().serve()
     fake.socket_url = socket.url
-    transport = SlackTransport(SlackConfig(bot_token="xoxb-test", app_token="xapp-test",
-                                           api_base_url=fake.base_url), plenary.core)
+    transport = SlackTransport(
+        SlackConfig(bot_token="xoxb-test", app_token="xapp-test", api_base_url=fake.base_url),
+        plenary.core,
+    )
     await transport.start()
     try:
         await socket.send_event(json.loads(event(direct_message("/next"))), "env-1")
@@ -257,21 +312,31 @@ async def test_socket_mode_receives_acknowledges_and_answers(plenary, fake):
 
 async def test_plenary_run_serves_slack_events_until_sigterm(fake, tmp_path):
     config = f'[slack]\napi_base_url = "{fake.base_url}"\n'
-    secrets = {"PLENARY_SLACK_BOT_TOKEN": "xoxb-secret-token",
-               "PLENARY_SLACK_SIGNING_SECRET": SIGNING_SECRET}
-    async with plenary_run(tmp_path, config, secrets) as run, httpx.AsyncClient(
-            base_url=run.url) as client:
+    secrets = {
+        "PLENARY_SLACK_BOT_TOKEN": "xoxb-secret-token",
+        "PLENARY_SLACK_SIGNING_SECRET": SIGNING_SECRET,
+    }
+    async with (
+        plenary_run(tmp_path, config, secrets) as run,
+        httpx.AsyncClient(base_url=run.url) as client,
+    ):
         assert "Wednesday 3 February 2016" in await converse(
-            fake, client, event(direct_message("/next")))
+            fake, client, event(direct_message("/next"))
+        )
         bad = await post(client, event(direct_message("/next")), secret="x" * 32)
         assert bad.status_code == 401
     assert run.process.returncode == 0, run.stderr
     assert "xoxb-secret-token" not in run.stderr and SIGNING_SECRET not in run.stderr
 
 
-@pytest.mark.parametrize(("body", "content_type"), [
-    (slash_command("next"), FORM), (button_press("c:/next"), FORM),
-    (event(direct_message("/next")), "application/json")])
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (slash_command("next"), FORM),
+        (button_press("c:/next"), FORM),
+        (event(direct_message("/next")), "application/json"),
+    ],
+)
 async def test_requests_are_acknowledged_before_the_slow_work(fake, slack, body, content_type):
     fake.gate = asyncio.Event()  # Slack's side holds every answer back...
     response = await asyncio.wait_for(post(slack, body, content_type), 2.5)

@@ -18,11 +18,21 @@ async def test_migrations_build_the_models_schema(empty_url):
         await upgrade(engine)
         async with engine.connect() as connection:
             differences = await connection.run_sync(
-                lambda sync: compare_metadata(MigrationContext.configure(sync), Base.metadata))
+                lambda sync: compare_metadata(MigrationContext.configure(sync), Base.metadata)
+            )
             tables = await connection.run_sync(lambda sync: inspect(sync).get_table_names())
         assert differences == []
-        assert {"meetings", "key_issues", "delegations", "positions", "position_versions",
-                "persons", "accounts", "subscriptions", "documents"} <= set(tables)
+        assert {
+            "meetings",
+            "key_issues",
+            "delegations",
+            "positions",
+            "position_versions",
+            "persons",
+            "accounts",
+            "subscriptions",
+            "documents",
+        } <= set(tables)
         await upgrade(engine)  # a second upgrade is a no-op
     finally:
         await engine.dispose()

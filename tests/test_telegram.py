@@ -45,7 +45,9 @@ async def fake():
 async def start(plenary, fake, **config):
     transport = TelegramTransport(
         TelegramConfig(token=fake.token, api_base_url=fake.base_url, **config),
-        plenary.core, limits=FAST)
+        plenary.core,
+        limits=FAST,
+    )
     await transport.start()
     return transport
 
@@ -75,9 +77,11 @@ async def converse(fake, update, chat_id=501, settle=0.15) -> str:
     return seen(fake.sent(chat_id=chat_id)[before:])
 
 
-@pytest.mark.parametrize(("said", "expected"), MEETINGS + POSITIONS + ISSUES_AND_GROUPS
-                         + GENERAL + BAD_INPUT[1:],
-                         ids=lambda v: v[:40] if isinstance(v, str) else None)
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    MEETINGS + POSITIONS + ISSUES_AND_GROUPS + GENERAL + BAD_INPUT[1:],
+    ids=lambda v: v[:40] if isinstance(v, str) else None,
+)
 async def test_dialogue_over_telegram(fake, telegram, said, expected):
     answer = await converse(fake, private_message(said), settle=0.05)
     for fragment in expected:
@@ -103,8 +107,9 @@ async def test_pressing_a_button_answers_the_callback_and_the_question(fake, tel
     assert len(fake.sent("answerCallbackQuery")) == 1
 
 
-@pytest.mark.parametrize("data", ["t:0123456789abcdef01234567", "c:/meeting ign70-99",
-                                  "c:/position atlantis", "garbage"])
+@pytest.mark.parametrize(
+    "data", ["t:0123456789abcdef01234567", "c:/meeting ign70-99", "c:/position atlantis", "garbage"]
+)
 async def test_a_stale_button_gets_a_polite_answer(fake, telegram, data):
     answer = await converse(fake, button_press(data))
     assert "This list has changed since it was sent" in answer
@@ -125,17 +130,28 @@ async def test_html_in_a_question_is_escaped(fake, telegram):
 
 
 async def test_non_text_and_edits_get_a_short_answer(fake, telegram):
-    sticker = private_message(None, sticker={"file_id": "s", "file_unique_id": "s", "width": 1,
-                                              "height": 1, "is_animated": False,
-                                              "is_video": False, "type": "regular"})
+    sticker = private_message(
+        None,
+        sticker={
+            "file_id": "s",
+            "file_unique_id": "s",
+            "width": 1,
+            "height": 1,
+            "is_animated": False,
+            "is_video": False,
+            "type": "regular",
+        },
+    )
     assert "I only read text" in await converse(fake, sticker)
-    photo = private_message(None, photo=[{"file_id": "p", "file_unique_id": "p", "width": 1,
-                                          "height": 1}])
+    photo = private_message(
+        None, photo=[{"file_id": "p", "file_unique_id": "p", "width": 1, "height": 1}]
+    )
     assert "I only read text" in await converse(fake, photo)
     edited = {"edited_message": private_message("/next", edit_date=1)["message"]}
     assert "not edits" in await converse(fake, edited)
-    forwarded = private_message("/next", forward_origin={
-        "type": "hidden_user", "date": 1, "sender_user_name": "Someone"})
+    forwarded = private_message(
+        "/next", forward_origin={"type": "hidden_user", "date": 1, "sender_user_name": "Someone"}
+    )
     assert "Wednesday 3 February 2016" in await converse(fake, forwarded)
 
 
@@ -148,9 +164,16 @@ async def test_groups_answer_only_when_addressed(fake, telegram):
     for text in ("/next@PlenaryBot", "@PlenaryBot when is the next meeting?"):
         answer = await converse(fake, group_message(text), chat_id=group)
         assert "Wednesday 3 February 2016" in answer
-    reply = group_message("and the one after?", reply_to_message={
-        "message_id": 5, "date": 1, "chat": {"id": group, "type": "supergroup"},
-        "from": {"id": 999, "is_bot": True, "first_name": "Plenary"}, "text": "…"})
+    reply = group_message(
+        "and the one after?",
+        reply_to_message={
+            "message_id": 5,
+            "date": 1,
+            "chat": {"id": group, "type": "supergroup"},
+            "from": {"id": 999, "is_bot": True, "first_name": "Plenary"},
+            "text": "…",
+        },
+    )
     assert "Sorry" in await converse(fake, reply, chat_id=group)
     assert all(c.params["reply_parameters"]["message_id"] for c in fake.sent(chat_id=group))
 
@@ -188,13 +211,22 @@ async def test_a_blocked_chat_deactivates_its_account(plenary, fake, telegram):
 
 async def test_leaving_the_bot_deactivates_its_account(plenary, fake, telegram):
     await converse(fake, private_message("/timezone Europe/Paris", user_id=702), chat_id=702)
-    member = {"status": "kicked", "user": {"id": 999, "is_bot": True, "first_name": "P"},
-              "until_date": 0}
-    fake.push({"my_chat_member": {
-        "chat": {"id": 702, "type": "private"}, "date": 1,
-        "from": {"id": 702, "is_bot": False, "first_name": "D"},
-        "old_chat_member": {"status": "member", "user": member["user"]},
-        "new_chat_member": member}})
+    member = {
+        "status": "kicked",
+        "user": {"id": 999, "is_bot": True, "first_name": "P"},
+        "until_date": 0,
+    }
+    fake.push(
+        {
+            "my_chat_member": {
+                "chat": {"id": 702, "type": "private"},
+                "date": 1,
+                "from": {"id": 702, "is_bot": False, "first_name": "D"},
+                "old_chat_member": {"status": "member", "user": member["user"]},
+                "new_chat_member": member,
+            }
+        }
+    )
     for _ in range(100):
         async with plenary.sessions() as session:
             account = await session.scalar(select(Account).where(Account.external_id == "702"))
@@ -206,11 +238,18 @@ async def test_leaving_the_bot_deactivates_its_account(plenary, fake, telegram):
 
 @pytest.fixture
 async def webhook(plenary, fake):
-    transport = await start(plenary, fake, mode="webhook",
-                            webhook_url="https://plenary.example/telegram/webhook",
-                            webhook_secret=SECRET)
-    server = HttpServer(build_app(plenary.core, [
-        Route("/telegram/webhook", transport.webhook, methods=["POST"])]), "127.0.0.1", 0)
+    transport = await start(
+        plenary,
+        fake,
+        mode="webhook",
+        webhook_url="https://plenary.example/telegram/webhook",
+        webhook_secret=SECRET,
+    )
+    server = HttpServer(
+        build_app(plenary.core, [Route("/telegram/webhook", transport.webhook, methods=["POST"])]),
+        "127.0.0.1",
+        0,
+    )
     await server.start()
     yield f"http://127.0.0.1:{server.port}/telegram/webhook"
     await server.stop()
@@ -223,11 +262,14 @@ async def test_webhook_is_registered_with_its_secret(fake, webhook):
     assert call.params["url"] == "https://plenary.example/telegram/webhook"
 
 
-@pytest.mark.parametrize(("headers", "status"), [
-    ({"X-Telegram-Bot-Api-Secret-Token": SECRET}, 200),
-    ({"X-Telegram-Bot-Api-Secret-Token": "wrong"}, 403),
-    ({}, 403),
-])
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [
+        ({"X-Telegram-Bot-Api-Secret-Token": SECRET}, 200),
+        ({"X-Telegram-Bot-Api-Secret-Token": "wrong"}, 403),
+        ({}, 403),
+    ],
+)
 async def test_webhook_checks_the_secret(fake, webhook, headers, status):
     update = {"update_id": 9001, **private_message("/next", user_id=801)}
     async with httpx.AsyncClient() as client:
@@ -241,16 +283,18 @@ async def test_a_replayed_update_acts_once(fake, webhook):
     update = {"update_id": 9002, **private_message("/timezone Asia/Tokyo", user_id=802)}
     async with httpx.AsyncClient() as client:
         for _ in range(3):
-            response = await client.post(webhook, json=update,
-                                         headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
+            response = await client.post(
+                webhook, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}
+            )
             assert response.status_code == 200
     assert len(fake.sent(chat_id=802)) == 1
 
 
 async def test_webhook_rejects_garbage(webhook):
     async with httpx.AsyncClient() as client:
-        response = await client.post(webhook, content=b"{not json",
-                                     headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
+        response = await client.post(
+            webhook, content=b"{not json", headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}
+        )
     assert response.status_code == 400
 
 

@@ -72,15 +72,13 @@ def blocks_of(reply: Reply) -> list[dict[str, Any]]:
             flush()
             title = escape(block.text)
             if len(title) <= HEADER_LIMIT:
-                blocks.append({"type": "header",
-                               "text": {"type": "plain_text", "text": title}})
+                blocks.append({"type": "header", "text": {"type": "plain_text", "text": title}})
             else:
                 blocks.append(_section(f"*{_chunks(title, SECTION_LIMIT - 2)[0]}*"))
         elif block.kind is BlockKind.NOTE:
             flush()
             for chunk in _chunks(_mrkdwn(block), SECTION_LIMIT):
-                blocks.append({"type": "context",
-                               "elements": [{"type": "mrkdwn", "text": chunk}]})
+                blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": chunk}]})
         else:
             pending.append(_mrkdwn(block))
     flush()
@@ -90,11 +88,19 @@ def blocks_of(reply: Reply) -> list[dict[str, Any]]:
 def actions_of(reply: Reply, payloads: dict[str, str]) -> list[dict[str, Any]]:
     """Buttons, 25 to an actions block; each carries its command's payload as value."""
     buttons = [button for row in reply.buttons for button in row]
-    elements = [{"type": "button", "action_id": f"{ACTION_PREFIX}{n}",
-                 "text": {"type": "plain_text", "text": escape(b.label)[:BUTTON_TEXT_LIMIT]},
-                 "value": payloads[b.command]} for n, b in enumerate(buttons)]
-    return [{"type": "actions", "elements": elements[start:start + BUTTONS_PER_ACTIONS]}
-            for start in range(0, len(elements), BUTTONS_PER_ACTIONS)]
+    elements = [
+        {
+            "type": "button",
+            "action_id": f"{ACTION_PREFIX}{n}",
+            "text": {"type": "plain_text", "text": escape(b.label)[:BUTTON_TEXT_LIMIT]},
+            "value": payloads[b.command],
+        }
+        for n, b in enumerate(buttons)
+    ]
+    return [
+        {"type": "actions", "elements": elements[start : start + BUTTONS_PER_ACTIONS]}
+        for start in range(0, len(elements), BUTTONS_PER_ACTIONS)
+    ]
 
 
 def render_view(reply: Reply, payloads: dict[str, str], limit: int = 100) -> list[dict[str, Any]]:
@@ -112,7 +118,11 @@ def render_messages(reply: Reply, payloads: dict[str, str]) -> list[SlackMessage
     """The reply as one message or more, each within Slack's limits; buttons come last."""
     blocks = blocks_of(reply) + actions_of(reply, payloads)
     fallback = escape(render_plain(Reply(blocks=reply.blocks)))
-    messages = [SlackMessage(_chunks(fallback, FALLBACK_LIMIT)[0] if fallback else "…",
-                             blocks[start:start + MAX_BLOCKS])
-                for start in range(0, len(blocks), MAX_BLOCKS)]
+    messages = [
+        SlackMessage(
+            _chunks(fallback, FALLBACK_LIMIT)[0] if fallback else "…",
+            blocks[start : start + MAX_BLOCKS],
+        )
+        for start in range(0, len(blocks), MAX_BLOCKS)
+    ]
     return messages or [SlackMessage("…")]

@@ -54,7 +54,7 @@ def _pieces(block: Block, limit: int) -> list[str]:
             if cost > limit:  # one "word" longer than a message: cut it by characters
                 step = max(1, (limit - 32) // 5)  # worst case: every character becomes &amp;
                 for start in range(0, len(word), step):
-                    chunk = Span(word[start:start + step], span.bold, span.italic, span.url)
+                    chunk = Span(word[start : start + step], span.bold, span.italic, span.url)
                     pieces.append(_block(Block(block.kind, (chunk,))))
                 continue
             spans.append(part)
@@ -88,5 +88,10 @@ class KeyboardButton:
 
 def keyboard(rows: list[list[Button]], payload: dict[str, str]) -> list[list[KeyboardButton]]:
     """Rows of (label, callback payload); `payload` maps each command to its short form."""
-    return [[KeyboardButton(button.label[:BUTTON_TEXT_LIMIT], payload[button.command])
-             for button in row] for row in rows]
+    return [
+        [
+            KeyboardButton(button.label[:BUTTON_TEXT_LIMIT], payload[button.command])
+            for button in row
+        ]
+        for row in rows
+    ]

@@ -17,8 +17,13 @@ PLATFORM = "console"
 class ConsoleTransport:
     """Reads lines, answers each through the core, writes plain text."""
 
-    def __init__(self, core: Core, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout,
-                 user: str | None = None) -> None:
+    def __init__(
+        self,
+        core: Core,
+        stdin: TextIO = sys.stdin,
+        stdout: TextIO = sys.stdout,
+        user: str | None = None,
+    ) -> None:
         self.core, self.stdin, self.stdout = core, stdin, stdout
         self.user = user or getpass.getuser()
         self.interactive = stdin.isatty()
@@ -28,8 +33,13 @@ class ConsoleTransport:
         self.stdout.flush()
 
     def incoming(self, text: str) -> Incoming:
-        return Incoming(platform=PLATFORM, user_id=self.user, text=text,
-                        display_name=self.user, chat_id=self.user)
+        return Incoming(
+            platform=PLATFORM,
+            user_id=self.user,
+            text=text,
+            display_name=self.user,
+            chat_id=self.user,
+        )
 
     async def _read_line(self) -> str | None:
         if self.interactive:

@@ -31,8 +31,14 @@ from storage.once import first_delivery
 
 log = logging.getLogger(__name__)
 PLATFORM = "slack"
-UNREACHABLE = {"channel_not_found", "not_in_channel", "is_archived", "account_inactive",
-               "user_not_found", "cannot_dm_bot"}
+UNREACHABLE = {
+    "channel_not_found",
+    "not_in_channel",
+    "is_archived",
+    "account_inactive",
+    "user_not_found",
+    "cannot_dm_bot",
+}
 MENTION = re.compile(r"<@[A-Z0-9]+>")
 HOME_LIMIT = 100  # blocks in an App Home view
 BUTTON_VALUE_LIMIT = 2000
@@ -43,16 +49,23 @@ class SlackTransport:
 
     def __init__(self, config: SlackConfig, core: Core) -> None:
         self.config, self.core = config, core
-        client_options: dict[str, Any] = {"token": config.bot_token, "retry_handlers": [
-            AsyncRateLimitErrorRetryHandler(max_retry_count=5),
-            AsyncServerErrorRetryHandler(max_retry_count=2),
-            AsyncConnectionErrorRetryHandler(max_retry_count=2)]}
+        client_options: dict[str, Any] = {
+            "token": config.bot_token,
+            "retry_handlers": [
+                AsyncRateLimitErrorRetryHandler(max_retry_count=5),
+                AsyncServerErrorRetryHandler(max_retry_count=2),
+                AsyncConnectionErrorRetryHandler(max_retry_count=2),
+            ],
+        }
         if config.api_base_url:
             client_options["base_url"] = config.api_base_url
         self.client = AsyncWebClient(**client_options)
-        self.app = AsyncApp(client=self.client, signing_secret=config.signing_secret or None,
-                            request_verification_enabled=not config.app_token,
-                            process_before_response=False)
+        self.app = AsyncApp(
+            client=self.client,
+            signing_secret=config.signing_secret or None,
+            request_verification_enabled=not config.app_token,
+            process_before_response=False,
+        )
         self.requests = AsyncSlackRequestHandler(self.app)
         self.socket: AsyncSocketModeHandler | None = None
         self._users: dict[str, tuple[str, str | None]] = {}
@@ -85,15 +98,23 @@ class SlackTransport:
         subtype = event.get("subtype")
         channel = event["channel"]
         if subtype == "message_changed":
-            await self._say(channel, await self._note(
-                event["message"].get("user"), "I answer new messages, not edits: send your "
-                                              "question again."))
+            await self._say(
+                channel,
+                await self._note(
+                    event["message"].get("user"),
+                    "I answer new messages, not edits: send your question again.",
+                ),
+            )
             return
         if subtype not in (None, "file_share") or "user" not in event:
             return
         if not (event.get("text") or "").strip() and event.get("files"):
-            await self._say(channel, await self._note(
-                event.get("user"), "I only read text. Ask me a question, or type help."))
+            await self._say(
+                channel,
+                await self._note(
+                    event.get("user"), "I only read text. Ask me a question, or type help."
+                ),
+            )
             return
         incoming = await self._incoming(event["user"], event.get("text") or "", channel)
         await self._say(channel, await self.core.answer(incoming))
@@ -103,13 +124,17 @@ class SlackTransport:
             return
         text = MENTION.sub("", event.get("text") or "").strip()
         incoming = await self._incoming(event["user"], text, event["channel"])
-        await self._say(event["channel"], await self.core.answer(incoming),
-                        thread_ts=event.get("thread_ts") or event["ts"])
+        await self._say(
+            event["channel"],
+            await self.core.answer(incoming),
+            thread_ts=event.get("thread_ts") or event["ts"],
+        )
 
     async def _on_slash_command(self, ack: Any, command: dict[str, Any]) -> None:
         await ack()
-        incoming = await self._incoming(command["user_id"], as_command(command.get("text", "")),
-                                        command["channel_id"])
+        incoming = await self._incoming(
+            command["user_id"], as_command(command.get("text", "")), command["channel_id"]
+        )
         reply = await self.core.answer(incoming)
         await self._say(command["channel_id"], reply, ephemeral_to=command["user_id"])
 
@@ -137,8 +162,9 @@ class SlackTransport:
             reply.blocks.extend(answer.blocks)
             reply.buttons.extend(answer.buttons)
         mapping = await payloads(self.core.sessions, reply, BUTTON_VALUE_LIMIT)
-        await self.client.views_publish(user_id=user, view={
-            "type": "home", "blocks": render_view(reply, mapping, HOME_LIMIT)})
+        await self.client.views_publish(
+            user_id=user, view={"type": "home", "blocks": render_view(reply, mapping, HOME_LIMIT)}
+        )
 
     # -- helpers -----------------------------------------------------------------------
     async def _first_time(self, body: dict[str, Any]) -> bool:
@@ -162,11 +188,19 @@ class SlackTransport:
                 self._users[user_id] = (user_id, None)
         return self._users[user_id]
 
-    async def _incoming(self, user_id: str, text: str, channel: str | None,
-                        via_button: bool = False) -> Incoming:
+    async def _incoming(
+        self, user_id: str, text: str, channel: str | None, via_button: bool = False
+    ) -> Incoming:
         name, language = await self._user(user_id)
-        return Incoming(platform=PLATFORM, user_id=user_id, text=text, display_name=name,
-                        chat_id=channel, language=language, via_button=via_button)
+        return Incoming(
+            platform=PLATFORM,
+            user_id=user_id,
+            text=text,
+            display_name=name,
+            chat_id=channel,
+            language=language,
+            via_button=via_button,
+        )
 
     async def _note(self, user_id: str | None, message: str) -> Reply:
         language = (await self._user(user_id))[1] if user_id else None
@@ -176,19 +210,32 @@ class SlackTransport:
         opened = await self.client.conversations_open(users=user)
         return opened["channel"]["id"]
 
-    async def _say(self, channel: str, reply: Reply, thread_ts: str | None = None,
-                   ephemeral_to: str | None = None) -> None:
+    async def _say(
+        self,
+        channel: str,
+        reply: Reply,
+        thread_ts: str | None = None,
+        ephemeral_to: str | None = None,
+    ) -> None:
         mapping = await payloads(self.core.sessions, reply, BUTTON_VALUE_LIMIT)
         try:
             for message in render_messages(reply, mapping):
                 if ephemeral_to:
                     await self.client.chat_postEphemeral(
-                        channel=channel, user=ephemeral_to, text=message.text,
-                        blocks=message.blocks or None)
+                        channel=channel,
+                        user=ephemeral_to,
+                        text=message.text,
+                        blocks=message.blocks or None,
+                    )
                 else:
                     await self.client.chat_postMessage(
-                        channel=channel, text=message.text, blocks=message.blocks or None,
-                        thread_ts=thread_ts, unfurl_links=False, unfurl_media=False)
+                        channel=channel,
+                        text=message.text,
+                        blocks=message.blocks or None,
+                        thread_ts=thread_ts,
+                        unfurl_links=False,
+                        unfurl_media=False,
+                    )
         except SlackApiError as error:
             if error.response.get("error") not in UNREACHABLE:
                 raise
@@ -201,8 +248,11 @@ class SlackTransport:
 def _from_a_bot(event: dict[str, Any], body: dict[str, Any]) -> bool:
     """Never answer another bot, or ourselves."""
     own = {body.get("authorizations", [{}])[0].get("user_id")} - {None}
-    return bool(event.get("bot_id")) or event.get("subtype") == "bot_message" or (
-        event.get("user") in own)
+    return (
+        bool(event.get("bot_id"))
+        or event.get("subtype") == "bot_message"
+        or (event.get("user") in own)
+    )
 
 
 def as_command(text: str) -> str:

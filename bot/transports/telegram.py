@@ -43,13 +43,21 @@ ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_membe
 class TelegramTransport:
     """Translates Telegram updates into `Incoming`, and `Reply` into HTML messages."""
 
-    def __init__(self, config: TelegramConfig, core: Core, limits: Limits | None = None,
-                 concurrent_updates: int = 32) -> None:
+    def __init__(
+        self,
+        config: TelegramConfig,
+        core: Core,
+        limits: Limits | None = None,
+        concurrent_updates: int = 32,
+    ) -> None:
         self.config, self.core = config, core
-        builder = (ApplicationBuilder().token(config.token)
-                   .rate_limiter(FloodLimiter(limits or Limits()))
-                   .concurrent_updates(concurrent_updates)
-                   .job_queue(None))  # the scheduler is Plenary's own
+        builder = (
+            ApplicationBuilder()
+            .token(config.token)
+            .rate_limiter(FloodLimiter(limits or Limits()))
+            .concurrent_updates(concurrent_updates)
+            .job_queue(None)
+        )  # the scheduler is Plenary's own
         if config.api_base_url:
             base = config.api_base_url.rstrip("/")
             builder = builder.base_url(base).base_file_url(base.replace("/bot", "/file/bot"))
@@ -70,8 +78,10 @@ class TelegramTransport:
         await self.application.start()
         if self.config.mode == "webhook":
             await self.application.bot.set_webhook(
-                self.config.webhook_url, secret_token=self.config.webhook_secret,
-                allowed_updates=ALLOWED_UPDATES)
+                self.config.webhook_url,
+                secret_token=self.config.webhook_secret,
+                allowed_updates=ALLOWED_UPDATES,
+            )
         else:
             await self.application.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
 
@@ -84,8 +94,9 @@ class TelegramTransport:
 
     async def publish_commands(self) -> None:
         tr = translator(None)
-        commands = [BotCommand(c.name, tr.gettext(c.summary)[:256])
-                    for c in available_to(Role.DELEGATE)]
+        commands = [
+            BotCommand(c.name, tr.gettext(c.summary)[:256]) for c in available_to(Role.DELEGATE)
+        ]
         await self.application.bot.set_my_commands(commands)
 
     async def webhook(self, request: Request) -> Response:
@@ -139,8 +150,12 @@ class TelegramTransport:
             message = update.edited_message
             if message.chat.type == ChatType.PRIVATE:
                 tr = translator(message.from_user.language_code if message.from_user else None)
-                await self.send(str(message.chat.id), Reply().paragraph(tr.gettext(
-                    "I answer new messages, not edits: send your question again.")))
+                await self.send(
+                    str(message.chat.id),
+                    Reply().paragraph(
+                        tr.gettext("I answer new messages, not edits: send your question again.")
+                    ),
+                )
             return
         if update.message is not None:
             await self._on_message(update.message)
@@ -156,7 +171,7 @@ class TelegramTransport:
             return f"{first[: -len(mention)]} {rest}".strip()
         if mention in text.lower():
             start = text.lower().index(mention)
-            return (text[:start] + text[start + len(mention):]).strip()
+            return (text[:start] + text[start + len(mention) :]).strip()
         replied = message.reply_to_message
         if replied and replied.from_user and replied.from_user.id == self.application.bot.id:
             return text
@@ -169,8 +184,12 @@ class TelegramTransport:
         if message.text is None:
             if message.chat.type == ChatType.PRIVATE:
                 tr = translator(user.language_code)
-                await self.send(str(message.chat.id), Reply().paragraph(tr.gettext(
-                    "I only read text. Ask me a question, or type /help.")))
+                await self.send(
+                    str(message.chat.id),
+                    Reply().paragraph(
+                        tr.gettext("I only read text. Ask me a question, or type /help.")
+                    ),
+                )
             return
         text = self._addressed_text(message)
         if text is None:
@@ -179,11 +198,18 @@ class TelegramTransport:
         reply = await self.core.answer(incoming)
         await self.send(incoming.chat_id or "", reply, reply_to=self._reply_to(message))
 
-    def _incoming(self, message: Message, user: Any, text: str,
-                  via_button: bool = False) -> Incoming:
-        return Incoming(platform=PLATFORM, user_id=str(user.id), text=text,
-                        display_name=user.full_name, chat_id=str(message.chat.id),
-                        language=user.language_code, via_button=via_button)
+    def _incoming(
+        self, message: Message, user: Any, text: str, via_button: bool = False
+    ) -> Incoming:
+        return Incoming(
+            platform=PLATFORM,
+            user_id=str(user.id),
+            text=text,
+            display_name=user.full_name,
+            chat_id=str(message.chat.id),
+            language=user.language_code,
+            via_button=via_button,
+        )
 
     @staticmethod
     def _reply_to(message: Message) -> int | None:
@@ -207,23 +233,34 @@ class TelegramTransport:
     async def send(self, chat_id: str, reply: Reply, reply_to: int | None = None) -> list[int]:
         """Send a reply as one or more messages; the buttons go with the last one."""
         rows = keyboard(reply.buttons, await payloads(self.core.sessions, reply))
-        markup = InlineKeyboardMarkup(
-            [[InlineKeyboardButton(b.label, callback_data=b.payload) for b in row]
-             for row in rows]) if rows else None
+        markup = (
+            InlineKeyboardMarkup(
+                [
+                    [InlineKeyboardButton(b.label, callback_data=b.payload) for b in row]
+                    for row in rows
+                ]
+            )
+            if rows
+            else None
+        )
         texts = render_messages(reply)
         sent = []
         try:
             for index, text in enumerate(texts):
                 last = index == len(texts) - 1
                 message = await self.application.bot.send_message(
-                    chat_id, text, parse_mode=ParseMode.HTML,
+                    chat_id,
+                    text,
+                    parse_mode=ParseMode.HTML,
                     reply_markup=markup if last else None,
                     link_preview_options=LinkPreviewOptions(is_disabled=True),
-                    reply_to_message_id=reply_to if index == 0 else None)
+                    reply_to_message_id=reply_to if index == 0 else None,
+                )
                 sent.append(message.message_id)
             for attachment in reply.attachments:
                 message = await self.application.bot.send_document(
-                    chat_id, attachment.content, filename=attachment.filename)
+                    chat_id, attachment.content, filename=attachment.filename
+                )
                 sent.append(message.message_id)
         except Forbidden:
             await self._deactivate(chat_id)

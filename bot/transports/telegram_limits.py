@@ -92,8 +92,11 @@ class FloodLimiter(BaseRateLimiter[None]):
                 await self._pause(error.retry_after)
 
     async def _pause(self, retry_after: timedelta | int) -> None:
-        seconds = (retry_after.total_seconds() if isinstance(retry_after, timedelta)
-                   else float(retry_after))
+        seconds = (
+            retry_after.total_seconds()
+            if isinstance(retry_after, timedelta)
+            else float(retry_after)
+        )
         log.warning("Telegram asked to wait %.1f s (429)", seconds)
         if self._resume.is_set():
             self._resume.clear()

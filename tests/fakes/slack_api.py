@@ -58,17 +58,23 @@ class FakeSlack:
 
     def sent(self, *methods: str, channel: str | None = None) -> list[Call]:
         methods = methods or ("chat.postMessage", "chat.postEphemeral")
-        return [c for c in self.calls if c.method in methods
-                and (channel is None or c.params.get("channel") == channel)]
+        return [
+            c
+            for c in self.calls
+            if c.method in methods and (channel is None or c.params.get("channel") == channel)
+        ]
 
-    async def wait_for(self, count: int, *methods: str, channel: str | None = None,
-                       timeout: float = 10) -> list[Call]:
+    async def wait_for(
+        self, count: int, *methods: str, channel: str | None = None, timeout: float = 10
+    ) -> list[Call]:
         deadline = time.monotonic() + timeout
         while len(self.sent(*methods, channel=channel)) < count:
             if time.monotonic() > deadline:
-                raise AssertionError(f"expected {count} of {methods or 'messages'}, got "
-                                     f"{len(self.sent(*methods, channel=channel))}: "
-                                     f"{[c.method for c in self.calls[-8:]]}")
+                raise AssertionError(
+                    f"expected {count} of {methods or 'messages'}, got "
+                    f"{len(self.sent(*methods, channel=channel))}: "
+                    f"{[c.method for c in self.calls[-8:]]}"
+                )
             await asyncio.sleep(0.01)
         return self.sent(*methods, channel=channel)
 
@@ -81,11 +87,15 @@ class FakeSlack:
                 params.update(json.loads(body))
             else:
                 params.update((await request.form()).items())
-        if method.startswith("chat.") and self.rate_limit_every and (
-                next(self._chat_calls) % self.rate_limit_every == 0):
+        if (
+            method.startswith("chat.")
+            and self.rate_limit_every
+            and (next(self._chat_calls) % self.rate_limit_every == 0)
+        ):
             self.calls.append(Call(f"{method}:429", params))
-            return JSONResponse({"ok": False, "error": "ratelimited"}, 429,
-                                headers={"Retry-After": "1"})
+            return JSONResponse(
+                {"ok": False, "error": "ratelimited"}, 429, headers={"Retry-After": "1"}
+            )
         if method.startswith("chat.") and self.gate is not None:
             await self.gate.wait()
         self.calls.append(Call(method, params))
@@ -98,8 +108,14 @@ class FakeSlack:
             return {"user_id": BOT_USER, "bot_id": "BPLENARY", "team_id": "T1", "user": "plenary"}
         if method == "users.info":
             user = params.get("user", "U0")
-            return {"user": {"id": user, "name": user.lower(), "real_name": f"Delegate {user}",
-                             "locale": self.locales.get(user, "en-US")}}
+            return {
+                "user": {
+                    "id": user,
+                    "name": user.lower(),
+                    "real_name": f"Delegate {user}",
+                    "locale": self.locales.get(user, "en-US"),
+                }
+            }
         if method == "apps.connections.open":
             return {"url": self.socket_url}
         if method == "conversations.open":
@@ -109,42 +125,80 @@ class FakeSlack:
         return {}
 
 
-def signed(body: str, secret: str = SIGNING_SECRET, age: int = 0,
-           content_type: str = "application/json") -> tuple[bytes, dict[str, str]]:
+def signed(
+    body: str, secret: str = SIGNING_SECRET, age: int = 0, content_type: str = "application/json"
+) -> tuple[bytes, dict[str, str]]:
     """A request body and the headers Slack would send with it."""
     timestamp = str(int(time.time()) - age)
     signature = SignatureVerifier(secret).generate_signature(timestamp=timestamp, body=body)
-    return body.encode(), {"X-Slack-Request-Timestamp": timestamp,
-                           "X-Slack-Signature": signature, "Content-Type": content_type}
+    return body.encode(), {
+        "X-Slack-Request-Timestamp": timestamp,
+        "X-Slack-Signature": signature,
+        "Content-Type": content_type,
+    }
 
 
 def event(inner: dict[str, Any], event_id: str | None = None) -> str:
-    return json.dumps({
-        "token": "x", "team_id": "T1", "api_app_id": "A1", "type": "event_callback",
-        "event_id": event_id or f"Ev{time.monotonic_ns()}", "event_time": int(time.time()),
-        "authorizations": [{"user_id": BOT_USER, "is_bot": True, "team_id": "T1"}],
-        "event": inner})
+    return json.dumps(
+        {
+            "token": "x",
+            "team_id": "T1",
+            "api_app_id": "A1",
+            "type": "event_callback",
+            "event_id": event_id or f"Ev{time.monotonic_ns()}",
+            "event_time": int(time.time()),
+            "authorizations": [{"user_id": BOT_USER, "is_bot": True, "team_id": "T1"}],
+            "event": inner,
+        }
+    )
 
 
 def direct_message(text: str, user: str = "U1", **extra: Any) -> dict[str, Any]:
-    return {"type": "message", "channel": f"D{user}", "channel_type": "im", "user": user,
-            "text": text, "ts": f"{time.time():.6f}", **extra}
+    return {
+        "type": "message",
+        "channel": f"D{user}",
+        "channel_type": "im",
+        "user": user,
+        "text": text,
+        "ts": f"{time.time():.6f}",
+        **extra,
+    }
 
 
 def slash_command(text: str, user: str = "U1", channel: str = "C1") -> str:
-    return urlencode({"command": "/plenary", "text": text, "user_id": user,
-                      "channel_id": channel, "team_id": "T1", "trigger_id": "t",
-                      "response_url": "http://127.0.0.1:9/unused"})
+    return urlencode(
+        {
+            "command": "/plenary",
+            "text": text,
+            "user_id": user,
+            "channel_id": channel,
+            "team_id": "T1",
+            "trigger_id": "t",
+            "response_url": "http://127.0.0.1:9/unused",
+        }
+    )
 
 
-def button_press(value: str, user: str = "U1", channel: str | None = "DU1",
-                 ephemeral: bool = False) -> str:
+def button_press(
+    value: str, user: str = "U1", channel: str | None = "DU1", ephemeral: bool = False
+) -> str:
     payload: dict[str, Any] = {
-        "type": "block_actions", "team": {"id": "T1"}, "user": {"id": user},
-        "api_app_id": "A1", "trigger_id": "t",
+        "type": "block_actions",
+        "team": {"id": "T1"},
+        "user": {"id": user},
+        "api_app_id": "A1",
+        "trigger_id": "t",
         "container": {"type": "message", "is_ephemeral": ephemeral},
-        "actions": [{"action_id": "plenary-0", "block_id": "b", "type": "button",
-                     "value": value, "action_ts": "1"}]}
+        "actions": [
+            {
+                "action_id": "plenary-0",
+                "block_id": "b",
+                "type": "button",
+                "value": value,
+                "action_ts": "1",
+            }
+        ],
+    }
     if channel:
         payload["channel"] = {"id": channel}
     return urlencode({"payload": json.dumps(payload)})

@@ -53,9 +53,17 @@ class FakeSocketMode:
     async def send_event(self, body: dict[str, Any], envelope_id: str) -> None:
         await asyncio.wait_for(self._connected.wait(), 10)
         assert self._socket is not None
-        await self._socket.send_str(json.dumps({
-            "envelope_id": envelope_id, "type": "events_api", "payload": body,
-            "accepts_response_payload": False, "retry_attempt": 0}))
+        await self._socket.send_str(
+            json.dumps(
+                {
+                    "envelope_id": envelope_id,
+                    "type": "events_api",
+                    "payload": body,
+                    "accepts_response_payload": False,
+                    "retry_attempt": 0,
+                }
+            )
+        )
 
     async def wait_for_ack(self, envelope_id: str, timeout: float = 10) -> None:
         deadline = time.monotonic() + timeout

@@ -19,8 +19,14 @@ from starlette.routing import Route
 from bot.http import HttpServer
 
 BOT = {"id": 999, "is_bot": True, "first_name": "Plenary", "username": "PlenaryBot"}
-JSON_FIELDS = {"reply_markup", "commands", "allowed_updates", "link_preview_options",
-               "reply_parameters", "entities"}
+JSON_FIELDS = {
+    "reply_markup",
+    "commands",
+    "allowed_updates",
+    "link_preview_options",
+    "reply_parameters",
+    "entities",
+}
 INT_FIELDS = {"chat_id", "message_id", "offset", "limit", "timeout", "reply_to_message_id"}
 
 
@@ -56,8 +62,9 @@ class FakeTelegram:
         return f"http://127.0.0.1:{self.server.port}/bot"
 
     async def serve(self) -> FakeTelegram:
-        app = Starlette(routes=[Route("/bot{token}/{method}", self._endpoint,
-                                      methods=["POST", "GET"])])
+        app = Starlette(
+            routes=[Route("/bot{token}/{method}", self._endpoint, methods=["POST", "GET"])]
+        )
         self.server = HttpServer(app, "127.0.0.1", 0)
         await self.server.start()
         return self
@@ -74,16 +81,26 @@ class FakeTelegram:
         return update
 
     def sent(self, method: str = "sendMessage", chat_id: int | None = None) -> list[Call]:
-        return [c for c in self.calls if c.method == method
-                and (chat_id is None or c.params.get("chat_id") == chat_id)]
+        return [
+            c
+            for c in self.calls
+            if c.method == method and (chat_id is None or c.params.get("chat_id") == chat_id)
+        ]
 
-    async def wait_for(self, count: int, method: str = "sendMessage",
-                       chat_id: int | None = None, timeout: float = 10) -> list[Call]:
+    async def wait_for(
+        self,
+        count: int,
+        method: str = "sendMessage",
+        chat_id: int | None = None,
+        timeout: float = 10,
+    ) -> list[Call]:
         deadline = time.monotonic() + timeout
         while len(self.sent(method, chat_id)) < count:
             if time.monotonic() > deadline:
-                raise AssertionError(f"expected {count} {method}, got "
-                                     f"{len(self.sent(method, chat_id))}: {self.calls[-5:]}")
+                raise AssertionError(
+                    f"expected {count} {method}, got "
+                    f"{len(self.sent(method, chat_id))}: {self.calls[-5:]}"
+                )
             await asyncio.sleep(0.01)
         return self.sent(method, chat_id)
 
@@ -102,12 +119,21 @@ class FakeTelegram:
             return _error(403, "Forbidden: bot was blocked by the user")
         if method.startswith("send") and chat_id in self.missing_chats:
             return _error(400, "Bad Request: chat not found")
-        if method.startswith("send") and self.rate_limit_every and (
-                next(self._sends) % self.rate_limit_every == 0):
+        if (
+            method.startswith("send")
+            and self.rate_limit_every
+            and (next(self._sends) % self.rate_limit_every == 0)
+        ):
             self.calls[-1].method = f"{method}:429"
-            return JSONResponse({"ok": False, "error_code": 429,
-                                 "description": "Too Many Requests: retry later",
-                                 "parameters": {"retry_after": self.retry_after}}, 429)
+            return JSONResponse(
+                {
+                    "ok": False,
+                    "error_code": 429,
+                    "description": "Too Many Requests: retry later",
+                    "parameters": {"retry_after": self.retry_after},
+                },
+                429,
+            )
         result = await handler(params)
         if self.on_send is not None and method.startswith("send"):
             self.on_send(self.calls[-1])
@@ -132,8 +158,13 @@ class FakeTelegram:
     def _message(self, params: dict[str, Any], **extra: Any) -> dict[str, Any]:
         chat_id = params["chat_id"]
         chat = {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"}
-        return {"message_id": next(self._message_ids), "date": int(time.time()), "chat": chat,
-                "from": BOT, **extra}
+        return {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": chat,
+            "from": BOT,
+            **extra,
+        }
 
     async def _sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         return self._message(params, text=params.get("text", ""))
@@ -164,20 +195,30 @@ async def _params(request: Request) -> dict[str, Any]:
     return params
 
 
-def private_message(text: str | None, user_id: int = 501, language: str = "en",
-                    **extra: Any) -> dict[str, Any]:
+def private_message(
+    text: str | None, user_id: int = 501, language: str = "en", **extra: Any
+) -> dict[str, Any]:
     """An update with a message in the user's private chat with the bot."""
-    message = {"message_id": user_id * 100, "date": int(time.time()),
-               "chat": {"id": user_id, "type": "private", "first_name": "Delegate"},
-               "from": {"id": user_id, "is_bot": False, "first_name": "Delegate",
-                        "language_code": language}, **extra}
+    message = {
+        "message_id": user_id * 100,
+        "date": int(time.time()),
+        "chat": {"id": user_id, "type": "private", "first_name": "Delegate"},
+        "from": {
+            "id": user_id,
+            "is_bot": False,
+            "first_name": "Delegate",
+            "language_code": language,
+        },
+        **extra,
+    }
     if text is not None:
         message["text"] = text
     return {"message": message}
 
 
-def group_message(text: str, user_id: int = 501, chat_id: int = -100200,
-                  **extra: Any) -> dict[str, Any]:
+def group_message(
+    text: str, user_id: int = 501, chat_id: int = -100200, **extra: Any
+) -> dict[str, Any]:
     update = private_message(text, user_id, **extra)
     update["message"]["chat"] = {"id": chat_id, "type": "supergroup", "title": "Mission"}
     return update
@@ -185,8 +226,18 @@ def group_message(text: str, user_id: int = 501, chat_id: int = -100200,
 
 def button_press(data: str, user_id: int = 501, chat_id: int | None = None) -> dict[str, Any]:
     chat_id = chat_id or user_id
-    return {"callback_query": {
-        "id": f"cb{time.monotonic_ns()}", "chat_instance": "ci", "data": data,
-        "from": {"id": user_id, "is_bot": False, "first_name": "Delegate"},
-        "message": {"message_id": 77, "date": int(time.time()), "from": BOT, "text": "…",
-                    "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"}}}}
+    return {
+        "callback_query": {
+            "id": f"cb{time.monotonic_ns()}",
+            "chat_instance": "ci",
+            "data": data,
+            "from": {"id": user_id, "is_bot": False, "first_name": "Delegate"},
+            "message": {
+                "message_id": 77,
+                "date": int(time.time()),
+                "from": BOT,
+                "text": "…",
+                "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"},
+            },
+        }
+    }
