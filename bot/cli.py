@@ -88,6 +88,7 @@ def load_config(args: argparse.Namespace) -> Config:
     config = configuration.load(args.config)
     if args.db:
         config = replace(config, database=DatabaseConfig(url=args.db))
+        configuration.validate(config)
     return config
 
 

@@ -10,7 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from storage.database import EMBEDDED_URL
+from storage.database import EMBEDDED_URL, async_url
 
 
 class ConfigError(ValueError):
@@ -88,20 +88,27 @@ def parse_duration(text: str) -> timedelta:
 
 def _check(section: str, key: str, value: Any, expected: Any) -> Any:
     where = f"[{section}] {key}"
+    # A mistyped secret is still a secret: never repeat it.
+    shown = "a value" if (section, key) in ENVIRONMENT and key != "url" else repr(value)
     if expected is int:
         if not isinstance(value, int) or isinstance(value, bool):
-            raise ConfigError(f"{where}: expected a whole number, got {value!r}")
+            raise ConfigError(f"{where}: expected a whole number, got {shown}")
         return value
     if expected is str:
         if not isinstance(value, str):
-            raise ConfigError(f"{where}: expected text, got {value!r}")
+            raise ConfigError(f"{where}: expected text, got {shown}")
         return value
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"{where}: expected a list of texts, got {value!r}")
+        raise ConfigError(f"{where}: expected a list of texts, got {shown}")
     return tuple(value)
 
 
-def _validate(config: Config) -> None:
+def validate(config: Config) -> None:
+    """Raise ConfigError naming the first key whose value cannot work."""
+    try:
+        async_url(config.database.url)
+    except ValueError as error:
+        raise ConfigError(f"[database] url: {error}") from None
     if config.telegram.mode not in ("polling", "webhook"):
         raise ConfigError(
             f'[telegram] mode: must be "polling" or "webhook", got {config.telegram.mode!r}'
@@ -152,7 +159,7 @@ def build(data: dict[str, Any], environ: dict[str, str], source: str) -> Config:
             values.setdefault(section, {})[key] = environ[variable]
     parts = {name: globals()[kind](**values.get(name, {})) for name, kind in sections.items()}
     config = Config(**parts, source=source)
-    _validate(config)
+    validate(config)
     return config
 
 

@@ -81,7 +81,7 @@ class Context:
                 message.user_id,
                 message.display_name,
                 self.now,
-                chat_id=message.chat_id,
+                chat_id=message.direct_chat_id,
             )
             self.person.language = message.language
         return self.person
@@ -95,3 +95,4 @@ class Request:
     issues: list[IssueName] = field(default_factory=list)
     delegations: list[list[DelegationName]] = field(default_factory=list)
     day: date | None = None
+    no_such_day: str | None = None  # what looked like a date but is not one

@@ -7,7 +7,7 @@ import time
 import unicodedata
 from dataclasses import dataclass, replace
 
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
@@ -19,6 +19,7 @@ from bot.reply_cache import ReplyCache
 from bot.router import route
 from storage import meta, people, revisions, writes
 from storage.directory import load_names
+from storage.once import first_delivery
 
 log = logging.getLogger(__name__)
 MAX_LENGTH = 5000  # above Telegram's 4,096: any Telegram message is read
@@ -113,6 +114,22 @@ class Core:
 
     async def answer(self, incoming: Incoming) -> Reply:
         """The reply to one message; never raises."""
+        reply = await self.answer_once(incoming, None)
+        assert reply is not None  # only a repeated once-key gets no reply
+        return reply
+
+    async def answer_once(self, incoming: Incoming, once_key: str | None) -> Reply | None:
+        """Like `answer`, for a delivery a platform may repeat: the key is recorded in the
+        same transaction as the answer's effects, so a repeat gets None and changes nothing,
+        and a crash before the commit leaves the repeat to do the work."""
+        try:
+            return await self._answer(incoming, once_key, retrying=False)
+        except IntegrityError:  # a race, e.g. the same new person writing twice at once
+            return await self._answer(incoming, once_key, retrying=True)
+
+    async def _answer(
+        self, incoming: Incoming, once_key: str | None, retrying: bool
+    ) -> Reply | None:
         tr = translator(incoming.language)
         text = clean(incoming.text)
         if not text:
@@ -128,6 +145,10 @@ class Core:
             )
         try:
             async with self.sessions() as session:
+                if once_key and not await first_delivery(
+                    session, incoming.platform, once_key, self.clock.now()
+                ):
+                    return None
                 ctx = await self.context(session, incoming)
                 reply = await route(ctx, text)
                 if incoming.via_button and reply.not_found:
@@ -139,7 +160,9 @@ class Core:
                     if programme_changed:
                         self.invalidate()
                 return reply
-        except (SQLAlchemyError, OSError):
+        except (SQLAlchemyError, OSError) as error:
+            if isinstance(error, IntegrityError) and not retrying:
+                raise
             log.exception("database unavailable while answering %s", incoming.platform)
             return Reply().paragraph(
                 tr.gettext("Plenary is temporarily unavailable. Please try again in a moment.")

@@ -32,14 +32,20 @@ _DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(?:,?\s+(\d{4}))?"
 _PATTERNS = (
     (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"), ("year", "month", "day")),
+    (re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b"), ("day", "month", "year")),
     (re.compile(rf"\b{_DAY}\s+(?:of\s+)?({_MONTH})\.?\b{_YEAR}", re.I), ("day", "month", "year")),
     (re.compile(rf"\b({_MONTH})\.?\s+{_DAY}\b{_YEAR}", re.I), ("month", "day", "year")),
 )
 _RELATIVE = {"today": 0, "tonight": 0, "tomorrow": 1, "yesterday": -1}
 
 
+class NoSuchDay(ValueError):
+    """A date that looks like one but is not in the calendar ("30 February")."""
+
+
 def find_date(text: str, today: date) -> date | None:
-    """The first date mentioned in `text`; without a year, the one nearest to `today`."""
+    """The first date mentioned in `text`; without a year, the one nearest to `today`.
+    Raises NoSuchDay for a date the calendar does not have."""
     lowered = text.lower()
     for word, offset in _RELATIVE.items():
         if re.search(rf"\b{word}\b", lowered):
@@ -56,7 +62,7 @@ def find_date(text: str, today: date) -> date | None:
                 return date(int(parts["year"]), month_number, int(parts["day"]))
             return _nearest(month_number, int(parts["day"]), today)
         except ValueError:
-            return None
+            raise NoSuchDay(match.group(0)) from None
     return None
 
 

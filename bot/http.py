@@ -35,7 +35,12 @@ class HttpServer:
 
     def __init__(self, app: Starlette, host: str, port: int) -> None:
         config = uvicorn.Config(
-            app, host=host, port=port, log_level="warning", lifespan="off", access_log=False
+            app,
+            host=host,
+            port=port,
+            lifespan="off",
+            access_log=False,
+            log_config=None,  # keep Plenary's logging (and its redaction of secrets)
         )
         self.server = uvicorn.Server(config)
         self._task: asyncio.Task[None] | None = None

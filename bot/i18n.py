@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from babel import Locale, UnknownLocaleError
+
 LOCALE_DIR = Path(__file__).with_name("locale")
 DOMAIN = "plenary"
 DEFAULT_LANGUAGE = "en"
@@ -28,6 +30,12 @@ class Translator:
 
 @cache
 def translator(language: str | None) -> Translator:
+    """The translator for a language tag such as "fr" or "en-US"; English for one that
+    Babel cannot format dates in."""
     language = (language or DEFAULT_LANGUAGE).split("-")[0].split("_")[0].lower()
+    try:
+        Locale.parse(language)
+    except (UnknownLocaleError, ValueError):
+        language = DEFAULT_LANGUAGE
     translations = gettext.translation(DOMAIN, LOCALE_DIR, languages=[language], fallback=True)
     return Translator(language, translations)

@@ -55,7 +55,7 @@ def classify(text: str, request: Request) -> str | None:
         return "start"
     if NEXT.search(words) and not has_names:
         return "next"
-    if request.day is not None and not request.delegations:
+    if (request.day or request.no_such_day) and not request.delegations:
         return "meetings"
     if request.delegations and MEMBERS.search(words):
         return "group"

@@ -14,9 +14,10 @@ class Incoming:
     user_id: str
     text: str
     display_name: str = ""
-    chat_id: str | None = None
+    chat_id: str | None = None  # where to answer
     language: str | None = None
     via_button: bool = False
+    direct_chat_id: str | None = None  # where to reach this person privately, if known
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from storage.directory import DelegationName, IssueName, Names
 # Words that carry no name: dropped from names and questions alike before matching.
 STOPWORDS = frozenset(
     "a an and the of on in at to about for with by from or what whats does do did is are was "
-    "were who whom which how say says said think thinks tell me us show give please position "
+    "were who whom which how say says said think thinks tell me show give please position "
     "positions stance view views".split()
 )
 

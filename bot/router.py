@@ -9,7 +9,7 @@ from rapidfuzz import fuzz, process
 import handlers  # noqa: F401 - registers every command
 from bot.commands import COMMANDS, available_to
 from bot.context import Context, Request
-from bot.dates import find_date
+from bot.dates import NoSuchDay, find_date
 from bot.intents import classify
 from bot.messages import Button, Reply
 
@@ -18,11 +18,16 @@ COMMAND = re.compile(r"^/([A-Za-z_]+)(?:@\w+)?(?:\s+(.*))?$", re.S)
 
 def request_for(ctx: Context, text: str) -> Request:
     mentions = ctx.names.mentions(text)
+    try:
+        day, no_such_day = find_date(text, ctx.today), None
+    except NoSuchDay as error:
+        day, no_such_day = None, str(error)
     return Request(
         text=text,
         issues=mentions.issues,
         delegations=mentions.delegations,
-        day=find_date(text, ctx.today),
+        day=day,
+        no_such_day=no_such_day,
     )
 
 

@@ -59,8 +59,8 @@ class Service:
         for sig in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError):
                 loop.add_signal_handler(sig, stopping.set)
-        await self.start()
         try:
+            await self.start()
             await stopping.wait()
         finally:
             await self.stop()

@@ -6,7 +6,7 @@ from bot.commands import command
 from bot.context import Context, Request
 from bot.messages import Button, Reply, bold
 from handlers.choices import pick_issue
-from handlers.meetings import when
+from handlers.meetings import summary_line
 from storage import meetings, positions
 
 
@@ -31,7 +31,7 @@ async def key_issue(ctx: Context, request: Request) -> Reply:
     if upcoming:
         reply.paragraph(ctx._("Upcoming meetings on it:"))
         for meeting in upcoming:
-            reply.item(when(ctx, meeting))
+            reply.item(*summary_line(ctx, meeting))
     held = await positions.on_issue(ctx.session, issue.id)
     if held:
         reply.paragraph(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from babel.dates import format_timedelta
 
 from bot.commands import command
@@ -36,7 +38,7 @@ def status_label(ctx: Context, meeting: Meeting) -> str:
     return labels.get(meeting.status, "")
 
 
-def issue_names(ctx: Context, meeting: Meeting) -> str:
+def issue_names(meeting: Meeting) -> str:
     return "; ".join(issue.name for issue in meeting.key_issues)
 
 
@@ -49,7 +51,18 @@ def describe(ctx: Context, reply: Reply, meeting: Meeting) -> None:
     reply.item(ctx._("Room: "), meeting.room or italic(ctx._("to be announced")))
     if meeting.key_issues:
         label = ctx.tr.ngettext("Key issue: ", "Key issues: ", len(meeting.key_issues))
-        reply.item(label, issue_names(ctx, meeting))
+        reply.item(label, issue_names(meeting))
+
+
+def how_soon(ctx: Context, meeting: Meeting) -> str:
+    """ "in 3 hours" within a day; beyond, counted in calendar days at the venue ("in 2 days"
+    on Monday night for Wednesday morning, where elapsed time would round to one)."""
+    assert meeting.starts_at is not None
+    left = meeting.starts_at - ctx.now
+    if left < timedelta(days=1):
+        return format_timedelta(left, add_direction=True, locale=ctx.tr.language)
+    days = (meeting.local_date - ctx.today).days
+    return format_timedelta(timedelta(days=days), add_direction=True, locale=ctx.tr.language)
 
 
 def details_button(ctx: Context, meeting: Meeting) -> Button:
@@ -65,19 +78,25 @@ async def next_meeting(ctx: Context, request: Request) -> Reply:
     reply = Reply().heading(ctx._("Next meeting: "), meeting_title(ctx, meeting))
     describe(ctx, reply, meeting)
     if meeting.starts_at is not None:
-        reply.note(
-            format_timedelta(
-                meeting.starts_at - ctx.now, add_direction=True, locale=ctx.tr.language
-            )
-        )
+        reply.note(how_soon(ctx, meeting))
     return reply.button_row(
         details_button(ctx, meeting), Button(ctx._("All upcoming meetings"), "/meetings")
+    )
+
+
+def no_such_day(ctx: Context, text: str) -> Reply:
+    return (
+        Reply()
+        .paragraph(ctx._("“{date}” is not a day in the calendar.").format(date=text))
+        .button_row(Button(ctx._("Upcoming meetings"), "/meetings"))
     )
 
 
 @command("meetings", usage="/meetings [DATE]")
 async def upcoming_meetings(ctx: Context, request: Request) -> Reply:
     """The upcoming meetings, or those on a given day."""
+    if request.no_such_day:
+        return no_such_day(ctx, request.no_such_day)
     if request.day is not None:
         return await meetings_on_day(ctx, request)
     found = await meetings.upcoming(ctx.session, ctx.now, limit=PAGE)
@@ -85,29 +104,25 @@ async def upcoming_meetings(ctx: Context, request: Request) -> Reply:
         return Reply().paragraph(ctx._("No meeting is scheduled at the moment."))
     reply = Reply().heading(ctx._("Upcoming meetings"))
     for meeting in found:
-        reply.item(*_summary_line(ctx, meeting))
+        reply.item(*summary_line(ctx, meeting))
     total = await meetings.count_upcoming(ctx.session, ctx.now)
     if total > len(found):
         reply.note(
             ctx._("Showing the first {shown} of {total}.").format(shown=len(found), total=total)
         )
     for meeting in found:
-        reply.button_row(Button(_short(ctx, meeting), f"/meeting {meeting.key}"))
+        reply.button_row(Button(long_date(meeting.local_date, ctx.tr), f"/meeting {meeting.key}"))
     return reply
 
 
-def _summary_line(ctx: Context, meeting: Meeting) -> tuple[str, ...]:
+def summary_line(ctx: Context, meeting: Meeting) -> tuple[str, ...]:
     parts = [when(ctx, meeting)]
     if meeting.key_issues:
-        parts.append(" — " + issue_names(ctx, meeting))
+        parts.append(" — " + issue_names(meeting))
     status = status_label(ctx, meeting)
     if status:
         parts.append(f" ({status})")
     return tuple(parts)
-
-
-def _short(ctx: Context, meeting: Meeting) -> str:
-    return long_date(meeting.local_date, ctx.tr)
 
 
 async def meetings_on_day(ctx: Context, request: Request) -> Reply:
@@ -131,6 +146,8 @@ async def meetings_on_day(ctx: Context, request: Request) -> Reply:
 @command("meeting", usage="/meeting ID-OR-DATE")
 async def meeting_details(ctx: Context, request: Request) -> Reply:
     """Everything about one meeting: time, room, key issues, sources."""
+    if request.no_such_day:
+        return no_such_day(ctx, request.no_such_day)
     meeting = await meetings.by_key(ctx.session, request.text.strip().lower())
     if meeting is None and request.day is not None:
         found = await meetings.on_date(ctx.session, request.day)

@@ -13,24 +13,23 @@ from bot.timefmt import zone_time
 
 
 @cache
-def _zones_by_city() -> dict[str, str]:
-    """ "new york" -> "America/New_York", from the IANA database's own names."""
-    cities: dict[str, str] = {}
+def _zones() -> tuple[dict[str, str], dict[str, str]]:
+    """Area/City zones by name ("europe/paris") and by city ("addis ababa"), and UTC.
+    Not offered: aliases and oddities such as "localtime", "Factory" or "Etc/GMT+5" (whose
+    sign reads backwards)."""
+    names, cities = {"utc": "UTC"}, {}
     for zone in sorted(available_timezones()):
         if "/" in zone and not zone.startswith(("Etc/", "SystemV/", "US/")):
+            names[zone.casefold()] = zone
             cities.setdefault(normalize(zone.rsplit("/", 1)[1].replace("_", " ")), zone)
-    return cities
+    return names, cities
 
 
 def find_zone(text: str) -> str | None:
     """An IANA zone from its name ("Europe/Paris") or its city ("paris", "Addis Ababa")."""
+    names, cities = _zones()
     text = text.strip()
-    if not text:
-        return None
-    canonical = {zone.casefold(): zone for zone in available_timezones()}
-    if text.casefold() in canonical:
-        return canonical[text.casefold()]
-    return _zones_by_city().get(normalize(text))
+    return names.get(text.casefold()) or cities.get(normalize(text)) if text else None
 
 
 @command("settings", personal=True)

@@ -6,8 +6,9 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -26,10 +27,15 @@ _DRIVERS = {
 
 
 def async_url(url: str) -> str:
-    """Accept plain `sqlite:///` and `postgresql://` URLs and name the async driver."""
-    parsed = make_url(url)
-    if parsed.drivername in _DRIVERS:
-        parsed = parsed.set(drivername=_DRIVERS[parsed.drivername])
+    """Accept plain `sqlite:///` and `postgresql://` URLs and name the async driver; raise
+    ValueError for anything else."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ValueError("not a database URL (e.g. sqlite:///plenary.db)") from None
+    parsed = parsed.set(drivername=_DRIVERS.get(parsed.drivername, parsed.drivername))
+    if parsed.drivername not in _DRIVERS.values():
+        raise ValueError("use sqlite:///FILE or postgresql://USER@HOST/DATABASE")
     return parsed.render_as_string(hide_password=False)
 
 
@@ -62,7 +68,15 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return config
 
 
+MIGRATION_LOCK = 7_001_001  # PostgreSQL advisory lock: one process migrates at a time
+
+
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
-    """Bring the schema to `revision` (the newest by default)."""
+    """Bring the schema to `revision` (the newest by default). Safe to run from several
+    processes at once: on PostgreSQL they take turns; SQLite locks the file."""
     async with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            await connection.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK}
+            )
         await connection.run_sync(lambda sync: command.upgrade(alembic_config(sync), revision))

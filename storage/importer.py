@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import meta
@@ -83,7 +84,17 @@ class _Importer:
         await self.session.flush()
         return rows
 
+    async def _refuse_over_the_demo(self) -> None:
+        demo = await meta.demo_clock_start(self.session)
+        spec = self.programme.programme
+        if demo is not None and (spec is None or self.programme.demo_clock is None):
+            raise ProgrammeFileError(
+                "this database holds the demo programme; import a real programme into another "
+                "database (--db URL), or delete the demo's file (plenary.db) to start afresh"
+            )
+
     async def run(self) -> list[Change]:
+        await self._refuse_over_the_demo()
         p = self.programme
         await self._upsert(
             Document,
@@ -173,6 +184,13 @@ class _Importer:
         )
         for member_id in set(members) - current:
             self.session.add(Membership(group_id=group.id, member_id=member_id))
+        gone = current - set(members)
+        if gone:
+            await self.session.execute(
+                delete(Membership).where(
+                    Membership.group_id == group.id, Membership.member_id.in_(gone)
+                )
+            )
         if set(members) != current:
             self.changes.append(
                 Change(
@@ -285,6 +303,8 @@ def _require(keys: tuple[str, ...], known: Any, where: str, kind: str) -> None:
 def _show(value: object) -> str:
     if isinstance(value, datetime):
         return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return str(value.value)
     return "none" if value is None else repr(value) if isinstance(value, str) else str(value)
 
 

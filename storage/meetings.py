@@ -33,18 +33,18 @@ def _not_over(now: datetime):
 
 
 async def upcoming(
-    session: AsyncSession, now: datetime, limit: int = 10, include_cancelled: bool = True
+    session: AsyncSession, now: datetime, limit: int = 10, only_scheduled: bool = False
 ) -> list[Meeting]:
     """Meetings that have not started yet (date-only ones until their day is over)."""
     query = select(Meeting).where(_not_over(now))
-    if not include_cancelled:
-        query = query.where(Meeting.status != MeetingStatus.CANCELLED)
+    if only_scheduled:  # neither cancelled nor postponed
+        query = query.where(Meeting.status == MeetingStatus.SCHEDULED)
     query = query.order_by(Meeting.sort_at, Meeting.id).limit(limit)
     return list(await session.scalars(query))
 
 
 async def next_meeting(session: AsyncSession, now: datetime) -> Meeting | None:
-    meetings = await upcoming(session, now, limit=1, include_cancelled=False)
+    meetings = await upcoming(session, now, limit=1, only_scheduled=True)
     return meetings[0] if meetings else None
 
 

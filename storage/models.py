@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -95,7 +96,7 @@ class MetaEntry(Base):
 
     __tablename__ = "plenary_meta"
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    value: Mapped[str] = mapped_column(String(200))
+    value: Mapped[str] = mapped_column(Text)
 
 
 class Document(Base):
@@ -224,6 +225,7 @@ class Person(Base):
     language: Mapped[str | None] = mapped_column(String(16))
     timezone: Mapped[str | None] = mapped_column(String(64))
     preferred_platform: Mapped[str | None] = mapped_column(String(16))
+    lead_times: Mapped[list[int] | None] = mapped_column(JSON)  # minutes before a meeting
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
@@ -242,7 +244,8 @@ class Account(Base):
 
 
 class Subscription(Base):
-    """A person's wish to be reminded of meetings: all of them, or those on one key issue."""
+    """A wish to be reminded of meetings (all of them, or those on one key issue): a person's,
+    or a group chat's or channel's (then `account_id` names the chat's account)."""
 
     __tablename__ = "subscriptions"
     __table_args__ = (
@@ -289,3 +292,45 @@ class OneTimeCode(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class DeliveryStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+
+
+class Delivery(Base):
+    """One proactive message to one account: the outbox.
+
+    `key` is unique per (notice, lead time, account), so planning twice enqueues once.
+    A dispatcher claims due rows (status sending, with a lease), sends, and records the
+    platform's message id; a lease that runs out returns the row to pending.
+    """
+
+    __tablename__ = "deliveries"
+    __table_args__ = (Index("ix_deliveries_due", "status", "due_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), index=True
+    )
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status: Mapped[DeliveryStatus] = mapped_column(
+        _enum(DeliveryStatus, "delivery_status"), default=DeliveryStatus.PENDING
+    )
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    message_id: Mapped[str | None] = mapped_column(String(64))
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

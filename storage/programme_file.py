@@ -87,6 +87,11 @@ class ProgrammeFile:
     positions: list[PositionSpec] = field(default_factory=list)
 
 
+DELEGATION_SECTIONS = {
+    "member_state": "states",
+    "observer_state": "observer_states",
+    "group": "groups",
+}
 SECTIONS = {
     "programme",
     "demo",
@@ -339,19 +344,30 @@ def parse_programme(source: str) -> ProgrammeFile:
 
 
 def _check_unique(source: str, programme: ProgrammeFile) -> None:
-    for section, specs in (
-        ("documents", programme.documents),
-        ("key_issues", programme.key_issues),
-        ("meetings", programme.meetings),
-    ):
-        seen: set[str] = set()
+    """Each key once per section; a delegation once in all; one position per holder and issue."""
+    sections: list[tuple[str, list[Any], Any]] = [
+        ("documents", programme.documents, lambda s: s.key),
+        ("key_issues", programme.key_issues, lambda s: s.key),
+        ("meetings", programme.meetings, lambda s: s.key),
+        ("positions", programme.positions, lambda s: (s.holder.casefold(), s.key_issue)),
+    ]
+    for kind in ("states", "observer_states", "groups"):
+        chosen = [d for d in programme.delegations if DELEGATION_SECTIONS[d.kind] == kind]
+        sections.append((kind, chosen, lambda s: s.key))
+    delegations: set[str] = set()
+    for section, specs, key in sections:
+        seen: set[Any] = set()
         for index, spec in enumerate(specs):
-            if spec.key in seen:
+            if key(spec) in seen or (
+                section in DELEGATION_SECTIONS.values() and spec.key in delegations
+            ):
                 raise ProgrammeFileError(
-                    f"{_where(source, section, index)}: {section}"
-                    f"[{index + 1}].key: {spec.key!r} appears twice"
+                    f"{_where(source, section, index)}: {section}[{index + 1}] "
+                    f"appears twice ({key(spec)!r})"
                 )
-            seen.add(spec.key)
+            seen.add(key(spec))
+            if section in DELEGATION_SECTIONS.values():
+                delegations.add(spec.key)
 
 
 def read_programme(path: Path) -> ProgrammeFile:

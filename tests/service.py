@@ -49,12 +49,15 @@ async def plenary_run(folder: Path, config: str, env: dict[str, str]) -> AsyncIt
     try:
         async with httpx.AsyncClient() as client:
             for _ in range(300):
+                if process.returncode is not None:
+                    break
                 with contextlib.suppress(httpx.TransportError):
                     if (await client.get(f"{running.url}/healthz")).status_code == 200:
                         break
                 await asyncio.sleep(0.05)
         yield running
     finally:
-        process.send_signal(signal.SIGTERM)
+        if process.returncode is None:
+            process.send_signal(signal.SIGTERM)
         _, stderr = await asyncio.wait_for(process.communicate(), 30)
         running.stderr = stderr.decode()

@@ -97,7 +97,7 @@ POSITIONS = [
             "G4 on categories of membership",
             "G4 on the question of the veto",
             "G4 on regional representation",
-            "de_g4_2014" if False else "G4 statement",
+            "G4 statement",
         ],
     ),
     (
@@ -256,3 +256,20 @@ async def test_answers_to_the_same_question_come_from_the_cache(plenary):
     hits = plenary.core.replies.hits
     assert await plenary.ask("/positions veto") == first
     assert plenary.core.replies.hits == hits + 1
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "/meetings 2016-02-30",
+        "/meetings 31 February",
+        "what's on 30 February?",
+        "/meeting 31/04/2016",
+    ],
+)
+async def test_a_day_the_calendar_does_not_have(plenary, said):
+    assert "is not a day in the calendar" in await plenary.ask(said)
+
+
+async def test_dates_written_with_dots_or_slashes(plenary):
+    assert "Meetings on Monday 22 February 2016" in await plenary.ask("/meetings 22.02.2016")

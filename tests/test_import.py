@@ -5,9 +5,10 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
+from storage import meetings
 from storage.database import create_engine, session_factory, upgrade
 from storage.importer import DEMO_FILE, import_programme
-from storage.models import Meeting, PositionVersion
+from storage.models import Meeting, Membership, PositionVersion
 from storage.programme_file import ProgrammeFileError, parse_programme, read_programme
 
 NOW = datetime(2016, 1, 1, tzinfo=UTC)
@@ -126,8 +127,13 @@ async def test_changed_meeting_and_new_position_version(sessions):
         (SMALL.replace("[[states]]", "[[statess]]"), "unknown section 'statess'"),
         (
             SMALL + '\n[[meetings]]\nkey = "m1"\ndate = 2016-03-15\nkey_issues = []\n',
-            "line 31: meetings[2].key: 'm1' appears twice",
+            "line 31: meetings[2] appears twice ('m1')",
         ),
+        (
+            SMALL + '[[positions]]\nholder = "G4"\nkey_issue = "veto"\ntext = "Again."\n',
+            "positions[2] appears twice (('g4', 'veto'))",
+        ),
+        (SMALL + '[[groups]]\nname = "Brazil"\n', "groups[2] appears twice ('brazil')"),
         (SMALL.replace('name = "Test negotiations"', 'name = "Test'), "not valid TOML"),
         (
             SMALL.replace("stated_on = 2016-03-09", 'stated_on = "last week"'),
@@ -140,3 +146,35 @@ async def test_malformed_file_is_named_and_imports_nothing(sessions, broken, mes
         await apply(sessions, broken)
     assert message in str(raised.value)
     assert await count(sessions, Meeting) == 0
+
+
+async def test_members_who_left_a_group_are_removed(sessions):
+    await apply(
+        sessions,
+        SMALL.replace(
+            '[[states]]\nname = "Brazil"', '[[states]]\nname = "Brazil"\n[[states]]\nname = "India"'
+        ).replace('members = ["Brazil"]', 'members = ["Brazil", "India"]'),
+    )
+    await apply(sessions, SMALL)
+    async with sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(Membership)) == 1
+
+
+async def test_a_postponed_meeting_is_not_the_next_one(sessions):
+    later = SMALL + (
+        '\n[[meetings]]\nkey = "m0"\nstart = 2016-03-10T10:00:00-05:00\n'
+        'key_issues = ["veto"]\nstatus = "postponed"\n'
+    )
+    await apply(sessions, later)
+    async with sessions() as session:
+        assert (await meetings.next_meeting(session, NOW)).key == "m1"
+        listed = [m.key for m in await meetings.upcoming(session, NOW)]
+    assert listed == ["m0", "m1"]
+
+
+async def test_a_real_programme_is_not_mixed_into_the_demo(sessions):
+    async with sessions() as session:
+        await import_programme(session, read_programme(DEMO_FILE), NOW)
+        await session.commit()
+    with pytest.raises(ProgrammeFileError, match="holds the demo programme"):
+        await apply(sessions, SMALL)

@@ -25,3 +25,20 @@ def test_user_text_is_escaped_and_links_are_quoted():
         '<a href="http://e.org/?a=1&amp;b=&quot;2&quot;">x</a>'
     )
     assert check_message(message) == "<b>&\na < bx"
+
+
+def test_a_long_paragraph_is_cut_only_where_a_message_must_end():
+    sentence = "The five key issues are interlinked & need the widest acceptance. "
+    reply = Reply().paragraph(sentence * 240)  # about 16,000 characters
+    messages = render_messages(reply)
+    visible = [check_message(message) for message in messages]
+    assert len(messages) > 1
+    assert all(len(message) > 3900 for message in messages[:-1])  # each message full
+    assert all("\n" not in text for text in visible)  # no line breaks inside the paragraph
+    assert " ".join(t.strip() for t in visible).split() == (sentence * 240).split()
+
+
+def test_a_link_with_a_huge_address_keeps_its_text():
+    reply = Reply().paragraph(link("the letter", "https://example.org/" + "x" * 5000))
+    (message,) = render_messages(reply)
+    assert check_message(message) == "the letter"

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.i18n import translator
+from bot.messages import Incoming
 from bot.timefmt import venue_and_reader_time
 from storage.models import Account, Person
 
@@ -28,11 +29,23 @@ async def test_timezone_with_two_words(plenary):
     assert "Africa/Addis_Ababa" in await plenary.ask("/timezone Addis Ababa")
 
 
-async def test_another_user_keeps_venue_time_only(plenary):
+async def test_each_reader_gets_their_own_time_even_from_the_cache(plenary):
     await plenary.ask("/timezone Europe/Paris", user="alice")
+    assert "(16:00 Paris time)" in await plenary.ask("/next", user="alice")
     answer = await plenary.ask("/next", user="bob")
     assert "10:00 New York time\n" in answer
     assert "Paris" not in answer
+    assert "(16:00 Paris time)" in await plenary.ask("/next", user="alice")
+
+
+@pytest.mark.parametrize("zone", ["localtime", "Factory", "Etc/GMT+5", "posixrules"])
+async def test_only_area_city_zones_are_accepted(plenary, zone):
+    assert "is not a time zone I know" in await plenary.ask(f"/timezone {zone}")
+
+
+async def test_a_language_babel_does_not_know_falls_back_to_english(plenary):
+    reply = await plenary.core.answer(Incoming("telegram", "9", "/next", language="sh"))
+    assert "Wednesday 3 February 2016" in reply.text
 
 
 async def test_bad_time_zone_changes_nothing(plenary):

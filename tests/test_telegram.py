@@ -125,8 +125,8 @@ async def test_long_button_commands_travel_as_tokens(plenary):
 
 
 async def test_html_in_a_question_is_escaped(fake, telegram):
-    answer = await converse(fake, private_message("/position <b>G4</b> & <script>"))
-    assert "<b>G4</b> & <script>" in answer or "G4" in answer
+    answer = await converse(fake, private_message("/position <b>Narnia</b> & <script>"))
+    assert "I know no State or group called “<b>Narnia</b> & <script>”" in answer
 
 
 async def test_non_text_and_edits_get_a_short_answer(fake, telegram):
@@ -308,3 +308,16 @@ async def test_plenary_run_serves_telegram_until_sigterm(fake, tmp_path):
         assert health.status_code == 200 and health.json()["database"] == "ok"
     assert run.process.returncode == 0, run.stderr
     assert fake.token not in run.stderr
+
+
+async def test_a_rejected_token_is_named_but_never_printed(fake, tmp_path):
+    token = "987654:WRONG-token-never-to-be-printed"
+    async with plenary_run(
+        tmp_path,
+        f'[telegram]\napi_base_url = "{fake.base_url}"\n',
+        {"PLENARY_TELEGRAM_TOKEN": token},
+    ) as run:
+        await asyncio.wait_for(run.process.wait(), 30)
+    assert run.process.returncode == 2
+    assert "[telegram] token: Telegram rejected it" in run.stderr
+    assert token not in run.stderr and "Traceback" not in run.stderr

@@ -38,30 +38,51 @@ def _block(block: Block) -> str:
     return text
 
 
+MARKUP_ALLOWANCE = 64  # a piece's own tags: "• ", <b>, <i>, and a link's <a href="..."> end
+LINK_LIMIT = 1024  # longer addresses are dropped rather than split: the text stays
+
+
+def _words(text: str, budget: int) -> list[str]:
+    """The text's words (each with its space), a word longer than `budget` cut to fit."""
+    step = max(1, budget // 5)  # worst case: every character becomes &amp;
+    words = []
+    for word in text.split(" "):
+        words.extend(word[i : i + step] for i in range(0, max(len(word), 1), step))
+        words[-1] += " "
+    words[-1] = words[-1][:-1]
+    return words
+
+
 def _pieces(block: Block, limit: int) -> list[str]:
     """A block rendered as one string, or cut between words into several under `limit`."""
     rendered = _block(block)
     if len(rendered) <= limit:
         return [rendered]
-    pieces, spans, size = [], [], 0
+    pieces: list[list[Span]] = [[]]
+    size = 0
     for span in block.spans:
-        for word in span.text.split(" "):
-            part = Span(word + " ", span.bold, span.italic, span.url)
-            cost = len(_span(part)) + 16  # room for the block's own tags
-            if spans and size + cost > limit:
-                pieces.append(_block(Block(block.kind, tuple(spans))))
-                spans, size = [], 0
-            if cost > limit:  # one "word" longer than a message: cut it by characters
-                step = max(1, (limit - 32) // 5)  # worst case: every character becomes &amp;
-                for start in range(0, len(word), step):
-                    chunk = Span(word[start : start + step], span.bold, span.italic, span.url)
-                    pieces.append(_block(Block(block.kind, (chunk,))))
-                continue
-            spans.append(part)
+        url = span.url if span.url and len(span.url) <= LINK_LIMIT else None
+        budget = limit - MARKUP_ALLOWANCE - len(html.escape(url or "", quote=True))
+        for word in _words(span.text, budget):
+            cost = len(escape(word))
+            if size + cost > budget and pieces[-1]:
+                pieces.append([])
+                size = 0
+            run = pieces[-1]
+            if (
+                run
+                and run[-1].url == url
+                and (run[-1].bold, run[-1].italic)
+                == (
+                    span.bold,
+                    span.italic,
+                )
+            ):
+                run[-1] = Span(run[-1].text + word, span.bold, span.italic, url)
+            else:
+                run.append(Span(word, span.bold, span.italic, url))
             size += cost
-    if spans:
-        pieces.append(_block(Block(block.kind, tuple(spans))))
-    return pieces
+    return [_block(Block(block.kind, tuple(run))) for run in pieces if run]
 
 
 def render_messages(reply: Reply, limit: int = MESSAGE_LIMIT) -> list[str]:
@@ -71,7 +92,7 @@ def render_messages(reply: Reply, limit: int = MESSAGE_LIMIT) -> list[str]:
     for block in reply.blocks:
         for piece in _pieces(block, limit):
             candidate = f"{current}\n{piece}" if current else piece
-            if len(candidate) > limit:
+            if len(candidate) > limit and current:
                 messages.append(current)
                 candidate = piece
             current = candidate

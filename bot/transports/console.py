@@ -39,6 +39,7 @@ class ConsoleTransport:
             text=text,
             display_name=self.user,
             chat_id=self.user,
+            direct_chat_id=self.user,
         )
 
     async def _read_line(self) -> str | None:

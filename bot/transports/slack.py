@@ -27,7 +27,6 @@ from bot.i18n import translator
 from bot.messages import Incoming, Reply
 from bot.render.slack import ACTION_PREFIX, render_messages, render_view
 from storage import people
-from storage.once import first_delivery
 
 log = logging.getLogger(__name__)
 PLATFORM = "slack"
@@ -93,8 +92,6 @@ class SlackTransport:
     async def _on_message(self, event: dict[str, Any], body: dict[str, Any]) -> None:
         if event.get("channel_type") != "im" or _from_a_bot(event, body):
             return
-        if not await self._first_time(body):
-            return
         subtype = event.get("subtype")
         channel = event["channel"]
         if subtype == "message_changed":
@@ -117,18 +114,20 @@ class SlackTransport:
             )
             return
         incoming = await self._incoming(event["user"], event.get("text") or "", channel)
-        await self._say(channel, await self.core.answer(incoming))
+        reply = await self.core.answer_once(incoming, _once_key(body))
+        if reply is not None:
+            await self._say(channel, reply)
 
     async def _on_mention(self, event: dict[str, Any], body: dict[str, Any]) -> None:
-        if _from_a_bot(event, body) or not await self._first_time(body):
+        if _from_a_bot(event, body):
             return
         text = MENTION.sub("", event.get("text") or "").strip()
         incoming = await self._incoming(event["user"], text, event["channel"])
-        await self._say(
-            event["channel"],
-            await self.core.answer(incoming),
-            thread_ts=event.get("thread_ts") or event["ts"],
-        )
+        reply = await self.core.answer_once(incoming, _once_key(body))
+        if reply is not None:
+            await self._say(
+                event["channel"], reply, thread_ts=event.get("thread_ts") or event["ts"]
+            )
 
     async def _on_slash_command(self, ack: Any, command: dict[str, Any]) -> None:
         await ack()
@@ -167,16 +166,6 @@ class SlackTransport:
         )
 
     # -- helpers -----------------------------------------------------------------------
-    async def _first_time(self, body: dict[str, Any]) -> bool:
-        """Slack retries an event it thinks unanswered: act on each event id once."""
-        event_id = body.get("event_id")
-        if not event_id:
-            return True
-        async with self.core.sessions() as session:
-            first = await first_delivery(session, PLATFORM, event_id, self.core.clock.now())
-            await session.commit()
-        return first
-
     async def _user(self, user_id: str) -> tuple[str, str | None]:
         """(display name, language) of a Slack user, asked once per process."""
         if user_id not in self._users:
@@ -192,7 +181,9 @@ class SlackTransport:
         self, user_id: str, text: str, channel: str | None, via_button: bool = False
     ) -> Incoming:
         name, language = await self._user(user_id)
+        direct = channel if channel and channel.startswith("D") else None  # a DM channel
         return Incoming(
+            direct_chat_id=direct,
             platform=PLATFORM,
             user_id=user_id,
             text=text,
@@ -243,6 +234,12 @@ class SlackTransport:
             async with self.core.sessions() as session:
                 await people.deactivate_chat(session, PLATFORM, channel)
                 await session.commit()
+
+
+def _once_key(body: dict[str, Any]) -> str | None:
+    """Slack retries an event it thinks unanswered: its event id makes it act once."""
+    event_id = body.get("event_id")
+    return f"event:{event_id}" if event_id else None
 
 
 def _from_a_bot(event: dict[str, Any], body: dict[str, Any]) -> bool:

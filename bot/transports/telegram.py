@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+import re
 from collections import OrderedDict
 from typing import Any
 
@@ -16,15 +17,16 @@ from telegram import (
     InlineKeyboardMarkup,
     LinkPreviewOptions,
     Message,
+    ReplyParameters,
     Update,
 )
 from telegram.constants import ChatType, ParseMode
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, InvalidToken, TelegramError
 from telegram.ext import Application, ApplicationBuilder, TypeHandler
 
 from bot.buttons import command_for, payloads
 from bot.commands import available_to
-from bot.config import TelegramConfig
+from bot.config import ConfigError, TelegramConfig
 from bot.core import Core, list_changed
 from bot.i18n import translator
 from bot.messages import Incoming, Reply
@@ -32,7 +34,6 @@ from bot.render.telegram import keyboard, render_messages
 from bot.transports.telegram_limits import FloodLimiter, Limits
 from storage import people
 from storage.models import Role
-from storage.once import first_delivery
 
 log = logging.getLogger(__name__)
 PLATFORM = "telegram"
@@ -73,7 +74,11 @@ class TelegramTransport:
 
     async def start(self) -> None:
         """Connect, publish the command menu, and start taking updates."""
-        await self.application.initialize()
+        try:
+            await self.application.initialize()
+        except InvalidToken:
+            # PTB's message quotes the token: say what is wrong without it.
+            raise ConfigError("[telegram] token: Telegram rejected it") from None
         await self.publish_commands()
         await self.application.start()
         if self.config.mode == "webhook":
@@ -113,38 +118,38 @@ class TelegramTransport:
         await self.application.process_update(update)
         return Response(status_code=200)
 
-    async def _first_time(self, update_id: int) -> bool:
-        """Whether this update is new. Webhook deliveries are retried by Telegram and may reach
-        any process: the database decides. A long poller confirms each batch with its next
-        request, before handling it, so within its one process memory is enough."""
-        if self.config.mode == "polling":
-            if update_id in self._recent:
-                return False
-            self._recent[update_id] = None
-            if len(self._recent) > 10_000:
-                self._recent.popitem(last=False)
+    def _seen_by_this_poller(self, update_id: int) -> bool:
+        """A long poller confirms each batch with its next request, before handling it: within
+        its one process, memory is enough to drop a repeat."""
+        if update_id in self._recent:
             return True
-        async with self.core.sessions() as session:
-            first = await first_delivery(session, PLATFORM, str(update_id), self.core.clock.now())
-            await session.commit()
-        return first
+        self._recent[update_id] = None
+        if len(self._recent) > 10_000:
+            self._recent.popitem(last=False)
+        return False
 
     async def _on_update(self, update: Update, _context: Any) -> None:
-        if not await self._first_time(update.update_id):
-            return
+        # Webhook deliveries are retried by Telegram and may reach any process: the update id
+        # goes into the database with the answer's effects (Core.answer_once).
+        once_key = None
+        if self.config.mode == "polling":
+            if self._seen_by_this_poller(update.update_id):
+                return
+        else:
+            once_key = f"update:{update.update_id}"
         try:
-            await self._handle(update)
+            await self._handle(update, once_key)
         except TelegramError:
             log.exception("Telegram refused an answer to update %s", update.update_id)
 
-    async def _handle(self, update: Update) -> None:
+    async def _handle(self, update: Update, once_key: str | None) -> None:
         if update.my_chat_member is not None:
             status = update.my_chat_member.new_chat_member.status
             if status in ("kicked", "left"):
                 await self._deactivate(str(update.my_chat_member.chat.id))
             return
         if update.callback_query is not None:
-            await self._on_button(update)
+            await self._on_button(update, once_key)
             return
         if update.edited_message is not None:
             message = update.edited_message
@@ -158,26 +163,25 @@ class TelegramTransport:
                 )
             return
         if update.message is not None:
-            await self._on_message(update.message)
+            await self._on_message(update.message, once_key)
 
     def _addressed_text(self, message: Message) -> str | None:
         """The text meant for Plenary, or None (in groups it must be addressed to it)."""
         text = message.text or ""
         if message.chat.type == ChatType.PRIVATE:
             return text
-        mention = f"@{self.bot_username}".lower()
+        mention = re.compile(rf"@{re.escape(self.bot_username)}(?!\w)", re.IGNORECASE)
         first, _, rest = text.partition(" ")
-        if first.startswith("/") and first.lower().endswith(mention):
-            return f"{first[: -len(mention)]} {rest}".strip()
-        if mention in text.lower():
-            start = text.lower().index(mention)
-            return (text[:start] + text[start + len(mention) :]).strip()
+        if first.startswith("/") and mention.search(first):
+            return f"{mention.sub('', first)} {rest}".strip()
+        if mention.search(text):
+            return " ".join(mention.sub(" ", text).split())
         replied = message.reply_to_message
         if replied and replied.from_user and replied.from_user.id == self.application.bot.id:
             return text
         return None
 
-    async def _on_message(self, message: Message) -> None:
+    async def _on_message(self, message: Message, once_key: str | None) -> None:
         user = message.from_user
         if user is None or user.is_bot:
             return
@@ -195,8 +199,9 @@ class TelegramTransport:
         if text is None:
             return
         incoming = self._incoming(message, user, text)
-        reply = await self.core.answer(incoming)
-        await self.send(incoming.chat_id or "", reply, reply_to=self._reply_to(message))
+        reply = await self.core.answer_once(incoming, once_key)
+        if reply is not None:
+            await self.send(incoming.chat_id or "", reply, reply_to=self._reply_to(message))
 
     def _incoming(
         self, message: Message, user: Any, text: str, via_button: bool = False
@@ -209,13 +214,14 @@ class TelegramTransport:
             chat_id=str(message.chat.id),
             language=user.language_code,
             via_button=via_button,
+            direct_chat_id=str(user.id),  # a private chat's id is the user's
         )
 
     @staticmethod
     def _reply_to(message: Message) -> int | None:
         return message.message_id if message.chat.type != ChatType.PRIVATE else None
 
-    async def _on_button(self, update: Update) -> None:
+    async def _on_button(self, update: Update, once_key: str | None) -> None:
         query = update.callback_query
         await query.answer()
         message = query.message
@@ -228,7 +234,9 @@ class TelegramTransport:
             await self.send(chat_id, list_changed(translator(query.from_user.language_code)))
             return
         incoming = self._incoming(message, query.from_user, command, via_button=True)
-        await self.send(chat_id, await self.core.answer(incoming))
+        reply = await self.core.answer_once(incoming, once_key)
+        if reply is not None:
+            await self.send(chat_id, reply)
 
     async def send(self, chat_id: str, reply: Reply, reply_to: int | None = None) -> list[int]:
         """Send a reply as one or more messages; the buttons go with the last one."""
@@ -254,7 +262,11 @@ class TelegramTransport:
                     parse_mode=ParseMode.HTML,
                     reply_markup=markup if last else None,
                     link_preview_options=LinkPreviewOptions(is_disabled=True),
-                    reply_to_message_id=reply_to if index == 0 else None,
+                    reply_parameters=(
+                        ReplyParameters(reply_to, allow_sending_without_reply=True)
+                        if reply_to and index == 0
+                        else None
+                    ),
                 )
                 sent.append(message.message_id)
             for attachment in reply.attachments:
