@@ -15,9 +15,11 @@ from bot import config as configuration
 from bot import logs
 from bot.clock import Clock
 from bot.config import Config, ConfigError, DatabaseConfig
+from bot.dispatcher import Dispatcher
 from bot.runtime import start_runtime
+from bot.scheduler import Scheduler
 from bot.service import Service, has_transports
-from bot.transports.console import ConsoleTransport
+from bot.transports.console import PLATFORM, ConsoleTransport
 from storage.database import create_engine, session_factory, upgrade
 from storage.importer import import_programme
 from storage.programme_file import ProgrammeFileError, read_programme
@@ -51,6 +53,13 @@ def _common(parser: argparse.ArgumentParser, clock: bool = True) -> None:
             "--demo",
             action="store_true",
             help="load the demo data (IGN, 70th session) into an empty database",
+        )
+        parser.add_argument(
+            "--wait",
+            type=float,
+            default=0,
+            metavar="SECONDS",
+            help="after the end of piped input, stay this long to show reminders",
         )
         parser.add_argument(
             "--as-of",
@@ -105,8 +114,13 @@ async def chat(args: argparse.Namespace) -> int:
             await Service(config, runtime).run_until_signal()
             return 0
         transport = ConsoleTransport(runtime.core)
-        greeting = await runtime.core.answer(transport.incoming("/start"))
-        await transport.serve(greeting)
+        scheduler = Scheduler(Dispatcher(runtime.core, {PLATFORM: transport}))
+        await scheduler.start()
+        try:
+            greeting = await runtime.core.answer(transport.incoming("/start"))
+            await transport.serve(greeting, wait=args.wait)
+        finally:
+            await scheduler.stop()
     finally:
         await runtime.close()
     return 0

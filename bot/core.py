@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -17,8 +18,11 @@ from bot.messages import Button, Incoming, Reply
 from bot.names import NameIndex
 from bot.reply_cache import ReplyCache
 from bot.router import route
+from handlers import notices
+from handlers.notices import LATE_AFTER
 from storage import meta, people, revisions, writes
 from storage.directory import load_names
+from storage.models import Account, Delivery, Meeting, Person
 from storage.once import first_delivery
 
 log = logging.getLogger(__name__)
@@ -70,6 +74,7 @@ class Core:
         self.clock = clock
         self._snapshot: _Snapshot | None = None
         self.replies = ReplyCache()
+        self.on_commit: Callable[[], None] | None = None  # e.g. wake the dispatcher
 
     async def snapshot(self, session: AsyncSession) -> _Snapshot:
         """Names and programme settings, reloaded when an import changed them.
@@ -94,10 +99,16 @@ class Core:
         """Forget names and answers at once (after a change made by this process)."""
         self._snapshot = None
         self.replies = ReplyCache()
+        self.on_commit: Callable[[], None] | None = None  # e.g. wake the dispatcher
 
     async def context(self, session: AsyncSession, incoming: Incoming) -> Context:
         found = await people.find_account(session, incoming.platform, incoming.user_id)
-        person = found[1] if found else None
+        return await self.context_for(session, incoming, found[1] if found else None)
+
+    async def context_for(
+        self, session: AsyncSession, incoming: Incoming, person: Person | None
+    ) -> Context:
+        """The context of a message from a person already known (or known to be new)."""
         language = (person.language if person else None) or incoming.language
         snapshot = await self.snapshot(session)
         return Context(
@@ -111,6 +122,32 @@ class Core:
             replies=self.replies,
             person=person,
         )
+
+    async def notice(
+        self,
+        session: AsyncSession,
+        delivery: Delivery,
+        account: Account,
+        person: Person,
+        meeting: Meeting,
+    ) -> Reply:
+        """A proactive message rendered for its reader; readers alike share one rendering."""
+        incoming = Incoming(account.platform, account.external_id, "", chat_id=account.chat_id)
+        ctx = await self.context_for(session, incoming, person)
+        late = ctx.now - delivery.due_at > LATE_AFTER
+        key = (
+            "notice",
+            delivery.kind,
+            meeting.id,
+            repr(delivery.payload),
+            late,
+            *ctx.cache_key("", "")[2:],
+        )
+        reply = self.replies.get(key)
+        if reply is None:
+            reply = await notices.notice(ctx, delivery, meeting)
+            self.replies.put(key, reply)
+        return reply
 
     async def answer(self, incoming: Incoming) -> Reply:
         """The reply to one message; never raises."""
@@ -159,6 +196,8 @@ class Core:
                     await session.commit()
                     if programme_changed:
                         self.invalidate()
+                    if self.on_commit is not None:
+                        self.on_commit()
                 return reply
         except (SQLAlchemyError, OSError) as error:
             if isinstance(error, IntegrityError) and not retrying:

@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
-from bot.config import Config
+from bot.config import Config, parse_duration
 from bot.core import Core
-from storage import meta
+from storage import meta, reminders
 from storage.database import create_engine, session_factory, upgrade
 from storage.importer import import_demo
 from storage.models import KeyIssue, Meeting
@@ -69,8 +69,11 @@ async def start_runtime(
         notice = await load_demo_if_empty(sessions, Clock())
         if notice and demo:
             notices.append(notice)
-    if as_of is None:
-        async with sessions() as session:
+    async with sessions() as session:
+        leads = [int(parse_duration(t).total_seconds() // 60) for t in config.reminders.lead_times]
+        await reminders.set_default_leads(session, leads)
+        if as_of is None:
             as_of = await meta.demo_clock_start(session)
+        await session.commit()
     clock = Clock(as_of)
     return Runtime(engine, sessions, clock, Core(sessions, clock), notices)

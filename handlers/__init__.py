@@ -1,5 +1,25 @@
 """Handlers: one module per capability; importing this package registers their commands."""
 
-from handlers import accounts, groups, help, issues, meetings, positions, settings
+from handlers import (
+    accounts,
+    groups,
+    help,
+    issues,
+    meetings,
+    notices,
+    positions,
+    settings,
+    subscriptions,
+)
 
-__all__ = ["accounts", "groups", "help", "issues", "meetings", "positions", "settings"]
+__all__ = [
+    "accounts",
+    "groups",
+    "help",
+    "issues",
+    "meetings",
+    "notices",
+    "positions",
+    "settings",
+    "subscriptions",
+]

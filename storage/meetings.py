@@ -77,3 +77,14 @@ async def on_issue(
         .limit(limit)
     )
     return list(await session.scalars(query))
+
+
+async def previous(session: AsyncSession, meeting: Meeting) -> Meeting | None:
+    """The meeting held before this one (cancelled ones aside)."""
+    query = (
+        select(Meeting)
+        .where(Meeting.sort_at < meeting.sort_at, Meeting.status != MeetingStatus.CANCELLED)
+        .order_by(Meeting.sort_at.desc())
+        .limit(1)
+    )
+    return await session.scalar(query)

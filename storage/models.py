@@ -299,7 +299,6 @@ class DeliveryStatus(enum.StrEnum):
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
-    CANCELLED = "cancelled"
     EXPIRED = "expired"
 
 

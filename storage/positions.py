@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Delegation, Document, KeyIssue, Position, PositionVersion
@@ -69,3 +70,16 @@ async def documents(session: AsyncSession, keys: list[str]) -> list[Document]:
     rows = await session.scalars(select(Document).where(Document.key.in_(keys)))
     found = {document.key: document for document in rows}
     return [found[key] for key in keys if key in found]
+
+
+async def count_since(session: AsyncSession, issue_id: int, since: date | None) -> int:
+    """How many position versions on a key issue were stated on or after `since`."""
+    query = (
+        select(func.count())
+        .select_from(PositionVersion)
+        .join(Position, Position.id == PositionVersion.position_id)
+        .where(Position.key_issue_id == issue_id)
+    )
+    if since is not None:
+        query = query.where(PositionVersion.stated_on >= since)
+    return await session.scalar(query) or 0

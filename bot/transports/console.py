@@ -10,6 +10,7 @@ from typing import TextIO
 from bot.core import Core
 from bot.messages import Incoming, Reply
 from bot.render.plain import render_plain
+from storage.models import Account
 
 PLATFORM = "console"
 
@@ -27,10 +28,18 @@ class ConsoleTransport:
         self.core, self.stdin, self.stdout = core, stdin, stdout
         self.user = user or getpass.getuser()
         self.interactive = stdin.isatty()
+        self._delivered = 0
 
     def show(self, reply: Reply) -> None:
         self.stdout.write(render_plain(reply) + "\n\n")
         self.stdout.flush()
+
+    async def deliver(self, account: Account, reply: Reply) -> str:
+        """A proactive message, printed between answers."""
+        self._delivered += 1
+        self.stdout.write("\n")
+        self.show(reply)
+        return f"console-{self._delivered}"
 
     def incoming(self, text: str) -> Incoming:
         return Incoming(
@@ -51,8 +60,9 @@ class ConsoleTransport:
         line = await asyncio.to_thread(self.stdin.readline)
         return line.rstrip("\n") if line else None
 
-    async def serve(self, greeting: Reply | None = None) -> None:
-        """Answer every line until the end of input (or `/quit` on a terminal)."""
+    async def serve(self, greeting: Reply | None = None, wait: float = 0) -> None:
+        """Answer every line until the end of input (or `/quit` on a terminal), then stay
+        `wait` seconds more for proactive messages."""
         if greeting is not None:
             self.show(greeting)
         while (line := await self._read_line()) is not None:
@@ -61,3 +71,4 @@ class ConsoleTransport:
             if not self.interactive:
                 self.stdout.write(f"> {line}\n")
             self.show(await self.core.answer(self.incoming(line)))
+        await asyncio.sleep(wait)

@@ -1,0 +1,109 @@
+"""APScheduler wakes the dispatcher when the next delivery falls due; the database holds
+every schedule, so a restart rebuilds it all and a missed wake-up only delays a tick."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy import delete
+
+from bot.dispatcher import Dispatcher
+from storage import reminders
+from storage.models import ProcessedUpdate
+
+log = logging.getLogger(__name__)
+KEEP_UPDATE_IDS = timedelta(days=7)  # platforms re-deliver within minutes, not weeks
+
+
+class Scheduler:
+    """Dispatch at each due time and at every tick; plan reminders at start and every
+    `plan_every`, so that meetings entering the horizon get theirs."""
+
+    def __init__(
+        self,
+        dispatcher: Dispatcher,
+        tick: timedelta = timedelta(seconds=30),
+        plan_every: timedelta = timedelta(minutes=10),
+    ) -> None:
+        self.dispatcher = dispatcher
+        self.core = dispatcher.core
+        self.tick, self.plan_every = tick, plan_every
+        self.aps = AsyncIOScheduler(timezone=UTC)
+        self._lock = asyncio.Lock()
+
+    async def start(self) -> None:
+        self.aps.start()
+        self.core.on_commit = self.wake  # a change may have queued something due now
+        self.aps.add_job(
+            self.dispatch,
+            "interval",
+            seconds=self.tick.total_seconds(),
+            id="tick",
+            coalesce=True,
+            max_instances=1,
+        )
+        self.aps.add_job(
+            self.housekeeping,
+            "interval",
+            seconds=self.plan_every.total_seconds(),
+            id="plan",
+            coalesce=True,
+            max_instances=1,
+        )
+        await self.housekeeping()
+        self.wake()
+
+    async def stop(self) -> None:
+        self.aps.shutdown(wait=False)
+        async with self._lock:  # let a batch in flight finish and record its outcomes
+            pass
+
+    def wake(self, at: datetime | None = None) -> None:
+        """Dispatch at `at` (clock time), or now."""
+        real = datetime.now(UTC) if at is None else self._real_time(at)
+        self.aps.add_job(
+            self.dispatch,
+            "date",
+            run_date=real,
+            id="due",
+            replace_existing=True,
+            misfire_grace_time=None,
+            coalesce=True,
+        )
+
+    def _real_time(self, instant: datetime) -> datetime:
+        """The wall-clock moment when the (possibly shifted) clock reads `instant`."""
+        return instant - (self.core.clock.now() - datetime.now(UTC))
+
+    async def dispatch(self) -> None:
+        async with self._lock:
+            try:
+                await self.dispatcher.run_until_idle()
+                due = await self.dispatcher.next_due()
+            except Exception:  # the database may be away: the next tick tries again
+                log.exception("dispatching failed")
+                return
+        if due is not None:
+            self.wake(max(due, self.core.clock.now()))
+
+    async def housekeeping(self) -> None:
+        """Plan reminders for the meetings in the horizon; forget old update ids."""
+        now = self.core.clock.now()
+        try:
+            async with self.core.sessions() as session:
+                planned = await reminders.plan_all(session, now)
+                await session.execute(
+                    delete(ProcessedUpdate).where(
+                        ProcessedUpdate.received_at < now - KEEP_UPDATE_IDS
+                    )
+                )
+                await session.commit()
+        except Exception:
+            log.exception("planning reminders failed")
+            return
+        if planned:
+            log.info("planned %d reminders", planned)
+            self.wake()

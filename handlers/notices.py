@@ -1,0 +1,107 @@
+"""Proactive messages: reminders, change notices and cancellations, in the reader's terms."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.context import Context
+from bot.messages import Button, Reply, bold, italic
+from bot.timefmt import long_date, venue_and_reader_time
+from handlers.meetings import describe, details_button, meeting_title
+from handlers.subscriptions import lead_label
+from storage import meetings, positions
+from storage.models import Delivery, Meeting, MeetingStatus
+
+LATE_AFTER = timedelta(minutes=1)
+
+
+async def notice(ctx: Context, delivery: Delivery, meeting: Meeting) -> Reply:
+    """The message a delivery carries, rendered now for its reader."""
+    if delivery.kind == "reminder":
+        return await reminder(ctx, delivery, meeting)
+    return change_notice(ctx, delivery.payload.get("changes", {}), meeting)
+
+
+async def reminder(ctx: Context, delivery: Delivery, meeting: Meeting) -> Reply:
+    reply = Reply().heading(
+        ctx._("Reminder: {meeting} in {lead}").format(
+            meeting=meeting_title(ctx, meeting), lead=lead_label(ctx, delivery.payload["lead"])
+        )
+    )
+    if ctx.now - delivery.due_at > LATE_AFTER:
+        reply.note(
+            ctx._("This reminder is late: it was due at {due}, while Plenary was offline.").format(
+                due=venue_and_reader_time(delivery.due_at, meeting.timezone, None, ctx.tr)
+            )
+        )
+    describe(ctx, reply, meeting)
+    previous = await meetings.previous(ctx.session, meeting)
+    since = previous.local_date if previous else None
+    for issue in meeting.key_issues:
+        count = await positions.count_since(ctx.session, issue.id, since)
+        if count:
+            reply.item(
+                ctx.tr.ngettext(
+                    "{count} position on {issue} updated since the last meeting",
+                    "{count} positions on {issue} updated since the last meeting",
+                    count,
+                ).format(count=count, issue=issue.name),
+                f" (/positions {issue.key})",
+            )
+    return reply.button_row(
+        details_button(ctx, meeting), Button(ctx._("Unsubscribe"), "/unsubscribe")
+    )
+
+
+def _value(ctx: Context, field: str, value: Any, meeting: Meeting) -> str:
+    if value in (None, "", []):
+        return ctx._("to be announced")
+    if field == "starts_at":
+        instant = datetime.fromisoformat(value)
+        return venue_and_reader_time(instant, meeting.timezone, ctx.reader_zone, ctx.tr)
+    if field == "local_date":
+        return long_date(datetime.fromisoformat(value).date(), ctx.tr)
+    if field == "key_issues":
+        names = {issue.key: issue.name for issue in ctx.names.issues.values()}
+        return "; ".join(names.get(key, key) for key in value)
+    if field == "status":
+        return {
+            MeetingStatus.SCHEDULED: ctx._("scheduled"),
+            MeetingStatus.POSTPONED: ctx._("postponed"),
+            MeetingStatus.CANCELLED: ctx._("cancelled"),
+        }.get(value, str(value))
+    return str(value)
+
+
+def change_notice(ctx: Context, changes: dict[str, list[Any]], meeting: Meeting) -> Reply:
+    """What changed (old → new), then the meeting as it now stands."""
+    day = long_date(meeting.local_date, ctx.tr)
+    if meeting.status == MeetingStatus.CANCELLED:
+        reply = Reply().heading(
+            ctx._("Cancelled: {meeting} of {date}").format(
+                meeting=meeting_title(ctx, meeting), date=day
+            )
+        )
+        return reply.paragraph(ctx._("Reminders for this meeting are withdrawn."))
+    reply = Reply().heading(
+        ctx._("Changed: {meeting} of {date}").format(meeting=meeting_title(ctx, meeting), date=day)
+    )
+    labels = {
+        "starts_at": ctx._("Time"),
+        "local_date": ctx._("Date"),
+        "room": ctx._("Room"),
+        "key_issues": ctx._("Key issues"),
+        "status": ctx._("Status"),
+    }
+    for field, (old, new) in changes.items():
+        reply.item(
+            bold(labels.get(field, field)),
+            ": ",
+            italic(_value(ctx, field, old, meeting)),
+            " → ",
+            _value(ctx, field, new, meeting),
+        )
+    reply.paragraph(ctx._("The meeting now:"))
+    describe(ctx, reply, meeting)
+    return reply.button_row(details_button(ctx, meeting))

@@ -1,0 +1,94 @@
+"""Subscriptions: who wants reminders of which meetings, and the account that reaches them."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+from sqlalchemy import delete, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Account, Meeting, Person, Subscription
+
+PLATFORM_ORDER = ("telegram", "slack", "console")
+
+
+async def of_person(session: AsyncSession, person_id: int) -> list[Subscription]:
+    query = select(Subscription).where(Subscription.person_id == person_id)
+    return list(await session.scalars(query.order_by(Subscription.id)))
+
+
+async def subscribe(
+    session: AsyncSession, person_id: int, issue_ids: list[int | None], now: datetime
+) -> list[int | None]:
+    """Add subscriptions (None: all meetings); returns the ones that are new."""
+    held = {s.key_issue_id for s in await of_person(session, person_id)}
+    new = [issue for issue in dict.fromkeys(issue_ids) if issue not in held]
+    for issue in new:
+        session.add(Subscription(person_id=person_id, key_issue_id=issue, created_at=now))
+    await session.flush()
+    return new
+
+
+async def unsubscribe(
+    session: AsyncSession, person_id: int, issue_ids: list[int | None] | None
+) -> int:
+    """Remove some subscriptions, or all of them (None); returns how many went."""
+    query = delete(Subscription).where(Subscription.person_id == person_id)
+    if issue_ids is not None:
+        named = [i for i in issue_ids if i is not None]
+        query = query.where(
+            or_(
+                Subscription.key_issue_id.in_(named),
+                Subscription.key_issue_id.is_(None) if None in issue_ids else False,
+            )
+        )
+    return (await session.execute(query)).rowcount
+
+
+def reaching(person: Person, accounts: list[Account]) -> Account | None:
+    """The one account through which a person gets proactive messages: the preferred
+    platform's if active, else the first active one (Telegram, Slack, the terminal)."""
+    active = [a for a in accounts if a.active and a.chat_id]
+    if not active:
+        return None
+    preferred = [a for a in active if a.platform == person.preferred_platform]
+    ranked = sorted(
+        active,
+        key=lambda a: (
+            PLATFORM_ORDER.index(a.platform)
+            if a.platform in PLATFORM_ORDER
+            else len(PLATFORM_ORDER)
+        ),
+    )
+    return (preferred or ranked)[0]
+
+
+async def recipients(
+    session: AsyncSession, meeting: Meeting, person_id: int | None = None
+) -> list[tuple[Person, Account]]:
+    """Everyone subscribed to this meeting (to all meetings, or to one of its key issues),
+    each with the account that reaches them; `person_id` narrows it to one person."""
+    issue_ids = [issue.id for issue in meeting.key_issues]
+    query = (
+        select(Person)
+        .join(Subscription, Subscription.person_id == Person.id)
+        .where(or_(Subscription.key_issue_id.is_(None), Subscription.key_issue_id.in_(issue_ids)))
+        .distinct()
+    )
+    if person_id is not None:
+        query = query.where(Person.id == person_id)
+    persons = list(await session.scalars(query))
+    accounts: dict[int, list[Account]] = defaultdict(list)
+    ids = [p.id for p in persons]
+    for start in range(0, len(ids), 5000):
+        for account in await session.scalars(
+            select(Account).where(Account.person_id.in_(ids[start : start + 5000]))
+        ):
+            accounts[account.person_id].append(account)
+    found = []
+    for person in persons:
+        account = reaching(person, accounts[person.id])
+        if account is not None:
+            found.append((person, account))
+    return found
