@@ -10,8 +10,10 @@ import signal
 from starlette.routing import Route
 
 from bot.config import Config
+from bot.dispatcher import Dispatcher
 from bot.http import HttpServer, build_app
 from bot.runtime import Runtime
+from bot.scheduler import Scheduler
 from bot.transports.slack import SlackTransport
 from bot.transports.telegram import TelegramTransport
 
@@ -36,6 +38,8 @@ class Service:
             routes.append(Route("/telegram/webhook", self.telegram.webhook, methods=["POST"]))
         if self.slack is not None:
             routes.append(Route("/slack/events", self.slack.events, methods=["POST"]))
+        senders = {t.platform: t for t in self.transports}
+        self.scheduler = Scheduler(Dispatcher(runtime.core, senders))
         self.http = HttpServer(build_app(runtime.core, routes), config.http.host, config.http.port)
 
     @property
@@ -46,9 +50,11 @@ class Service:
         await self.http.start()
         for transport in self.transports:
             await transport.start()
+        await self.scheduler.start()
         log.info("Plenary is running (HTTP on %s:%s)", self.config.http.host, self.http.port)
 
     async def stop(self) -> None:
+        await self.scheduler.stop()
         for transport in self.transports:
             await transport.stop()
         await self.http.stop()

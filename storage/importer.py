@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import meta
+from storage import meta, reminders
 from storage.meetings import place_in_time
 from storage.models import (
     Delegation,
@@ -61,22 +61,35 @@ class _Importer:
         rows = await self.session.scalars(select(model).where(model.key.in_(keys)))
         return {row.key: row for row in rows}
 
-    def _update(self, row: object, kind: str, key: str, values: dict[str, Any]) -> None:
-        differences = []
+    def _update(self, row: object, kind: str, key: str, values: dict[str, Any]) -> dict:
+        """Set the values that differ; returns them as {field: [old, new]}."""
+        differences = {}
         for name, value in values.items():
             old = getattr(row, name)
             if old != value:
-                differences.append(f"{name}: {_show(old)} → {_show(value)}")
+                differences[name] = [old, value]
                 setattr(row, name, value)
         if differences:
-            self.changes.append(Change("update", kind, key, "; ".join(differences)))
+            detail = "; ".join(f"{n}: {_show(o)} → {_show(v)}" for n, (o, v) in differences.items())
+            self.changes.append(Change("update", kind, key, detail))
+        return differences
 
-    async def _upsert(self, model: type, kind: str, specs: list[Any], values: Any) -> dict:
+    async def _upsert(
+        self,
+        model: type,
+        kind: str,
+        specs: list[Any],
+        values: Any,
+        differences: dict[str, dict] | None = None,
+    ) -> dict:
+        """Add or update rows by key; `differences` collects what changed in existing ones."""
         rows = await self._existing(model, {spec.key for spec in specs})
         for spec in specs:
             fields = values(spec)
             if spec.key in rows:
-                self._update(rows[spec.key], kind, spec.key, fields)
+                changed = self._update(rows[spec.key], kind, spec.key, fields)
+                if differences is not None and changed:
+                    differences[spec.key] = changed
             else:
                 rows[spec.key] = model(key=spec.key, **fields)
                 self.session.add(rows[spec.key])
@@ -128,22 +141,40 @@ class _Importer:
         for spec in self.programme.meetings:
             _require(spec.key_issues, issues, f"meeting {spec.key}", "key issue")
             _require(spec.sources, documents, f"meeting {spec.key}", "document")
-        rows = await self._upsert(Meeting, "meeting", self.programme.meetings, _meeting_fields)
+        existing = await self._existing(Meeting, {spec.key for spec in self.programme.meetings})
+        differences: dict[str, dict] = {}
+        rows = await self._upsert(
+            Meeting, "meeting", self.programme.meetings, _meeting_fields, differences
+        )
         for spec in self.programme.meetings:
             meeting = rows[spec.key]
-            current = await meeting.awaitable_attrs.key_issues
-            if {i.key for i in current} != set(spec.key_issues):
+            current = [i.key for i in await meeting.awaitable_attrs.key_issues]
+            if set(current) != set(spec.key_issues):
                 if current:
+                    differences.setdefault(spec.key, {})["key_issues"] = [
+                        current,
+                        list(spec.key_issues),
+                    ]
                     self.changes.append(
                         Change(
                             "update",
                             "meeting",
                             spec.key,
-                            f"key issues: {', '.join(i.key for i in current)} → "
-                            f"{', '.join(spec.key_issues)}",
+                            f"key issues: {', '.join(current)} → {', '.join(spec.key_issues)}",
                         )
                     )
                 meeting.key_issues = [issues[key] for key in spec.key_issues]
+        await self.session.flush()
+        for key, meeting in rows.items():
+            await self._tell_subscribers(meeting, key in existing, differences.get(key, {}))
+
+    async def _tell_subscribers(self, meeting: Meeting, existed: bool, changed: dict) -> None:
+        """A new meeting gets its reminders; a changed one its change notices too."""
+        noticed = {f: _plain(v) for f, v in changed.items() if f in NOTICED_FIELDS}
+        if not existed:
+            await reminders.plan_meeting(self.session, meeting, self.now)
+        elif noticed:
+            await reminders.meeting_changed(self.session, meeting, noticed, self.now)
 
     async def _delegations(self) -> dict[str, Delegation]:
         specs = self.programme.delegations
@@ -298,6 +329,21 @@ def _require(keys: tuple[str, ...], known: Any, where: str, kind: str) -> None:
     for key in keys:
         if key not in known:
             raise ProgrammeFileError(f"{where}: unknown {kind} {key!r}")
+
+
+NOTICED_FIELDS = ("starts_at", "local_date", "room", "key_issues", "status")
+
+
+def _plain(values: list[Any]) -> list[Any]:
+    """[old, new] as JSON can keep them (instants and dates in ISO form)."""
+    return [
+        v.isoformat()
+        if isinstance(v, date | datetime)
+        else v.value
+        if isinstance(v, enum.Enum)
+        else v
+        for v in values
+    ]
 
 
 def _show(value: object) -> str:

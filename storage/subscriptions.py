@@ -70,15 +70,12 @@ async def recipients(
     """Everyone subscribed to this meeting (to all meetings, or to one of its key issues),
     each with the account that reaches them; `person_id` narrows it to one person."""
     issue_ids = [issue.id for issue in meeting.key_issues]
-    query = (
-        select(Person)
-        .join(Subscription, Subscription.person_id == Person.id)
-        .where(or_(Subscription.key_issue_id.is_(None), Subscription.key_issue_id.in_(issue_ids)))
-        .distinct()
+    subscribed = select(Subscription.person_id).where(
+        or_(Subscription.key_issue_id.is_(None), Subscription.key_issue_id.in_(issue_ids))
     )
     if person_id is not None:
-        query = query.where(Person.id == person_id)
-    persons = list(await session.scalars(query))
+        subscribed = subscribed.where(Subscription.person_id == person_id)
+    persons = list(await session.scalars(select(Person).where(Person.id.in_(subscribed))))
     accounts: dict[int, list[Account]] = defaultdict(list)
     ids = [p.id for p in persons]
     for start in range(0, len(ids), 5000):

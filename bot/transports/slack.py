@@ -23,10 +23,12 @@ from bot.buttons import command_for, payloads
 from bot.commands import COMMANDS
 from bot.config import SlackConfig
 from bot.core import Core, list_changed
+from bot.dispatcher import TryLater, Undeliverable
 from bot.i18n import translator
 from bot.messages import Incoming, Reply
 from bot.render.slack import ACTION_PREFIX, render_messages, render_view
 from storage import people
+from storage.models import Account
 
 log = logging.getLogger(__name__)
 PLATFORM = "slack"
@@ -45,6 +47,8 @@ BUTTON_VALUE_LIMIT = 2000
 
 class SlackTransport:
     """Translates Slack events into `Incoming`, and `Reply` into Block Kit messages."""
+
+    platform = PLATFORM
 
     def __init__(self, config: SlackConfig, core: Core) -> None:
         self.config, self.core = config, core
@@ -208,25 +212,9 @@ class SlackTransport:
         thread_ts: str | None = None,
         ephemeral_to: str | None = None,
     ) -> None:
-        mapping = await payloads(self.core.sessions, reply, BUTTON_VALUE_LIMIT)
+        """Answer in a channel; one that is gone deactivates its accounts."""
         try:
-            for message in render_messages(reply, mapping):
-                if ephemeral_to:
-                    await self.client.chat_postEphemeral(
-                        channel=channel,
-                        user=ephemeral_to,
-                        text=message.text,
-                        blocks=message.blocks or None,
-                    )
-                else:
-                    await self.client.chat_postMessage(
-                        channel=channel,
-                        text=message.text,
-                        blocks=message.blocks or None,
-                        thread_ts=thread_ts,
-                        unfurl_links=False,
-                        unfurl_media=False,
-                    )
+            await self._post(channel, reply, thread_ts, ephemeral_to)
         except SlackApiError as error:
             if error.response.get("error") not in UNREACHABLE:
                 raise
@@ -234,6 +222,52 @@ class SlackTransport:
             async with self.core.sessions() as session:
                 await people.deactivate_chat(session, PLATFORM, channel)
                 await session.commit()
+
+    async def deliver(self, account: Account, reply: Reply) -> str:
+        """For the dispatcher: send to the person's direct-message channel, or say whether to
+        retry (TryLater) or give up (Undeliverable)."""
+        try:
+            channel = account.chat_id or await self._direct_channel(account.external_id)
+            return await self._post(channel, reply)
+        except SlackApiError as error:
+            code = error.response.get("error")
+            if code in UNREACHABLE:
+                raise Undeliverable(code) from None
+            retry_after = error.response.headers.get("Retry-After")
+            raise TryLater(str(code), float(retry_after) if retry_after else None) from None
+        except (OSError, TimeoutError) as error:
+            raise TryLater(type(error).__name__) from None
+
+    async def _post(
+        self,
+        channel: str,
+        reply: Reply,
+        thread_ts: str | None = None,
+        ephemeral_to: str | None = None,
+    ) -> str:
+        """Send a reply as one or more messages; returns the last message's timestamp."""
+        mapping = await payloads(self.core.sessions, reply, BUTTON_VALUE_LIMIT)
+        sent = ""
+        for message in render_messages(reply, mapping):
+            if ephemeral_to:
+                response = await self.client.chat_postEphemeral(
+                    channel=channel,
+                    user=ephemeral_to,
+                    text=message.text,
+                    blocks=message.blocks or None,
+                )
+                sent = response.get("message_ts", "")
+            else:
+                response = await self.client.chat_postMessage(
+                    channel=channel,
+                    text=message.text,
+                    blocks=message.blocks or None,
+                    thread_ts=thread_ts,
+                    unfurl_links=False,
+                    unfurl_media=False,
+                )
+                sent = response.get("ts", "")
+        return sent
 
 
 def _once_key(body: dict[str, Any]) -> str | None:

@@ -7,6 +7,7 @@ import json
 import logging
 import re
 from collections import OrderedDict
+from datetime import timedelta
 from typing import Any
 
 from starlette.requests import Request
@@ -21,19 +22,20 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType, ParseMode
-from telegram.error import BadRequest, Forbidden, InvalidToken, TelegramError
+from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter, TelegramError
 from telegram.ext import Application, ApplicationBuilder, TypeHandler
 
 from bot.buttons import command_for, payloads
 from bot.commands import available_to
 from bot.config import ConfigError, TelegramConfig
 from bot.core import Core, list_changed
+from bot.dispatcher import TryLater, Undeliverable
 from bot.i18n import translator
 from bot.messages import Incoming, Reply
 from bot.render.telegram import keyboard, render_messages
 from bot.transports.telegram_limits import FloodLimiter, Limits
 from storage import people
-from storage.models import Role
+from storage.models import Account, Role
 
 log = logging.getLogger(__name__)
 PLATFORM = "telegram"
@@ -41,8 +43,14 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 
 
+def _chat_gone(error: BadRequest) -> bool:
+    return "chat not found" in str(error).lower()
+
+
 class TelegramTransport:
     """Translates Telegram updates into `Incoming`, and `Reply` into HTML messages."""
+
+    platform = PLATFORM
 
     def __init__(
         self,
@@ -238,7 +246,35 @@ class TelegramTransport:
         if reply is not None:
             await self.send(chat_id, reply)
 
-    async def send(self, chat_id: str, reply: Reply, reply_to: int | None = None) -> list[int]:
+    async def send(self, chat_id: str, reply: Reply, reply_to: int | None = None) -> None:
+        """Answer in a chat; a chat that blocked Plenary or is gone deactivates its accounts."""
+        try:
+            await self._post(chat_id, reply, reply_to)
+        except Forbidden:
+            await self._deactivate(chat_id)
+        except BadRequest as error:
+            if not _chat_gone(error):
+                raise
+            await self._deactivate(chat_id)
+
+    async def deliver(self, account: Account, reply: Reply) -> str:
+        """For the dispatcher: send, or say whether to retry (TryLater) or give up."""
+        try:
+            return str((await self._post(account.chat_id or account.external_id, reply))[-1])
+        except Forbidden as error:
+            raise Undeliverable(str(error)) from None
+        except BadRequest as error:
+            if _chat_gone(error):
+                raise Undeliverable(str(error)) from None
+            raise TryLater(str(error)) from None
+        except RetryAfter as error:
+            wait = error.retry_after
+            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+            raise TryLater("429 Too Many Requests", seconds) from None
+        except TelegramError as error:  # network errors, timeouts, 5xx
+            raise TryLater(str(error)) from None
+
+    async def _post(self, chat_id: str, reply: Reply, reply_to: int | None = None) -> list[int]:
         """Send a reply as one or more messages; the buttons go with the last one."""
         rows = keyboard(reply.buttons, await payloads(self.core.sessions, reply))
         markup = (
@@ -253,33 +289,26 @@ class TelegramTransport:
         )
         texts = render_messages(reply)
         sent = []
-        try:
-            for index, text in enumerate(texts):
-                last = index == len(texts) - 1
-                message = await self.application.bot.send_message(
-                    chat_id,
-                    text,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=markup if last else None,
-                    link_preview_options=LinkPreviewOptions(is_disabled=True),
-                    reply_parameters=(
-                        ReplyParameters(reply_to, allow_sending_without_reply=True)
-                        if reply_to and index == 0
-                        else None
-                    ),
-                )
-                sent.append(message.message_id)
-            for attachment in reply.attachments:
-                message = await self.application.bot.send_document(
-                    chat_id, attachment.content, filename=attachment.filename
-                )
-                sent.append(message.message_id)
-        except Forbidden:
-            await self._deactivate(chat_id)
-        except BadRequest as error:
-            if "chat not found" not in str(error).lower():
-                raise
-            await self._deactivate(chat_id)
+        for index, text in enumerate(texts):
+            last = index == len(texts) - 1
+            message = await self.application.bot.send_message(
+                chat_id,
+                text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup if last else None,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+                reply_parameters=(
+                    ReplyParameters(reply_to, allow_sending_without_reply=True)
+                    if reply_to and index == 0
+                    else None
+                ),
+            )
+            sent.append(message.message_id)
+        for attachment in reply.attachments:
+            message = await self.application.bot.send_document(
+                chat_id, attachment.content, filename=attachment.filename
+            )
+            sent.append(message.message_id)
         return sent
 
     async def _deactivate(self, chat_id: str) -> None:
