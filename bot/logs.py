@@ -6,7 +6,15 @@ import logging
 
 from bot.config import Config
 
-NOISY = ("httpx", "httpcore", "apscheduler", "telegram.ext.Updater", "slack_bolt", "slack_sdk")
+NOISY = (
+    "alembic",
+    "httpx",
+    "httpcore",
+    "apscheduler",
+    "telegram.ext.Updater",
+    "slack_bolt",
+    "slack_sdk",
+)
 
 
 class RedactSecrets(logging.Filter):

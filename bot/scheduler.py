@@ -57,7 +57,8 @@ class Scheduler:
         self.wake()
 
     async def stop(self) -> None:
-        self.aps.shutdown(wait=False)
+        if self.aps.running:
+            self.aps.shutdown(wait=False)
         async with self._lock:  # let a batch in flight finish and record its outcomes
             pass
 
