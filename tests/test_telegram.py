@@ -202,7 +202,7 @@ async def test_a_blocked_chat_deactivates_its_account(plenary, fake, telegram):
     await converse(fake, private_message("/timezone Europe/Paris", user_id=701), chat_id=701)
     fake.blocked_chats.add(701)
     fake.push(private_message("/next", user_id=701))
-    await fake.wait_for(2, chat_id=701)
+    await fake.wait_for(1, "sendMessage:403", chat_id=701)
     await asyncio.sleep(0.2)
     async with plenary.sessions() as session:
         account = await session.scalar(select(Account).where(Account.external_id == "701"))

@@ -116,8 +116,10 @@ class FakeTelegram:
             return JSONResponse({"ok": True, "result": True})
         chat_id = params.get("chat_id")
         if method.startswith("send") and chat_id in self.blocked_chats:
+            self.calls[-1].method = f"{method}:403"
             return _error(403, "Forbidden: bot was blocked by the user")
         if method.startswith("send") and chat_id in self.missing_chats:
+            self.calls[-1].method = f"{method}:400"
             return _error(400, "Bad Request: chat not found")
         if (
             method.startswith("send")
