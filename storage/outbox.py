@@ -6,10 +6,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, func, select, update
+from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from storage.models import Account, Delivery, DeliveryStatus
 
@@ -33,29 +32,12 @@ async def enqueue(session: AsyncSession, rows: list[dict[str, Any]]) -> int:
 
 
 async def _expire_and_recover(session: AsyncSession, now: datetime) -> None:
-    """Before claiming: pending rows past their deadline expire; a reminder superseded by a
-    later one that is also due expires (after downtime, send only the latest); rows whose
-    claim ran out (a process died while sending) return to pending."""
-    pending = Delivery.status == DeliveryStatus.PENDING
+    """Before claiming: pending rows past their deadline expire; rows whose claim ran out
+    (a process died while sending) return to pending."""
     await session.execute(
         update(Delivery)
-        .where(pending, Delivery.expires_at <= now)
+        .where(Delivery.status == DeliveryStatus.PENDING, Delivery.expires_at <= now)
         .values(status=DeliveryStatus.EXPIRED, error="the meeting had started")
-    )
-    later = aliased(Delivery)
-    superseded = exists().where(
-        later.kind == Delivery.kind,
-        later.meeting_id == Delivery.meeting_id,
-        later.account_id == Delivery.account_id,
-        later.status.in_([DeliveryStatus.PENDING, DeliveryStatus.SENDING, DeliveryStatus.SENT]),
-        later.due_at > Delivery.due_at,
-        later.due_at <= now,
-    )
-    await session.execute(
-        update(Delivery)
-        .where(pending, Delivery.kind == "reminder", Delivery.due_at <= now, superseded)
-        .values(status=DeliveryStatus.EXPIRED, error="superseded by a later reminder")
-        .execution_options(synchronize_session=False)
     )
     await session.execute(
         update(Delivery)
@@ -94,19 +76,36 @@ async def claim(
         .returning(Delivery)
         .execution_options(synchronize_session=False)
     )
-    return sorted(claimed, key=lambda d: (d.due_at, d.id))
+    return await _latest_reminders_only(session, sorted(claimed, key=lambda d: (d.due_at, d.id)))
+
+
+async def _latest_reminders_only(session: AsyncSession, claimed: list[Delivery]) -> list[Delivery]:
+    """After downtime several reminders of one meeting may be due for one account: send the
+    latest (the one nearest the meeting); the others expire."""
+    latest: dict[tuple[int | None, int], Delivery] = {}
+    for delivery in claimed:
+        if delivery.kind == "reminder":
+            latest[(delivery.meeting_id, delivery.account_id)] = delivery  # sorted by due_at
+    kept = set(map(id, latest.values()))
+    superseded = [d.id for d in claimed if d.kind == "reminder" and id(d) not in kept]
+    if superseded:
+        await session.execute(
+            update(Delivery)
+            .where(Delivery.id.in_(superseded))
+            .values(status=DeliveryStatus.EXPIRED, error="superseded by a later reminder")
+            .execution_options(synchronize_session=False)
+        )
+    return [d for d in claimed if d.kind != "reminder" or id(d) in kept]
 
 
 async def settle(session: AsyncSession, outcomes: list[dict[str, Any]]) -> None:
-    """Record outcomes: each a dict with the row's id and the columns to set."""
+    """Record outcomes: each a dict with the row's id and the columns to set (one
+    executemany per set of columns)."""
+    by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for outcome in outcomes:
-        values = {k: v for k, v in outcome.items() if k != "id"}
-        await session.execute(
-            update(Delivery)
-            .where(Delivery.id == outcome["id"], Delivery.status == DeliveryStatus.SENDING)
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        )
+        by_columns.setdefault(tuple(sorted(outcome)), []).append(outcome)
+    for rows in by_columns.values():
+        await session.execute(update(Delivery), rows)
 
 
 async def next_due(session: AsyncSession, platforms: list[str]) -> datetime | None:

@@ -71,15 +71,15 @@ async def plan_meeting(
     )
     defaults = await default_leads(session)
     rows = []
-    for person, account in await subscriptions.recipients(session, meeting, person_id):
-        for lead in person.lead_times or defaults:
+    for recipient in await subscriptions.recipients(session, meeting, person_id):
+        for lead in recipient.lead_times or defaults:
             due = meeting.starts_at - timedelta(minutes=lead)
             if due > now:
                 rows.append(
                     _row(
-                        reminder_key(meeting, lead, account.id),
+                        reminder_key(meeting, lead, recipient.account_id),
                         "reminder",
-                        account.id,
+                        recipient.account_id,
                         meeting,
                         {"lead": lead},
                         due,
@@ -146,7 +146,7 @@ async def meeting_changed(
     (everyone subscribed, for a cancellation), then plan its reminders afresh."""
     cancelled = meeting.status == MeetingStatus.CANCELLED
     if cancelled:
-        targets = [a.id for _p, a in await subscriptions.recipients(session, meeting)]
+        targets = [r.account_id for r in await subscriptions.recipients(session, meeting)]
     else:
         reminded = select(Delivery.account_id).where(
             Delivery.meeting_id == meeting.id,

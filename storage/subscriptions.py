@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import Row, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Account, Meeting, Person, Subscription
@@ -46,13 +47,22 @@ async def unsubscribe(
     return (await session.execute(query)).rowcount
 
 
-def reaching(person: Person, accounts: list[Account]) -> Account | None:
+@dataclass(frozen=True)
+class Recipient:
+    """A subscriber, with the account that reaches them and their own lead times."""
+
+    person_id: int
+    account_id: int
+    lead_times: list[int] | None
+
+
+def reaching(preferred: str | None, accounts: list[Row]) -> Row | None:
     """The one account through which a person gets proactive messages: the preferred
     platform's if active, else the first active one (Telegram, Slack, the terminal)."""
     active = [a for a in accounts if a.active and a.chat_id]
     if not active:
         return None
-    preferred = [a for a in active if a.platform == person.preferred_platform]
+    chosen = [a for a in active if a.platform == preferred]
     ranked = sorted(
         active,
         key=lambda a: (
@@ -61,31 +71,39 @@ def reaching(person: Person, accounts: list[Account]) -> Account | None:
             else len(PLATFORM_ORDER)
         ),
     )
-    return (preferred or ranked)[0]
+    return (chosen or ranked)[0]
 
 
 async def recipients(
     session: AsyncSession, meeting: Meeting, person_id: int | None = None
-) -> list[tuple[Person, Account]]:
+) -> list[Recipient]:
     """Everyone subscribed to this meeting (to all meetings, or to one of its key issues),
-    each with the account that reaches them; `person_id` narrows it to one person."""
+    each with the account that reaches them; `person_id` narrows it to one person.
+    Plain rows, not ORM objects: a meeting may have ten thousand subscribers."""
     issue_ids = [issue.id for issue in meeting.key_issues]
     subscribed = select(Subscription.person_id).where(
         or_(Subscription.key_issue_id.is_(None), Subscription.key_issue_id.in_(issue_ids))
     )
     if person_id is not None:
         subscribed = subscribed.where(Subscription.person_id == person_id)
-    persons = list(await session.scalars(select(Person).where(Person.id.in_(subscribed))))
-    accounts: dict[int, list[Account]] = defaultdict(list)
-    ids = [p.id for p in persons]
-    for start in range(0, len(ids), 5000):
-        for account in await session.scalars(
-            select(Account).where(Account.person_id.in_(ids[start : start + 5000]))
-        ):
-            accounts[account.person_id].append(account)
+    persons = {
+        row.id: row
+        for row in await session.execute(
+            select(Person.id, Person.lead_times, Person.preferred_platform).where(
+                Person.id.in_(subscribed)
+            )
+        )
+    }
+    accounts: dict[int, list[Row]] = defaultdict(list)
+    for row in await session.execute(
+        select(
+            Account.id, Account.person_id, Account.platform, Account.active, Account.chat_id
+        ).where(Account.person_id.in_(subscribed))
+    ):
+        accounts[row.person_id].append(row)
     found = []
-    for person in persons:
-        account = reaching(person, accounts[person.id])
+    for person in persons.values():
+        account = reaching(person.preferred_platform, accounts[person.id])
         if account is not None:
-            found.append((person, account))
+            found.append(Recipient(person.id, account.id, person.lead_times))
     return found

@@ -1,0 +1,122 @@
+"""Reminder fan-out: one meeting, 10,000 subscribers on Telegram, through the fake Bot API.
+
+Prints the time to enqueue the fan-out, how late the first send was, the achieved send rate
+as a share of the rate cap given to the flood limiter, and lost/duplicate counts.
+Run: `.venv/bin/python -m bench.reminder_fanout [--subscribers N] [--cap PER_SECOND]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import tempfile
+import time
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import insert, select
+
+from bot.clock import Clock
+from bot.config import Config, DatabaseConfig, TelegramConfig
+from bot.dispatcher import Dispatcher
+from bot.runtime import start_runtime
+from bot.scheduler import Scheduler
+from bot.transports.telegram import TelegramTransport
+from bot.transports.telegram_limits import Limits
+from storage import meetings, reminders
+from storage.models import Account, Person, Subscription
+from tests.fakes.telegram_api import FakeTelegram
+
+LEAD = 60  # minutes
+START_BEFORE_DUE = timedelta(seconds=3)
+
+
+async def add_subscribers(runtime, count: int) -> None:
+    now = datetime.now(UTC)
+    async with runtime.sessions() as session:
+        await session.execute(
+            insert(Person),
+            [
+                {
+                    "display_name": f"d{n}",
+                    "role": "delegate",
+                    "created_at": now,
+                    "lead_times": [LEAD],
+                }
+                for n in range(count)
+            ],
+        )
+        ids = list(await session.scalars(select(Person.id)))
+        await session.execute(
+            insert(Account),
+            [
+                {
+                    "person_id": p,
+                    "platform": "telegram",
+                    "external_id": str(p),
+                    "chat_id": str(p),
+                    "active": True,
+                    "created_at": now,
+                }
+                for p in ids
+            ],
+        )
+        await session.execute(
+            insert(Subscription),
+            [{"person_id": p, "key_issue_id": None, "created_at": now} for p in ids],
+        )
+        await session.commit()
+
+
+async def main(subscribers: int, cap: int) -> None:
+    fake = await FakeTelegram().serve()
+    with tempfile.TemporaryDirectory() as folder:
+        config = Config(database=DatabaseConfig(f"sqlite:///{Path(folder) / 'fanout.db'}"))
+        runtime = await start_runtime(config, demo=True)
+        await add_subscribers(runtime, subscribers)
+        async with runtime.sessions() as session:
+            meeting = await meetings.by_key(session, "ign70-1")
+        due = meeting.starts_at - timedelta(minutes=LEAD)
+        runtime.core.clock = clock = Clock(due - START_BEFORE_DUE)
+        started = time.perf_counter()
+        async with runtime.sessions() as session:
+            enqueued = await reminders.plan_meeting(session, meeting, clock.now())
+            await session.commit()
+        enqueue_seconds = time.perf_counter() - started
+        limits = Limits(overall_per_second=cap, chat_burst=10, chat_per_second=1)
+        transport = TelegramTransport(
+            TelegramConfig(token=fake.token, api_base_url=fake.base_url), runtime.core, limits
+        )
+        await transport.application.initialize()
+        scheduler = Scheduler(
+            Dispatcher(runtime.core, {"telegram": transport}, batch=500, concurrency=200)
+        )
+        due_at = time.monotonic() + (due - clock.now()).total_seconds()
+        await scheduler.start()
+        deadline = due_at + subscribers / cap * 3 + 30
+        while len(fake.sent()) < subscribers and time.monotonic() < deadline:
+            await asyncio.sleep(0.1)
+        await asyncio.sleep(1)  # anything sent twice would show by now
+        await scheduler.stop()
+        await transport.application.shutdown()
+        await runtime.close()
+    await fake.close()
+    sends = fake.sent()
+    chats = Counter(call.params["chat_id"] for call in sends)
+    first, last = sends[0].at, sends[-1].at
+    rate = (len(sends) - 1) / (last - first) if len(sends) > 1 else 0
+    print(f"Reminder fan-out: 1 meeting, {subscribers:,} subscribers, cap {cap:,}/s, SQLite")
+    print(f"  enqueue the fan-out         {enqueue_seconds:8.3f} s ({enqueued:,} deliveries)")
+    print(f"  first send after due time   {first - due_at:8.3f} s")
+    print(f"  achieved rate               {rate:8.0f} /s ({rate / cap:.0%} of the cap)")
+    print(f"  lost                        {subscribers - len(chats):8d}")
+    print(f"  duplicates                  {sum(chats.values()) - len(chats):8d}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--subscribers", type=int, default=10_000)
+    parser.add_argument("--cap", type=int, default=1000)
+    arguments = parser.parse_args()
+    asyncio.run(main(arguments.subscribers, arguments.cap))
