@@ -71,6 +71,30 @@ class Context:
     def short_name(self) -> str:
         return self.programme.get("short_name", "Plenary")
 
+    async def subscriber(self, for_update: bool) -> Person | None:
+        """Whose reminders a message is about: in a group chat or channel, the group's (changed
+        only by its admins: see `may_change_group`); elsewhere the asker's."""
+        message = self.incoming
+        if message.group_title is None or message.chat_id is None:
+            return await self.person_for_update() if for_update else self.person
+        found = await people.find_account(self.session, message.platform, f"chat:{message.chat_id}")
+        if found is not None or not for_update:
+            return found[1] if found else None
+        _account, group = await people.create_account(
+            self.session,
+            message.platform,
+            f"chat:{message.chat_id}",
+            message.group_title,
+            self.now,
+            chat_id=message.chat_id,
+        )
+        return group
+
+    async def may_change_group(self) -> bool:
+        """True outside groups; in a group, only for the group's admins."""
+        check = self.incoming.is_group_admin
+        return self.incoming.group_title is None or (check is not None and await check())
+
     async def person_for_update(self) -> Person:
         """The asker's person record, created on their first change of anything."""
         if self.person is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 
@@ -18,6 +19,9 @@ class Incoming:
     language: str | None = None
     via_button: bool = False
     direct_chat_id: str | None = None  # where to reach this person privately, if known
+    group_title: str | None = None  # set when the message comes from a group chat or channel
+    # Asks the platform whether the sender administers that group (only when needed).
+    is_group_admin: Callable[[], Awaitable[bool]] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

@@ -52,13 +52,25 @@ def _followed(ctx: Context, issue_ids: list[int | None]) -> str:
     return ctx._("meetings on {issues}").format(issues="; ".join(names))
 
 
+def only_admins(ctx: Context) -> Reply:
+    return Reply().paragraph(
+        ctx._(
+            "Only an admin of this group can change its reminders; ask one, or write to me "
+            "directly to be reminded yourself."
+        )
+    )
+
+
 @command("subscribe", usage="/subscribe [ISSUE, ISSUE...]", personal=True)
 async def subscribe(ctx: Context, request: Request) -> Reply:
     """Be reminded before meetings: all of them, or those on some key issues."""
     named = _issues_named(ctx, request.text)
     if isinstance(named, Reply):
         return named
-    person = await ctx.person_for_update()
+    if not await ctx.may_change_group():
+        return only_admins(ctx)
+    person = await ctx.subscriber(for_update=True)
+    assert person is not None
     wanted: list[int | None] = [issue.id for issue in named] or [None]
     await subscriptions.subscribe(ctx.session, person.id, wanted, ctx.now)
     await reminders.replan_person(ctx.session, person, ctx.now)
@@ -71,12 +83,15 @@ async def unsubscribe(ctx: Context, request: Request) -> Reply:
     named = _issues_named(ctx, request.text)
     if isinstance(named, Reply):
         return named
-    if ctx.person is None:
+    if not await ctx.may_change_group():
+        return only_admins(ctx)
+    person = await ctx.subscriber(for_update=False)
+    if person is None:
         return Reply().paragraph(ctx._("You follow no meetings."))
     removed = await subscriptions.unsubscribe(
-        ctx.session, ctx.person.id, [issue.id for issue in named] or None
+        ctx.session, person.id, [issue.id for issue in named] or None
     )
-    await reminders.replan_person(ctx.session, ctx.person, ctx.now)
+    await reminders.replan_person(ctx.session, person, ctx.now)
     if not removed:
         return Reply().paragraph(ctx._("You did not follow those meetings."))
     return await your_reminders(ctx, request)
@@ -88,7 +103,10 @@ async def set_lead_times(ctx: Context, request: Request) -> Reply:
     words = request.text.replace(",", " ").split()
     if not words:
         return await your_reminders(ctx, request)
-    person = await ctx.person_for_update()
+    if not await ctx.may_change_group():
+        return only_admins(ctx)
+    person = await ctx.subscriber(for_update=True)
+    assert person is not None
     if words == ["default"]:
         person.lead_times = None
     else:
@@ -114,12 +132,18 @@ async def set_lead_times(ctx: Context, request: Request) -> Reply:
 @command("reminders", personal=True)
 async def your_reminders(ctx: Context, request: Request) -> Reply:
     """What you follow, and when you will be reminded."""
-    person = ctx.person
+    person = await ctx.subscriber(for_update=False)
     followed = await subscriptions.of_person(ctx.session, person.id) if person else []
     if not followed:
-        return Reply().paragraph(
-            ctx._("You follow no meetings. /subscribe for all of them, or e.g. /subscribe veto.")
-        ).button_row(Button(ctx._("Subscribe to all meetings"), "/subscribe"))
+        return (
+            Reply()
+            .paragraph(
+                ctx._(
+                    "You follow no meetings. /subscribe for all of them, or e.g. /subscribe veto."
+                )
+            )
+            .button_row(Button(ctx._("Subscribe to all meetings"), "/subscribe"))
+        )
     assert person is not None
     leads = person.lead_times or await reminders.default_leads(ctx.session)
     reply = Reply().heading(ctx._("Your reminders"))

@@ -344,3 +344,23 @@ async def test_requests_are_acknowledged_before_the_slow_work(fake, slack, body,
     assert fake.sent() == []
     fake.gate.set()
     await fake.wait_for(1)
+
+
+async def test_only_a_workspace_admin_subscribes_a_channel(fake, slack):
+    refused = await converse(
+        fake,
+        slack,
+        slash_command("subscribe", user="U1", channel="C9"),
+        channel="C9",
+        content_type=FORM,
+    )
+    assert "Only an admin of this group can change its reminders" in refused
+    fake.admins.add("U2")
+    accepted = await converse(
+        fake,
+        slack,
+        slash_command("subscribe", user="U2", channel="C9"),
+        channel="C9",
+        content_type=FORM,
+    )
+    assert "You follow: all meetings" in accepted

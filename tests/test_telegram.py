@@ -1,6 +1,7 @@
 """Telegram: the real python-telegram-bot against a fake Bot API on 127.0.0.1."""
 
 import asyncio
+from datetime import datetime, timedelta
 
 import httpx
 import pytest
@@ -9,6 +10,7 @@ from starlette.routing import Route
 
 from bot.buttons import command_for, payloads
 from bot.config import TelegramConfig
+from bot.dispatcher import Dispatcher
 from bot.http import HttpServer, build_app
 from bot.messages import Button, Reply
 from bot.transports.telegram import TelegramTransport
@@ -321,3 +323,24 @@ async def test_a_rejected_token_is_named_but_never_printed(fake, tmp_path):
     assert run.process.returncode == 2
     assert "[telegram] token: Telegram rejected it" in run.stderr
     assert token not in run.stderr and "Traceback" not in run.stderr
+
+
+async def test_only_a_group_admin_subscribes_the_group_and_reminders_go_there(
+    plenary, fake, telegram
+):
+    group = -100200
+    plenary.clock._instant = datetime.fromisoformat("2016-02-01T12:00:00-05:00")
+    refused = await converse(
+        fake, group_message("/subscribe@PlenaryBot", user_id=501), chat_id=group
+    )
+    assert "Only an admin of this group can change its reminders" in refused
+    fake.admins.add(502)
+    accepted = await converse(
+        fake, group_message("/subscribe@PlenaryBot", user_id=502), chat_id=group
+    )
+    assert "You follow: all meetings" in accepted
+    plenary.clock.advance(timedelta(hours=22, seconds=30))
+    await Dispatcher(plenary.core, {"telegram": telegram}).run_until_idle()
+    reminder = fake.sent(chat_id=group)[-1]
+    assert "Reminder: IGN meeting in 24 hours" in check_message(reminder.params["text"])
+    assert fake.sent(chat_id=501) == fake.sent(chat_id=502) == []  # the group, not its members

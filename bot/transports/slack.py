@@ -71,7 +71,7 @@ class SlackTransport:
         )
         self.requests = AsyncSlackRequestHandler(self.app)
         self.socket: AsyncSocketModeHandler | None = None
-        self._users: dict[str, tuple[str, str | None]] = {}
+        self._users: dict[str, tuple[str, str | None, bool]] = {}
         self.app.event("message")(self._on_message)
         self.app.event("app_mention")(self._on_mention)
         self.app.event("app_home_opened")(self._on_home)
@@ -170,23 +170,31 @@ class SlackTransport:
         )
 
     # -- helpers -----------------------------------------------------------------------
-    async def _user(self, user_id: str) -> tuple[str, str | None]:
-        """(display name, language) of a Slack user, asked once per process."""
+    async def _user(self, user_id: str) -> tuple[str, str | None, bool]:
+        """(display name, language, workspace admin?) of a Slack user, asked once a process."""
         if user_id not in self._users:
             try:
                 info = (await self.client.users_info(user=user_id, include_locale=True))["user"]
                 name = info.get("real_name") or info.get("name") or user_id
-                self._users[user_id] = (name, info.get("locale"))
+                admin = bool(info.get("is_admin") or info.get("is_owner"))
+                self._users[user_id] = (name, info.get("locale"), admin)
             except SlackApiError:
-                self._users[user_id] = (user_id, None)
+                self._users[user_id] = (user_id, None, False)
         return self._users[user_id]
 
     async def _incoming(
         self, user_id: str, text: str, channel: str | None, via_button: bool = False
     ) -> Incoming:
-        name, language = await self._user(user_id)
+        name, language, admin = await self._user(user_id)
         direct = channel if channel and channel.startswith("D") else None  # a DM channel
+        in_channel = channel is not None and direct is None
+
+        async def is_admin() -> bool:  # Slack tells workspace admins, not channel managers
+            return admin
+
         return Incoming(
+            group_title=channel if in_channel else None,
+            is_group_admin=is_admin if in_channel else None,
             direct_chat_id=direct,
             platform=PLATFORM,
             user_id=user_id,

@@ -214,7 +214,15 @@ class TelegramTransport:
     def _incoming(
         self, message: Message, user: Any, text: str, via_button: bool = False
     ) -> Incoming:
+        group = message.chat.type != ChatType.PRIVATE
+
+        async def is_admin() -> bool:
+            member = await self.application.bot.get_chat_member(message.chat.id, user.id)
+            return member.status in ("administrator", "creator")
+
         return Incoming(
+            group_title=(message.chat.title or str(message.chat.id)) if group else None,
+            is_group_admin=is_admin if group else None,
             platform=PLATFORM,
             user_id=str(user.id),
             text=text,

@@ -35,6 +35,7 @@ class FakeSlack:
     rate_limit_every: int = 0  # answer 429 to every n-th chat.* call (0: never)
     unreachable_channels: set[str] = field(default_factory=set)
     locales: dict[str, str] = field(default_factory=dict)
+    admins: set[str] = field(default_factory=set)  # workspace admins
     socket_url: str = ""  # what apps.connections.open hands out (Socket Mode)
     gate: asyncio.Event | None = None  # when set, chat.* calls wait for it to open
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
@@ -114,6 +115,7 @@ class FakeSlack:
                     "name": user.lower(),
                     "real_name": f"Delegate {user}",
                     "locale": self.locales.get(user, "en-US"),
+                    "is_admin": user in self.admins,
                 }
             }
         if method == "apps.connections.open":

@@ -47,6 +47,7 @@ class FakeTelegram:
     retry_after: int = 1
     blocked_chats: set[int] = field(default_factory=set)
     missing_chats: set[int] = field(default_factory=set)
+    admins: set[int] = field(default_factory=set)  # users who administer every group
     on_send: Callable[[Call], None] | None = None  # told of every message sent, when set
     _updates: list[dict[str, Any]] = field(default_factory=list)
     _new_update: asyncio.Event = field(default_factory=asyncio.Event)
@@ -143,6 +144,26 @@ class FakeTelegram:
 
     async def _getMe(self, params: dict[str, Any]) -> dict[str, Any]:
         return BOT
+
+    async def _getChatMember(self, params: dict[str, Any]) -> dict[str, Any]:
+        user = int(params["user_id"])
+        status = "administrator" if user in self.admins else "member"
+        admin_rights = {
+            "can_be_edited": False,
+            "is_anonymous": False,
+            "can_manage_chat": True,
+            "can_delete_messages": True,
+            "can_manage_video_chats": True,
+            "can_restrict_members": True,
+            "can_promote_members": False,
+            "can_change_info": True,
+            "can_invite_users": True,
+            "can_post_stories": False,
+            "can_edit_stories": False,
+            "can_delete_stories": False,
+        }
+        member = {"status": status, "user": {"id": user, "is_bot": False, "first_name": "D"}}
+        return {**member, **admin_rights} if status == "administrator" else member
 
     async def _getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = params.get("offset", 0)
