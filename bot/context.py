@@ -120,3 +120,4 @@ class Request:
     delegations: list[list[DelegationName]] = field(default_factory=list)
     day: date | None = None
     no_such_day: str | None = None  # what looked like a date but is not one
+    page: int = 1  # of a long list ("page 2")

@@ -16,7 +16,13 @@ from bot.messages import Button, Reply
 COMMAND = re.compile(r"^/([A-Za-z_]+)(?:@\w+)?(?:\s+(.*))?$", re.S)
 
 
+PAGE = re.compile(r"\bpage\s+(\d{1,4})\b", re.IGNORECASE)
+
+
 def request_for(ctx: Context, text: str) -> Request:
+    page = PAGE.search(text)
+    if page:
+        text = (text[: page.start()] + text[page.end() :]).strip()
     mentions = ctx.names.mentions(text)
     try:
         day, no_such_day = find_date(text, ctx.today), None
@@ -28,6 +34,7 @@ def request_for(ctx: Context, text: str) -> Request:
         delegations=mentions.delegations,
         day=day,
         no_such_day=no_such_day,
+        page=max(1, int(page.group(1))) if page else 1,
     )
 
 
@@ -54,7 +61,7 @@ async def run(ctx: Context, name: str, request: Request) -> Reply:
         )
     if command.personal:
         return await command.handler(ctx, request)
-    key = ctx.cache_key(name, request.text)
+    key = ctx.cache_key(name, f"{request.text}#page{request.page}")
     reply = ctx.replies.get(key)
     if reply is None:
         reply = await command.handler(ctx, request)

@@ -10,11 +10,10 @@ from bot.commands import command
 from bot.context import Context, Request
 from bot.messages import Button, Reply, bold, italic
 from bot.timefmt import long_date, venue_and_reader_time
+from handlers.paging import PAGE_SIZE, turn_pages, window
 from handlers.sources import add_sources
 from storage import meetings
 from storage.models import Meeting, MeetingStatus
-
-PAGE = 10
 
 
 def meeting_title(ctx: Context, meeting: Meeting) -> str:
@@ -99,19 +98,18 @@ async def upcoming_meetings(ctx: Context, request: Request) -> Reply:
         return no_such_day(ctx, request.no_such_day)
     if request.day is not None:
         return await meetings_on_day(ctx, request)
-    found = await meetings.upcoming(ctx.session, ctx.now, limit=PAGE)
+    limit, offset = window(request)
+    found = await meetings.upcoming(ctx.session, ctx.now, limit=limit, offset=offset)
     if not found:
-        return Reply().paragraph(ctx._("No meeting is scheduled at the moment."))
-    reply = Reply().heading(ctx._("Upcoming meetings"))
-    for meeting in found:
-        reply.item(*summary_line(ctx, meeting))
-    total = await meetings.count_upcoming(ctx.session, ctx.now)
-    if total > len(found):
-        reply.note(
-            ctx._("Showing the first {shown} of {total}.").format(shown=len(found), total=total)
+        return Reply(not_found=request.page > 1).paragraph(
+            ctx._("No meeting is scheduled at the moment.")
         )
-    for meeting in found:
+    reply = Reply().heading(ctx._("Upcoming meetings"))
+    for meeting in found[:PAGE_SIZE]:
+        reply.item(*summary_line(ctx, meeting))
+    for meeting in found[:PAGE_SIZE]:
         reply.button_row(Button(long_date(meeting.local_date, ctx.tr), f"/meeting {meeting.key}"))
+    turn_pages(ctx, reply, "/meetings", request, len(found))
     return reply
 
 

@@ -7,11 +7,10 @@ from bot.context import Context, Request
 from bot.messages import Button, Reply, bold
 from bot.timefmt import short_date
 from handlers.choices import pick_delegation, pick_issue
+from handlers.paging import PAGE_SIZE, turn_pages, window
 from handlers.sources import add_sources
 from storage import positions
 from storage.positions import CurrentPosition
-
-PAGE = 20
 
 
 def stated(ctx: Context, current: CurrentPosition) -> str:
@@ -30,17 +29,19 @@ async def positions_on_issue(ctx: Context, request: Request) -> Reply:
     issue = pick_issue(ctx, request, "/positions")
     if isinstance(issue, Reply):
         return issue
-    found = await positions.on_issue(ctx.session, issue.id, limit=PAGE)
+    limit, offset = window(request)
+    found = await positions.on_issue(ctx.session, issue.id, limit=limit, offset=offset)
     reply = Reply().heading(ctx._("Positions on {issue}").format(issue=issue.name))
     if not found:
         return reply.paragraph(ctx._("No position has been submitted on this key issue yet."))
-    for current in found:
+    for current in found[:PAGE_SIZE]:
         reply.item(bold(current.delegation.name), ": ", current.version.text)
         reply.note(stated(ctx, current))
-    for current in found:
+    for current in found[:PAGE_SIZE]:
         reply.button_row(
             Button(current.delegation.name, f"/position {current.delegation.key} {issue.key}")
         )
+    turn_pages(ctx, reply, f"/positions {issue.key}", request, len(found))
     return reply
 
 

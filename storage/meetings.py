@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Meeting, MeetingKeyIssue, MeetingStatus
@@ -33,28 +33,23 @@ def _not_over(now: datetime):
 
 
 async def upcoming(
-    session: AsyncSession, now: datetime, limit: int = 10, only_scheduled: bool = False
+    session: AsyncSession,
+    now: datetime,
+    limit: int = 10,
+    only_scheduled: bool = False,
+    offset: int = 0,
 ) -> list[Meeting]:
     """Meetings that have not started yet (date-only ones until their day is over)."""
     query = select(Meeting).where(_not_over(now))
     if only_scheduled:  # neither cancelled nor postponed
         query = query.where(Meeting.status == MeetingStatus.SCHEDULED)
-    query = query.order_by(Meeting.sort_at, Meeting.id).limit(limit)
+    query = query.order_by(Meeting.sort_at, Meeting.id).limit(limit).offset(offset)
     return list(await session.scalars(query))
 
 
 async def next_meeting(session: AsyncSession, now: datetime) -> Meeting | None:
     meetings = await upcoming(session, now, limit=1, only_scheduled=True)
     return meetings[0] if meetings else None
-
-
-async def count_upcoming(session: AsyncSession, now: datetime) -> int:
-    return (
-        await session.scalar(
-            select(func.count()).select_from(Meeting).where(Meeting.until_at > now)
-        )
-        or 0
-    )
 
 
 async def on_date(session: AsyncSession, day: date) -> list[Meeting]:

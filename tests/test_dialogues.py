@@ -3,6 +3,8 @@
 import pytest
 
 from storage import meetings
+from storage.importer import DEMO_FILE, import_programme
+from storage.programme_file import parse_programme
 
 # (what the delegate says, fragments the answer must contain)
 MEETINGS = [
@@ -273,3 +275,23 @@ async def test_a_day_the_calendar_does_not_have(plenary, said):
 
 async def test_dates_written_with_dots_or_slashes(plenary):
     assert "Meetings on Monday 22 February 2016" in await plenary.ask("/meetings 22.02.2016")
+
+
+async def test_long_lists_come_a_page_at_a_time(plenary):
+    extra = "".join(
+        f'\n[[meetings]]\nkey = "extra-{n}"\ndate = 2016-07-{n:02d}\nkey_issues = ["veto"]\n'
+        for n in range(1, 21)
+    )
+    async with plenary.sessions() as session:
+        await import_programme(
+            session, parse_programme(DEMO_FILE.read_text() + extra), plenary.clock.now()
+        )
+        await session.commit()
+    first = await plenary.ask("/meetings")
+    assert "Items 1–10" in first and "→ /meetings page 2" in first and "Previous" not in first
+    second = await plenary.ask("/meetings page 2")
+    assert "Items 11–20" in second and "Wednesday 6 July 2016" in second
+    assert "→ /meetings page 1" in second and "→ /meetings page 3" in second
+    last = await plenary.ask("/meetings page 3")
+    assert "Items 21–25" in last and "Wednesday 20 July 2016" in last
+    assert "page 4" not in last

@@ -1,12 +1,12 @@
 """Reminders: on time, once, across restarts, moves, cancellations and daylight saving."""
 
 import asyncio
+import sys
 from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import func, insert, select
 
-from bot.clock import FixedClock
 from bot.core import Core
 from bot.dispatcher import Dispatcher
 from bot.messages import Incoming, Reply
@@ -15,8 +15,9 @@ from storage.database import create_engine, session_factory
 from storage.importer import DEMO_FILE, import_programme
 from storage.models import Account, Delivery, DeliveryStatus, Person, Subscription
 from storage.programme_file import parse_programme
+from tests.test_cli import ROOT
 
-DAY_BEFORE = datetime.fromisoformat("2016-02-02T09:59:50-05:00")
+PYTHON = [sys.executable]
 FIRST_START = "start = 2016-02-03T10:00:00-05:00"
 
 
@@ -255,37 +256,45 @@ async def test_reminders_reach_a_linked_person_once_on_their_platform(plenary, r
     assert (len(telegram.sent), len(slack.sent)) == (0, 1)  # Slack: where they linked from
 
 
-async def test_two_dispatchers_on_postgresql_send_each_reminder_once(pg_cluster, pg_template):
+async def test_two_processes_on_postgresql_send_each_reminder_once(pg_cluster, pg_template):
     if pg_cluster is None:
         pytest.skip("PostgreSQL is not installed on this machine")
     url = await pg_cluster.create_database("two_dispatchers", pg_template)
-    engines = [create_engine(url), create_engine(url)]
     now = datetime.fromisoformat("2016-02-02T09:00:00-05:00")
+    engine = create_engine(url)
     try:
-        sessions = session_factory(engines[0])
-        async with sessions() as session:
+        async with session_factory(engine)() as session:
             await _subscribers(session, 2000, now)
-            await session.commit()
-        clock = FixedClock(now)
-        async with sessions() as session:
             assert await reminders.plan_all(session, now) == 2000
             await session.commit()
-        clock.advance(timedelta(hours=1, seconds=1))
-        recorders = [Recorder(), Recorder()]
+        due = (now + timedelta(hours=1, seconds=1)).isoformat()
         workers = [
-            Dispatcher(Core(session_factory(engine), clock), {"console": recorder}, batch=50)
-            for engine, recorder in zip(engines, recorders, strict=True)
+            await asyncio.create_subprocess_exec(
+                *PYTHON,
+                "-m",
+                "tests.dispatch_worker",
+                url,
+                due,
+                cwd=ROOT,
+                stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE,
+            )
+            for _ in range(2)
         ]
-        await asyncio.gather(*(worker.run_until_idle() for worker in workers))
-        sent = [who for recorder in recorders for who, _ in recorder.sent]
+        for worker in workers:
+            assert (await worker.stdout.readline()).strip() == b"ready"
+        for worker in workers:
+            worker.stdin.write(b"go\n")
+            await worker.stdin.drain()
+        outputs = [(await w.communicate())[0].decode().split() for w in workers]
+        sent = [account for output in outputs for account in output]
         assert len(sent) == 2000 and len(set(sent)) == 2000
-        assert all(recorder.sent for recorder in recorders), "one process did all the work"
-        async with sessions() as session:
+        assert all(outputs), "one process did all the work"
+        async with session_factory(engine)() as session:
             statuses = set(await session.scalars(select(Delivery.status)))
         assert statuses == {DeliveryStatus.SENT}
     finally:
-        for engine in engines:
-            await engine.dispose()
+        await engine.dispose()
 
 
 async def _subscribers(session, count: int, now: datetime) -> None:

@@ -1,0 +1,28 @@
+"""Long lists, a page at a time, with buttons to turn the pages."""
+
+from __future__ import annotations
+
+from bot.context import Context, Request
+from bot.messages import Button, Reply
+
+PAGE_SIZE = 10
+
+
+def window(request: Request) -> tuple[int, int]:
+    """(limit, offset) for the request's page; one row more than shown tells if more follow."""
+    return PAGE_SIZE + 1, (request.page - 1) * PAGE_SIZE
+
+
+def turn_pages(ctx: Context, reply: Reply, command: str, request: Request, found: int) -> None:
+    """Note which rows are shown and add Previous / Next buttons where there is more."""
+    first = (request.page - 1) * PAGE_SIZE + 1
+    shown = min(found, PAGE_SIZE)
+    more = found > PAGE_SIZE
+    if request.page > 1 or more:
+        reply.note(ctx._("Items {first}–{last}").format(first=first, last=first + shown - 1))
+    buttons = []
+    if request.page > 1:
+        buttons.append(Button(ctx._("‹ Previous"), f"{command} page {request.page - 1}"))
+    if more:
+        buttons.append(Button(ctx._("Next page ›"), f"{command} page {request.page + 1}"))
+    reply.button_row(*buttons)
