@@ -11,65 +11,35 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import statistics
+import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 from telegram import Update
 from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
 
-from bench.core_answers import percentile
 from bot.config import Config, DatabaseConfig, TelegramConfig
 from bot.runtime import start_runtime
 from bot.transports.telegram import TelegramTransport
 from bot.transports.telegram_limits import Limits
-from tests.fakes.telegram_api import Call, FakeTelegram, private_message
+from tests.fakes.telegram_api import FakeTelegram
+from tests.pg import free_port
 
-QUESTIONS = [
-    "when is the next meeting?",
-    "/positions veto",
-    "what does the G4 say about the veto?",
-    "who is in UfC?",
-]
 NO_CAP = Limits(overall_per_second=100_000, chat_burst=100_000, chat_per_second=100_000)
+TOKEN = FakeTelegram.token
 
 
-async def drive(fake: FakeTelegram, users: int, messages: int) -> tuple[float, list[float]]:
-    """Closed-loop users; returns (elapsed seconds, latencies in ms)."""
-    waiting: dict[int, asyncio.Future[float]] = {}
-
-    def on_send(call: Call) -> None:
-        future = waiting.pop(call.params["chat_id"], None)
-        if future is not None and not future.done():
-            future.set_result(call.at)
-
-    fake.on_send = on_send
-    latencies: list[float] = []
-    loop = asyncio.get_running_loop()
-
-    async def user(user_id: int) -> None:
-        for n in range(messages):
-            waiting[user_id] = loop.create_future()
-            sent_at = time.monotonic()
-            fake.push(private_message(QUESTIONS[n % len(QUESTIONS)], user_id=user_id))
-            replied_at = await asyncio.wait_for(waiting[user_id], 30)
-            latencies.append((replied_at - sent_at) * 1000)
-
-    started = time.monotonic()
-    await asyncio.gather(*(user(10_000 + u) for u in range(users)))
-    return time.monotonic() - started, latencies
-
-
-async def echo_bot(fake: FakeTelegram) -> tuple[Callable, Callable]:
+async def echo_bot(base_url: str, _folder: Path) -> tuple[Callable, Callable]:
     async def echo(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.message.reply_text(update.message.text)
 
     app = (
         ApplicationBuilder()
-        .token(fake.token)
-        .base_url(fake.base_url)
+        .token(TOKEN)
+        .base_url(base_url)
         .concurrent_updates(32)
         .job_queue(None)
         .build()
@@ -89,11 +59,11 @@ async def echo_bot(fake: FakeTelegram) -> tuple[Callable, Callable]:
     return start, stop
 
 
-async def plenary_bot(fake: FakeTelegram, folder: Path) -> tuple[Callable, Callable]:
+async def plenary_bot(base_url: str, folder: Path) -> tuple[Callable, Callable]:
     config = Config(database=DatabaseConfig(f"sqlite:///{folder / 'bench.db'}"))
     runtime = await start_runtime(config, demo=True)
     transport = TelegramTransport(
-        TelegramConfig(token=fake.token, api_base_url=fake.base_url), runtime.core, limits=NO_CAP
+        TelegramConfig(token=TOKEN, api_base_url=base_url), runtime.core, limits=NO_CAP
     )
 
     async def stop() -> None:
@@ -103,39 +73,56 @@ async def plenary_bot(fake: FakeTelegram, folder: Path) -> tuple[Callable, Calla
     return transport.start, stop
 
 
-async def measure(label: str, make: Callable, users: int, messages: int) -> float:
-    fake = await FakeTelegram().serve()
+async def measure(
+    label: str, make: Callable, users: int, messages: int
+) -> tuple[float, float, float]:
+    """One run against a fresh driver process: (updates per second, p50 ms, p99 ms)."""
+    port = free_port()
+    driver = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bench.telegram_driver",
+        str(port),
+        str(users),
+        str(messages),
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    assert (await driver.stdout.readline()).strip() == b"ready"
     with tempfile.TemporaryDirectory() as folder:
-        start, stop = await make(fake, Path(folder)) if label == "Plenary" else await make(fake)
+        start, stop = await make(f"http://127.0.0.1:{port}/bot", Path(folder))
         await start()
         try:
-            await drive(fake, min(users, 4), 2)  # warm-up
-            elapsed, latencies = await drive(fake, users, messages)
+            figures = json.loads(await driver.stdout.readline())
         finally:
             await stop()
-            await fake.close()
-    rate = len(latencies) / elapsed
-    print(
-        f"  {label:<10} {rate:>9.0f} {statistics.median(latencies):>9.1f} "
-        f"{percentile(latencies, 0.99):>9.1f}"
-    )
-    return rate
+            driver.stdin.close()
+            await driver.wait()
+    return figures["rate"], figures["p50"], figures["p99"]
 
 
-async def main(users: int, messages: int) -> None:
+async def main(users: int, messages: int, rounds: int) -> None:
     print(
-        f"Telegram: {users} users x {messages} messages, closed loop, fake Bot API on "
-        "127.0.0.1, no rate cap"
+        f"Telegram: {users} users x {messages} messages, closed loop, fake Bot API and users "
+        f"in another process on 127.0.0.1, no rate cap; {rounds} alternating rounds, medians"
     )
     print(f"  {'bot':<10} {'updates/s':>9} {'p50 ms':>9} {'p99 ms':>9}")
-    echo = await measure("echo", echo_bot, users, messages)
-    plenary = await measure("Plenary", plenary_bot, users, messages)
-    print(f"  ratio Plenary / echo: {plenary / echo:.2f}")
+    results: dict[str, list[tuple[float, float, float]]] = {"echo": [], "Plenary": []}
+    for _ in range(rounds):
+        results["echo"].append(await measure("echo", echo_bot, users, messages))
+        results["Plenary"].append(await measure("Plenary", plenary_bot, users, messages))
+    medians = {}
+    for label, runs in results.items():
+        rate, p50, p99 = (statistics.median(values) for values in zip(*runs, strict=True))
+        medians[label] = rate
+        print(f"  {label:<10} {rate:>9.0f} {p50:>9.1f} {p99:>9.1f}")
+    print(f"  ratio Plenary / echo: {medians['Plenary'] / medians['echo']:.2f}")
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--messages", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=3)
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.users, arguments.messages))
+    asyncio.run(main(arguments.users, arguments.messages, arguments.rounds))

@@ -16,6 +16,7 @@ from bot.reply_cache import ReplyCache
 from storage import people
 from storage.directory import DelegationName, IssueName
 from storage.models import Person, Role
+from storage.people import PersonView
 
 
 @dataclass
@@ -28,7 +29,7 @@ class Context:
     programme: dict[str, str]
     revision: int
     replies: ReplyCache
-    person: Person | None = None
+    person: Person | PersonView | None = None
 
     def _(self, message: str) -> str:
         return self.tr.gettext(message)
@@ -96,7 +97,9 @@ class Context:
         return self.incoming.group_title is None or (check is not None and await check())
 
     async def person_for_update(self) -> Person:
-        """The asker's person record, created on their first change of anything."""
+        """The asker's person record (to change), created on their first change of anything."""
+        if isinstance(self.person, PersonView):
+            self.person = await self.session.get(Person, self.person.id)
         if self.person is None:
             message = self.incoming
             _account, self.person = await people.create_account(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -24,10 +25,12 @@ from storage import meta, people, revisions, writes
 from storage.directory import load_names
 from storage.models import Account, Delivery, Meeting, Person
 from storage.once import first_delivery
+from storage.people import PersonView
 
 log = logging.getLogger(__name__)
 MAX_LENGTH = 5000  # above Telegram's 4,096: any Telegram message is read
 SNAPSHOT_TTL = 2.0
+SENDERS_KEPT = 10_000
 
 
 def clean(text: str) -> str:
@@ -74,6 +77,7 @@ class Core:
         self.clock = clock
         self._snapshot: _Snapshot | None = None
         self.replies = ReplyCache()
+        self._senders: OrderedDict[tuple[str, str], tuple[PersonView | None, float]] = OrderedDict()
         self.on_commit: Callable[[], None] | None = None  # e.g. wake the dispatcher
 
     async def snapshot(self, session: AsyncSession) -> _Snapshot:
@@ -99,14 +103,28 @@ class Core:
         """Forget names and answers at once (after a change made by this process)."""
         self._snapshot = None
         self.replies = ReplyCache()
+        self._senders: OrderedDict[tuple[str, str], tuple[PersonView | None, float]] = OrderedDict()
         self.on_commit: Callable[[], None] | None = None  # e.g. wake the dispatcher
 
     async def context(self, session: AsyncSession, incoming: Incoming) -> Context:
-        found = await people.find_account(session, incoming.platform, incoming.user_id)
-        return await self.context_for(session, incoming, found[1] if found else None)
+        return await self.context_for(session, incoming, await self._sender(session, incoming))
+
+    async def _sender(self, session: AsyncSession, incoming: Incoming) -> PersonView | None:
+        """Who sent a message, read at most every SNAPSHOT_TTL seconds per account (this
+        process forgets them all whenever it writes; another process's change shows within
+        that delay)."""
+        key = (incoming.platform, incoming.user_id)
+        cached = self._senders.get(key)
+        if cached is not None and time.monotonic() - cached[1] < SNAPSHOT_TTL:
+            return cached[0]
+        person = await people.find_person(session, incoming.platform, incoming.user_id)
+        self._senders[key] = (person, time.monotonic())
+        if len(self._senders) > SENDERS_KEPT:
+            self._senders.popitem(last=False)
+        return person
 
     async def context_for(
-        self, session: AsyncSession, incoming: Incoming, person: Person | None
+        self, session: AsyncSession, incoming: Incoming, person: Person | PersonView | None
     ) -> Context:
         """The context of a message from a person already known (or known to be new)."""
         language = (person.language if person else None) or incoming.language
@@ -194,6 +212,7 @@ class Core:
                     await session.flush()
                     programme_changed = revisions.changed(session.sync_session)
                     await session.commit()
+                    self._senders.clear()
                     if programme_changed:
                         self.invalidate()
                     if self.on_commit is not None:

@@ -73,7 +73,7 @@ async def subscribe(ctx: Context, request: Request) -> Reply:
     assert person is not None
     wanted: list[int | None] = [issue.id for issue in named] or [None]
     await subscriptions.subscribe(ctx.session, person.id, wanted, ctx.now)
-    await reminders.replan_person(ctx.session, person, ctx.now)
+    await reminders.replan_person(ctx.session, person.id, ctx.now)
     return await your_reminders(ctx, request)
 
 
@@ -91,7 +91,7 @@ async def unsubscribe(ctx: Context, request: Request) -> Reply:
     removed = await subscriptions.unsubscribe(
         ctx.session, person.id, [issue.id for issue in named] or None
     )
-    await reminders.replan_person(ctx.session, person, ctx.now)
+    await reminders.replan_person(ctx.session, person.id, ctx.now)
     if not removed:
         return Reply().paragraph(ctx._("You did not follow those meetings."))
     return await your_reminders(ctx, request)
@@ -125,7 +125,7 @@ async def set_lead_times(ctx: Context, request: Request) -> Reply:
                 )
             leads.append(int(lead.total_seconds() // 60))
         person.lead_times = sorted(set(leads), reverse=True)
-    await reminders.replan_person(ctx.session, person, ctx.now)
+    await reminders.replan_person(ctx.session, person.id, ctx.now)
     return await your_reminders(ctx, request)
 
 

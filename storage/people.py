@@ -2,12 +2,46 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Account, Person, Role, Subscription
+
+
+@dataclass(frozen=True)
+class PersonView:
+    """What answering a message needs to know of its sender: read once, kept briefly."""
+
+    id: int
+    role: Role
+    delegation_id: int | None
+    language: str | None
+    timezone: str | None
+    preferred_platform: str | None
+    lead_times: list[int] | None
+
+
+async def find_person(session: AsyncSession, platform: str, external_id: str) -> PersonView | None:
+    """The person behind an account, as plain values (no ORM object to keep or refresh)."""
+    row = (
+        await session.execute(
+            select(
+                Person.id,
+                Person.role,
+                Person.delegation_id,
+                Person.language,
+                Person.timezone,
+                Person.preferred_platform,
+                Person.lead_times,
+            )
+            .join(Account, Account.person_id == Person.id)
+            .where(Account.platform == platform, Account.external_id == external_id)
+        )
+    ).first()
+    return PersonView(*row) if row else None
 
 
 async def find_account(

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import meta, outbox, people, subscriptions
-from storage.models import Delivery, DeliveryStatus, Meeting, MeetingStatus, Person
+from storage.models import Delivery, DeliveryStatus, Meeting, MeetingStatus
 
 DEFAULT_LEADS = [24 * 60, 60]  # minutes, until the running configuration says otherwise
 LEADS_KEY = "reminder_lead_times"
@@ -129,14 +129,14 @@ async def plan_all(session: AsyncSession, now: datetime, person_id: int | None =
     return total
 
 
-async def replan_person(session: AsyncSession, person: Person, now: datetime) -> int:
+async def replan_person(session: AsyncSession, person_id: int, now: datetime) -> int:
     """After someone's subscriptions or lead times change: drop their pending reminders and
     plan afresh (a key already sent stays sent, so nothing is repeated)."""
-    account_ids = [a.id for a in await people.accounts_of(session, person.id)]
+    account_ids = [a.id for a in await people.accounts_of(session, person_id)]
     await outbox.drop_pending(
         session, Delivery.kind == "reminder", Delivery.account_id.in_(account_ids)
     )
-    return await plan_all(session, now, person.id)
+    return await plan_all(session, now, person_id)
 
 
 async def meeting_changed(

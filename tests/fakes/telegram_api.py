@@ -62,11 +62,11 @@ class FakeTelegram:
         assert self.server is not None
         return f"http://127.0.0.1:{self.server.port}/bot"
 
-    async def serve(self) -> FakeTelegram:
+    async def serve(self, port: int = 0) -> FakeTelegram:
         app = Starlette(
             routes=[Route("/bot{token}/{method}", self._endpoint, methods=["POST", "GET"])]
         )
-        self.server = HttpServer(app, "127.0.0.1", 0)
+        self.server = HttpServer(app, "127.0.0.1", port)
         await self.server.start()
         return self
 
