@@ -27,15 +27,14 @@ from storage.database import create_engine, session_factory, upgrade
 from storage.importer import import_demo
 from storage.meetings import place_in_time
 from storage.models import (
-    Account,
     Delegation,
     KeyIssue,
     Meeting,
     MeetingKeyIssue,
-    Person,
     Position,
     PositionVersion,
 )
+from tests.bulk import add_people
 
 NOW = datetime.fromisoformat("2016-01-15T12:00:00-05:00")
 DELEGATIONS, VERSIONS, MEETINGS, PERSONS = 200, 10, 5_000, 100_000
@@ -122,30 +121,7 @@ async def build(url: str) -> None:
             insert(MeetingKeyIssue),
             [{"meeting_id": m, "key_issue_id": rng.choice(issues)} for m in meeting_ids],
         )
-        for chunk in range(0, PERSONS, 10_000):
-            await session.execute(
-                insert(Person),
-                [
-                    {"display_name": f"person {n}", "role": "delegate", "created_at": NOW}
-                    for n in range(chunk, chunk + 10_000)
-                ],
-            )
-        people = list(await session.scalars(select(Person.id)))
-        for chunk in range(0, len(people), 10_000):
-            await session.execute(
-                insert(Account),
-                [
-                    {
-                        "person_id": p,
-                        "platform": "telegram",
-                        "external_id": str(p),
-                        "chat_id": str(p),
-                        "active": True,
-                        "created_at": NOW,
-                    }
-                    for p in people[chunk : chunk + 10_000]
-                ],
-            )
+        await add_people(session, PERSONS, NOW, "telegram")
         await session.run_sync(revisions.bump)  # bulk inserts bypass the ORM's events
         await session.commit()
     if engine.dialect.name == "sqlite":  # fold the bulk load's write-ahead log in, as in use

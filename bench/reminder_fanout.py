@@ -15,8 +15,6 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import insert, select
-
 from bot.clock import Clock
 from bot.config import Config, DatabaseConfig, TelegramConfig
 from bot.dispatcher import Dispatcher
@@ -25,7 +23,7 @@ from bot.scheduler import Scheduler
 from bot.transports.telegram import TelegramTransport
 from bot.transports.telegram_limits import Limits
 from storage import meetings, reminders
-from storage.models import Account, Person, Subscription
+from tests.bulk import add_people
 from tests.fakes.telegram_api import FakeTelegram
 
 LEAD = 60  # minutes
@@ -33,39 +31,8 @@ START_BEFORE_DUE = timedelta(seconds=3)
 
 
 async def add_subscribers(runtime, count: int) -> None:
-    now = datetime.now(UTC)
     async with runtime.sessions() as session:
-        await session.execute(
-            insert(Person),
-            [
-                {
-                    "display_name": f"d{n}",
-                    "role": "delegate",
-                    "created_at": now,
-                    "lead_times": [LEAD],
-                }
-                for n in range(count)
-            ],
-        )
-        ids = list(await session.scalars(select(Person.id)))
-        await session.execute(
-            insert(Account),
-            [
-                {
-                    "person_id": p,
-                    "platform": "telegram",
-                    "external_id": str(p),
-                    "chat_id": str(p),
-                    "active": True,
-                    "created_at": now,
-                }
-                for p in ids
-            ],
-        )
-        await session.execute(
-            insert(Subscription),
-            [{"person_id": p, "key_issue_id": None, "created_at": now} for p in ids],
-        )
+        await add_people(session, count, datetime.now(UTC), "telegram", [LEAD], subscribed=True)
         await session.commit()
 
 

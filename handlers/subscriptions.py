@@ -61,14 +61,20 @@ def only_admins(ctx: Context) -> Reply:
     )
 
 
+async def _change_of(ctx: Context, request: Request) -> list[IssueName] | Reply:
+    """The key issues a change of subscriptions names, if the asker may make it."""
+    named = _issues_named(ctx, request.text)
+    if not isinstance(named, Reply) and not await ctx.may_change_group():
+        return only_admins(ctx)
+    return named
+
+
 @command("subscribe", usage="/subscribe [ISSUE, ISSUE...]", personal=True)
 async def subscribe(ctx: Context, request: Request) -> Reply:
     """Be reminded before meetings: all of them, or those on some key issues."""
-    named = _issues_named(ctx, request.text)
+    named = await _change_of(ctx, request)
     if isinstance(named, Reply):
         return named
-    if not await ctx.may_change_group():
-        return only_admins(ctx)
     person = await ctx.subscriber(for_update=True)
     assert person is not None
     wanted: list[int | None] = [issue.id for issue in named] or [None]
@@ -80,11 +86,9 @@ async def subscribe(ctx: Context, request: Request) -> Reply:
 @command("unsubscribe", usage="/unsubscribe [ISSUE, ISSUE...]", personal=True)
 async def unsubscribe(ctx: Context, request: Request) -> Reply:
     """Stop reminders: all of them, or those for some key issues."""
-    named = _issues_named(ctx, request.text)
+    named = await _change_of(ctx, request)
     if isinstance(named, Reply):
         return named
-    if not await ctx.may_change_group():
-        return only_admins(ctx)
     person = await ctx.subscriber(for_update=False)
     if person is None:
         return Reply().paragraph(ctx._("You follow no meetings."))

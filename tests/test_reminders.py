@@ -5,7 +5,7 @@ import sys
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from bot.core import Core
 from bot.dispatcher import Dispatcher
@@ -13,8 +13,9 @@ from bot.messages import Incoming, Reply
 from storage import reminders
 from storage.database import create_engine, session_factory
 from storage.importer import DEMO_FILE, import_programme
-from storage.models import Account, Delivery, DeliveryStatus, Person, Subscription
+from storage.models import Account, Delivery, DeliveryStatus, Subscription
 from storage.programme_file import parse_programme
+from tests.bulk import add_people
 from tests.test_cli import ROOT
 
 PYTHON = [sys.executable]
@@ -264,7 +265,7 @@ async def test_two_processes_on_postgresql_send_each_reminder_once(pg_cluster, p
     engine = create_engine(url)
     try:
         async with session_factory(engine)() as session:
-            await _subscribers(session, 2000, now)
+            await add_people(session, 2000, now, "console", [1440], subscribed=True)
             assert await reminders.plan_all(session, now) == 2000
             await session.commit()
         due = (now + timedelta(hours=1, seconds=1)).isoformat()
@@ -295,32 +296,3 @@ async def test_two_processes_on_postgresql_send_each_reminder_once(pg_cluster, p
         assert statuses == {DeliveryStatus.SENT}
     finally:
         await engine.dispose()
-
-
-async def _subscribers(session, count: int, now: datetime) -> None:
-    await session.execute(
-        insert(Person),
-        [
-            {"display_name": f"d{n}", "role": "delegate", "created_at": now, "lead_times": [1440]}
-            for n in range(count)
-        ],
-    )
-    ids = list(await session.scalars(select(Person.id)))
-    await session.execute(
-        insert(Account),
-        [
-            {
-                "person_id": p,
-                "platform": "console",
-                "external_id": f"u{p}",
-                "chat_id": f"u{p}",
-                "active": True,
-                "created_at": now,
-            }
-            for p in ids
-        ],
-    )
-    await session.execute(
-        insert(Subscription),
-        [{"person_id": p, "key_issue_id": None, "created_at": now} for p in ids],
-    )
