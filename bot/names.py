@@ -122,6 +122,10 @@ class NameIndex:
                     results.append(target)
         return results[:limit]
 
+    def issues_of(self, meeting_id: int) -> list[IssueName]:
+        """A meeting's key issues, in their usual order."""
+        return [self.issues[i] for i in self.names.meeting_issues.get(meeting_id, ())]
+
     def members_of(self, group: DelegationName) -> list[DelegationName]:
         return sorted(
             (self.delegations[i] for i in self.names.members.get(group.id, ())),

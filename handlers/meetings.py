@@ -37,8 +37,8 @@ def status_label(ctx: Context, meeting: Meeting) -> str:
     return labels.get(meeting.status, "")
 
 
-def issue_names(meeting: Meeting) -> str:
-    return "; ".join(issue.name for issue in meeting.key_issues)
+def issue_names(ctx: Context, meeting: Meeting) -> str:
+    return "; ".join(issue.name for issue in ctx.names.issues_of(meeting.id))
 
 
 def describe(ctx: Context, reply: Reply, meeting: Meeting) -> None:
@@ -48,9 +48,10 @@ def describe(ctx: Context, reply: Reply, meeting: Meeting) -> None:
         reply.paragraph(bold(status))
     reply.paragraph(when(ctx, meeting))
     reply.item(ctx._("Room: "), meeting.room or italic(ctx._("to be announced")))
-    if meeting.key_issues:
-        label = ctx.tr.ngettext("Key issue: ", "Key issues: ", len(meeting.key_issues))
-        reply.item(label, issue_names(meeting))
+    issues = ctx.names.issues_of(meeting.id)
+    if issues:
+        label = ctx.tr.ngettext("Key issue: ", "Key issues: ", len(issues))
+        reply.item(label, issue_names(ctx, meeting))
 
 
 def how_soon(ctx: Context, meeting: Meeting) -> str:
@@ -115,8 +116,8 @@ async def upcoming_meetings(ctx: Context, request: Request) -> Reply:
 
 def summary_line(ctx: Context, meeting: Meeting) -> tuple[str, ...]:
     parts = [when(ctx, meeting)]
-    if meeting.key_issues:
-        parts.append(" — " + issue_names(meeting))
+    if ctx.names.issues_of(meeting.id):
+        parts.append(" — " + issue_names(ctx, meeting))
     status = status_label(ctx, meeting)
     if status:
         parts.append(f" ({status})")
@@ -170,6 +171,6 @@ async def meeting_details(ctx: Context, request: Request) -> Reply:
     return reply.button_row(
         *(
             Button(ctx._("Positions on {issue}").format(issue=issue.key), f"/positions {issue.key}")
-            for issue in meeting.key_issues[:3]
+            for issue in ctx.names.issues_of(meeting.id)[:3]
         )
     )

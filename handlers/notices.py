@@ -38,7 +38,7 @@ async def reminder(ctx: Context, delivery: Delivery, meeting: Meeting) -> Reply:
     describe(ctx, reply, meeting)
     previous = await meetings.previous(ctx.session, meeting)
     since = previous.local_date if previous else None
-    for issue in meeting.key_issues:
+    for issue in ctx.names.issues_of(meeting.id):
         count = await positions.count_since(ctx.session, issue.id, since)
         if count:
             reply.item(

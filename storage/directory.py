@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Delegation, DelegationKind, KeyIssue, Membership
+from storage.models import Delegation, DelegationKind, KeyIssue, MeetingKeyIssue, Membership
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ class Names:
     issues: tuple[IssueName, ...]
     delegations: tuple[DelegationName, ...]
     members: dict[int, tuple[int, ...]]
+    meeting_issues: dict[int, tuple[int, ...]] = field(default_factory=dict)
 
 
 async def load_names(session: AsyncSession) -> Names:
@@ -52,4 +53,16 @@ async def load_names(session: AsyncSession) -> Names:
         select(Membership.group_id, Membership.member_id)
     ):
         members.setdefault(group_id, []).append(member_id)
-    return Names(issues, delegations, {g: tuple(m) for g, m in members.items()})
+    meeting_issues: dict[int, list[int]] = {}
+    for meeting_id, issue_id in await session.execute(
+        select(MeetingKeyIssue.meeting_id, MeetingKeyIssue.key_issue_id)
+        .join(KeyIssue, KeyIssue.id == MeetingKeyIssue.key_issue_id)
+        .order_by(KeyIssue.position)
+    ):
+        meeting_issues.setdefault(meeting_id, []).append(issue_id)
+    return Names(
+        issues,
+        delegations,
+        {g: tuple(m) for g, m in members.items()},
+        {m: tuple(i) for m, i in meeting_issues.items()},
+    )

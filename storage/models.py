@@ -146,7 +146,7 @@ class Meeting(Base):
     sort_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     until_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     key_issues: Mapped[list[KeyIssue]] = relationship(
-        secondary="meeting_key_issues", order_by="KeyIssue.position", lazy="selectin"
+        secondary="meeting_key_issues", order_by="KeyIssue.position"
     )
 
 

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import Row, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Account, Meeting, Person, Subscription
+from storage.models import Account, Meeting, MeetingKeyIssue, Person, Subscription
 
 PLATFORM_ORDER = ("telegram", "slack", "console")
 
@@ -80,7 +80,7 @@ async def recipients(
     """Everyone subscribed to this meeting (to all meetings, or to one of its key issues),
     each with the account that reaches them; `person_id` narrows it to one person.
     Plain rows, not ORM objects: a meeting may have ten thousand subscribers."""
-    issue_ids = [issue.id for issue in meeting.key_issues]
+    issue_ids = select(MeetingKeyIssue.key_issue_id).where(MeetingKeyIssue.meeting_id == meeting.id)
     subscribed = select(Subscription.person_id).where(
         or_(Subscription.key_issue_id.is_(None), Subscription.key_issue_id.in_(issue_ids))
     )
