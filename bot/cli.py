@@ -7,28 +7,23 @@ import asyncio
 import logging
 import sys
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
-from bot import config as configuration
-from bot import logs
+from bot import admin, logs
+from bot.cli_args import UsageError, load_config
 from bot.clock import Clock
-from bot.config import Config, ConfigError, DatabaseConfig
+from bot.config import ConfigError
 from bot.dispatcher import Dispatcher
-from bot.runtime import start_runtime
+from bot.runtime import migrated, start_runtime
 from bot.scheduler import Scheduler
 from bot.service import Service, has_transports
 from bot.transports.console import PLATFORM, ConsoleTransport
-from storage.database import create_engine, session_factory, upgrade
+from storage.database import create_engine, upgrade
 from storage.importer import import_programme
 from storage.programme_file import ProgrammeFileError, read_programme
 
 EXIT_USAGE = 2
-
-
-class UsageError(Exception):
-    """Bad input on the command line: printed without a traceback, exit status 2."""
 
 
 def as_of(text: str) -> datetime:
@@ -90,15 +85,9 @@ def parser() -> argparse.ArgumentParser:
     imported.add_argument("file", type=Path)
     imported.add_argument("--dry-run", action="store_true", help="show the changes, store none")
     _common(imported, clock=False)
+    for sub in admin.add_parsers(commands):
+        _common(sub, clock=False)
     return main
-
-
-def load_config(args: argparse.Namespace) -> Config:
-    config = configuration.load(args.config)
-    if args.db:
-        config = replace(config, database=DatabaseConfig(url=args.db))
-        configuration.validate(config)
-    return config
 
 
 async def chat(args: argparse.Namespace) -> int:
@@ -141,29 +130,24 @@ async def import_file(args: argparse.Namespace) -> int:
         programme = read_programme(args.file)
     except ProgrammeFileError as error:
         raise UsageError(f"{args.file}: {error}; nothing was imported") from None
-    engine = create_engine(load_config(args).database.url)
-    try:
-        await upgrade(engine)
-        async with session_factory(engine)() as session:
-            try:
-                changes = await import_programme(session, programme, Clock().now())
-            except ProgrammeFileError as error:
-                await session.rollback()
-                raise UsageError(f"{args.file}: {error}; nothing was imported") from None
-            for change in changes:
-                print(change)
-            if args.dry_run:
-                await session.rollback()
-                print(f"Dry run: {len(changes)} change(s) would be made; nothing was stored.")
-            else:
-                await session.commit()
-                print(
-                    f"Imported {args.file}: {len(changes)} change(s)."
-                    if changes
-                    else "Nothing to change: the database already matches."
-                )
-    finally:
-        await engine.dispose()
+    async with migrated(load_config(args)) as sessions, sessions() as session:
+        try:
+            changes = await import_programme(session, programme, Clock().now())
+        except ProgrammeFileError as error:
+            await session.rollback()
+            raise UsageError(f"{args.file}: {error}; nothing was imported") from None
+        for change in changes:
+            print(change)
+        if args.dry_run:
+            await session.rollback()
+            print(f"Dry run: {len(changes)} change(s) would be made; nothing was stored.")
+        else:
+            await session.commit()
+            print(
+                f"Imported {args.file}: {len(changes)} change(s)."
+                if changes
+                else "Nothing to change: the database already matches."
+            )
     return 0
 
 
@@ -172,6 +156,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], Awaitable[int]]] = {
     "chat": chat,
     "db": db_upgrade,
     "import": import_file,
+    **admin.COMMANDS,
 }
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -30,6 +32,17 @@ class Runtime:
 
     async def close(self) -> None:
         await self.engine.dispose()
+
+
+@contextlib.asynccontextmanager
+async def migrated(config: Config) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """Sessions on the configured database, brought to the newest schema first."""
+    engine = create_engine(config.database.url)
+    try:
+        await upgrade(engine)
+        yield session_factory(engine)
+    finally:
+        await engine.dispose()
 
 
 async def is_empty(session: AsyncSession) -> bool:

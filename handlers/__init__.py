@@ -8,6 +8,7 @@ from handlers import (
     meetings,
     notices,
     positions,
+    roles,
     settings,
     subscriptions,
 )
@@ -20,6 +21,7 @@ __all__ = [
     "meetings",
     "notices",
     "positions",
+    "roles",
     "settings",
     "subscriptions",
 ]

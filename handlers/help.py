@@ -6,6 +6,8 @@ from bot.commands import available_to, command
 from bot.context import Context, Request
 from bot.messages import Button, Reply, bold
 from bot.timefmt import venue_and_reader_time
+from handlers.roles import register
+from storage import codes
 
 
 def greeting(ctx: Context) -> Reply:
@@ -38,6 +40,8 @@ def greeting(ctx: Context) -> Reply:
 @command("start")
 async def start(ctx: Context, request: Request) -> Reply:
     """Start here: what Plenary does."""
+    if codes.SHAPE.match(request.text.strip()):  # t.me/<bot>?start=CODE: an invitation
+        return await register(ctx, request)
     return greeting(ctx)
 
 

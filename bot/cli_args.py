@@ -1,0 +1,22 @@
+"""Shared by the command line's modules: the configuration it names, and its usage errors."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import replace
+
+from bot import config as configuration
+from bot.config import Config, DatabaseConfig
+
+
+class UsageError(Exception):
+    """Bad input on the command line: printed without a traceback, exit status 2."""
+
+
+def load_config(args: argparse.Namespace) -> Config:
+    """`--config` (or the usual places), with `--db` overriding the database URL."""
+    config = configuration.load(args.config)
+    if args.db:
+        config = replace(config, database=DatabaseConfig(url=args.db))
+        configuration.validate(config)
+    return config

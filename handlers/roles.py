@@ -1,0 +1,143 @@
+"""Roles: registering with an invitation code; the Chair's office invites, lists and audits."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.commands import command
+from bot.context import Context, Request
+from bot.messages import Reply, bold
+from bot.timefmt import venue_and_reader_time
+from handlers.choices import pick_delegation
+from storage import audit, roles
+from storage.models import Role
+
+CHAIR_ONLY = frozenset({Role.CHAIR})
+INVITE_LIFETIME = timedelta(days=7)
+
+
+def role_name(ctx: Context, role: Role) -> str:
+    return {
+        Role.CHAIR: ctx._("Chair's office"),
+        Role.FOCAL_POINT: ctx._("focal point"),
+        Role.DELEGATE: ctx._("delegate"),
+    }[role]
+
+
+@command("register", usage="/register CODE", personal=True)
+async def register(ctx: Context, request: Request) -> Reply:
+    """Take up the role an invitation code gives you."""
+    code = request.text.strip()
+    if not code:
+        return Reply().paragraph(ctx._("Give the code from your invitation: /register CODE."))
+    person = await ctx.person_for_update()
+    before = (person.role.value, person.delegation_id)
+    found = await roles.redeem(ctx.session, code, person, ctx.now)
+    if isinstance(found, str):
+        await audit.record(
+            ctx.session,
+            ctx.now,
+            person.id,
+            ctx.incoming.platform,
+            "register",
+            code[:4] + "…",
+            allowed=False,
+        )
+        reasons = {
+            "unknown": ctx._("That is not an invitation code I know."),
+            "expired": ctx._("That invitation has expired; ask the Chair's office for a new one."),
+            "used": ctx._("That invitation has already been used."),
+        }
+        return Reply().paragraph(reasons[found])
+    role, delegation_id = found
+    await audit.record(
+        ctx.session,
+        ctx.now,
+        person.id,
+        ctx.incoming.platform,
+        "register",
+        f"person {person.id}",
+        before=list(before),
+        after=[role.value, delegation_id],
+    )
+    reply = Reply().paragraph(
+        ctx._("Welcome: you are now {role}.").format(role=role_name(ctx, role))
+    )
+    if delegation_id is not None:
+        delegation = ctx.names.delegations.get(delegation_id)
+        reply.paragraph(
+            ctx._("You act for {delegation}.").format(
+                delegation=delegation.name if delegation else delegation_id
+            )
+        )
+    return reply.paragraph(ctx._("Type /help to see what you can do."))
+
+
+@command("invite", usage="/invite chair|focal-point [DELEGATION]", roles=CHAIR_ONLY, personal=True)
+async def invite(ctx: Context, request: Request) -> Reply:
+    """Invite someone to the Chair's office or as a delegation's focal point."""
+    words = request.text.split(maxsplit=1)
+    kinds = {"chair": Role.CHAIR, "focal-point": Role.FOCAL_POINT}
+    role = kinds.get(words[0].lower()) if words else None
+    if role is None:
+        return Reply().paragraph(
+            ctx._("Invite whom? /invite chair, or /invite focal-point Brazil.")
+        )
+    delegation_id = None
+    if role == Role.FOCAL_POINT:
+        rest = Request(text=words[1] if len(words) > 1 else "", delegations=request.delegations)
+        chosen = pick_delegation(ctx, rest, "/invite focal-point")
+        if isinstance(chosen, Reply):
+            return chosen
+        delegation_id = chosen.id
+    code = await roles.invite(ctx.session, role, delegation_id, ctx.now, INVITE_LIFETIME)
+    person = await ctx.person_for_update()
+    await audit.record(
+        ctx.session,
+        ctx.now,
+        person.id,
+        ctx.incoming.platform,
+        "invite",
+        role.value,
+        after={"delegation_id": delegation_id},
+    )
+    return (
+        Reply()
+        .paragraph(ctx._("Invitation code: "), bold(code))
+        .paragraph(
+            ctx._(
+                "Valid 7 days, once. On Telegram: /start {code}; on Slack: "
+                "/plenary register {code}; in the terminal: /register {code}."
+            ).format(code=code)
+        )
+    )
+
+
+@command("roles", roles=CHAIR_ONLY, personal=True)
+async def who_holds_roles(ctx: Context, request: Request) -> Reply:
+    """Who holds which role."""
+    reply = Reply().heading(ctx._("Roles"))
+    for person, delegation, platforms in await roles.holders(ctx.session):
+        reply.item(
+            bold(person.display_name or f"#{person.id}"),
+            " — ",
+            role_name(ctx, person.role),
+            f" ({delegation})" if delegation else "",
+            " · ",
+            ", ".join(platforms),
+        )
+    return reply
+
+
+@command("audit", roles=CHAIR_ONLY, personal=True)
+async def audit_log(ctx: Context, request: Request) -> Reply:
+    """The latest writes and refusals, newest first."""
+    reply = Reply().heading(ctx._("Audit log"))
+    for entry in await audit.recent(ctx.session):
+        mark = "" if entry.allowed else ctx._(" (refused)")
+        reply.item(
+            venue_and_reader_time(entry.at, ctx.venue_zone, None, ctx.tr),
+            " — ",
+            f"#{entry.person_id} {entry.platform}: {entry.action} {entry.target}{mark}",
+        )
+    return reply

@@ -1,0 +1,92 @@
+"""Roles: invitations redeemed once before they expire, the Chair's office's commands, audit."""
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from bot.messages import Incoming
+from bot.render.plain import render_plain
+from storage import roles
+from storage.models import Role
+from tests.test_cli import plenary as cli
+
+CODE = re.compile(r"[A-Z2-9]{4}-[A-Z2-9]{4}")
+
+
+async def on(plenary, platform: str, user: str, text: str) -> str:
+    return render_plain(await plenary.core.answer(Incoming(platform, user, text, chat_id=user)))
+
+
+async def invitation(plenary, role: Role, delegation: str | None = None) -> str:
+    async with plenary.sessions() as session:
+        delegation_id = None
+        if delegation:
+            names = (await plenary.core.snapshot(session)).names
+            delegation_id = names.mentions(delegation).delegations[0][0].id
+        code = await roles.invite(
+            session, role, delegation_id, plenary.clock.now(), timedelta(days=7)
+        )
+        await session.commit()
+    return code
+
+
+async def test_a_chair_registers_then_invites_lists_and_audits(plenary):
+    code = await invitation(plenary, Role.CHAIR)
+    assert "Welcome: you are now Chair's office." in await on(
+        plenary, "console", "sylvie", f"/register {code}"
+    )
+    answer = await on(plenary, "console", "sylvie", "/invite focal-point Brazil")
+    focal_code = CODE.search(answer).group()
+    assert "On Telegram: /start " + focal_code in answer
+    welcome = await on(plenary, "telegram", "501", f"/start {focal_code}")
+    assert "you are now focal point" in welcome and "You act for Brazil." in welcome
+    listed = await on(plenary, "console", "sylvie", "/roles")
+    assert "Chair's office" in listed and "focal point (Brazil) · telegram" in listed
+    log = await on(plenary, "console", "sylvie", "/audit")
+    assert "console: register" in log and "telegram: register" in log and "invite" in log
+
+
+@pytest.mark.parametrize("command", ["/roles", "/audit", "/invite chair"])
+async def test_the_chairs_commands_are_refused_to_others_and_audited(plenary, command):
+    focal = await invitation(plenary, Role.FOCAL_POINT, "G4")
+    await on(plenary, "telegram", "501", f"/register {focal}")
+    for platform, user in (("console", "someone"), ("telegram", "501")):
+        assert "is not available to you" in await on(plenary, platform, user, command)
+    chair = await invitation(plenary, Role.CHAIR)
+    await on(plenary, "console", "sylvie", f"/register {chair}")
+    log = await on(plenary, "console", "sylvie", "/audit")
+    assert log.count(f"{command.split()[0][1:]}") >= 2 and "(refused)" in log
+
+
+async def test_an_invitation_works_once_and_expires(plenary):
+    code = await invitation(plenary, Role.CHAIR)
+    await on(plenary, "console", "a", f"/register {code}")
+    assert "already been used" in await on(plenary, "console", "b", f"/register {code}")
+    late = await invitation(plenary, Role.CHAIR)
+    plenary.clock.advance(timedelta(days=8))
+    assert "has expired" in await on(plenary, "console", "c", f"/register {late}")
+    assert "not an invitation code I know" in await on(
+        plenary, "console", "d", "/register ABCD-EFGH"
+    )
+    assert "is not available to you" in await on(plenary, "console", "b", "/roles")
+
+
+def test_the_command_line_invites_lists_revokes_and_audits(tmp_path):
+    db = ["--db", f"sqlite:///{tmp_path / 'roles.db'}"]
+    assert cli("chat", "--demo", *db, cwd=tmp_path, stdin="").returncode == 0
+    invited = cli("invite", "--role", "focal-point", "--group", "G4", *db, cwd=tmp_path)
+    assert invited.returncode == 0, invited.stderr
+    code = CODE.search(invited.stdout).group()
+    assert f"https://t.me/<your bot>?start={code}" in invited.stdout
+    assert f"/plenary register {code}" in invited.stdout
+    registered = cli("chat", *db, cwd=tmp_path, stdin=f"/register {code}\n")
+    assert "You act for G4." in registered.stdout
+    listed = cli("roles", *db, cwd=tmp_path).stdout
+    person = re.search(r"#(\d+) .* focal_point for G4", listed).group(1)
+    assert "Person #" in cli("revoke", person, *db, cwd=tmp_path).stdout
+    assert "Nobody holds a role yet" in cli("roles", *db, cwd=tmp_path).stdout
+    log = cli("audit", *db, cwd=tmp_path).stdout
+    assert "cli  invite focal_point" in log and "revoke" in log and "register" in log
+    wrong = cli("invite", "--role", "focal-point", "--delegation", "Atlantis", *db, cwd=tmp_path)
+    assert wrong.returncode == 2 and "no single State is called 'Atlantis'" in wrong.stderr
