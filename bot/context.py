@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,7 +14,7 @@ from bot.i18n import Translator
 from bot.messages import Incoming
 from bot.names import NameIndex
 from bot.reply_cache import ReplyCache
-from storage import people
+from storage import audit, people
 from storage.directory import DelegationName, IssueName
 from storage.models import Person, Role
 from storage.people import PersonView
@@ -95,6 +96,27 @@ class Context:
         """True outside groups; in a group, only for the group's admins."""
         check = self.incoming.is_group_admin
         return self.incoming.group_title is None or (check is not None and await check())
+
+    async def audit(
+        self,
+        action: str,
+        target: str = "",
+        before: Any = None,
+        after: Any = None,
+        allowed: bool = True,
+    ) -> None:
+        """Record, in this transaction, what the asker did (or was refused)."""
+        await audit.record(
+            self.session,
+            self.now,
+            self.person.id if self.person else None,
+            self.incoming.platform,
+            action,
+            target,
+            before,
+            after,
+            allowed,
+        )
 
     async def person_for_update(self) -> Person:
         """The asker's person record (to change), created on their first change of anything."""

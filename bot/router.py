@@ -12,7 +12,6 @@ from bot.context import Context, Request
 from bot.dates import NoSuchDay, find_date
 from bot.intents import classify
 from bot.messages import Button, Reply
-from storage import audit
 
 COMMAND = re.compile(r"^/([A-Za-z_]+)(?:@\w+)?(?:\s+(.*))?$", re.S)
 
@@ -57,16 +56,7 @@ async def route(ctx: Context, text: str) -> Reply:
 async def run(ctx: Context, name: str, request: Request) -> Reply:
     command = COMMANDS[name]
     if ctx.role not in command.roles:
-        person_id = ctx.person.id if ctx.person else None
-        await audit.record(
-            ctx.session,
-            ctx.now,
-            person_id,
-            ctx.incoming.platform,
-            name,
-            request.text[:200],
-            allowed=False,
-        )
+        await ctx.audit(name, request.text[:200], allowed=False)
         return Reply().paragraph(
             ctx._("Sorry, /{command} is not available to you.").format(command=name)
         )

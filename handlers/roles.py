@@ -34,15 +34,7 @@ async def register(ctx: Context, request: Request) -> Reply:
     before = (person.role.value, person.delegation_id)
     found = await roles.redeem(ctx.session, code, person, ctx.now)
     if isinstance(found, str):
-        await audit.record(
-            ctx.session,
-            ctx.now,
-            person.id,
-            ctx.incoming.platform,
-            "register",
-            code[:4] + "…",
-            allowed=False,
-        )
+        await ctx.audit("register", code[:4] + "…", allowed=False)
         reasons = {
             "unknown": ctx._("That is not an invitation code I know."),
             "expired": ctx._("That invitation has expired; ask the Chair's office for a new one."),
@@ -50,16 +42,7 @@ async def register(ctx: Context, request: Request) -> Reply:
         }
         return Reply().paragraph(reasons[found])
     role, delegation_id = found
-    await audit.record(
-        ctx.session,
-        ctx.now,
-        person.id,
-        ctx.incoming.platform,
-        "register",
-        f"person {person.id}",
-        before=list(before),
-        after=[role.value, delegation_id],
-    )
+    await ctx.audit("register", f"person {person.id}", list(before), [role.value, delegation_id])
     reply = Reply().paragraph(
         ctx._("Welcome: you are now {role}.").format(role=role_name(ctx, role))
     )
@@ -91,16 +74,7 @@ async def invite(ctx: Context, request: Request) -> Reply:
             return chosen
         delegation_id = chosen.id
     code = await roles.invite(ctx.session, role, delegation_id, ctx.now, INVITE_LIFETIME)
-    person = await ctx.person_for_update()
-    await audit.record(
-        ctx.session,
-        ctx.now,
-        person.id,
-        ctx.incoming.platform,
-        "invite",
-        role.value,
-        after={"delegation_id": delegation_id},
-    )
+    await ctx.audit("invite", role.value, after={"delegation_id": delegation_id})
     return (
         Reply()
         .paragraph(ctx._("Invitation code: "), bold(code))
