@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -59,7 +58,6 @@ class Dispatcher:
     senders: dict[str, Sender]
     batch: int = 200
     concurrency: int = 64
-    on_sent: Callable[[Delivery], None] | None = None
     _semaphore: asyncio.Semaphore = field(init=False)
 
     def __post_init__(self) -> None:
@@ -139,8 +137,6 @@ class Dispatcher:
         except Exception as error:  # a bug in one send must not lose the others
             log.exception("delivery %s failed", delivery.key)
             return self._retry(delivery, TryLater(type(error).__name__)), None
-        if self.on_sent is not None:
-            self.on_sent(delivery)
         return {
             "id": delivery.id,
             "status": DeliveryStatus.SENT,
