@@ -77,45 +77,55 @@ def sqlite_url(folder: Path, template: Path | None) -> str:
     return f"sqlite:///{path}"
 
 
-async def fresh_url(
-    backend: str,
-    tmp_path: Path,
-    empty: bool,
-    sqlite_template: Path,
-    pg_cluster: pg.Cluster | None,
-    pg_template: str | None,
-) -> str:
-    """A new database for one test: a copy of the demo, or empty."""
-    if backend == "sqlite":
-        return sqlite_url(tmp_path, None if empty else sqlite_template)
-    if pg_cluster is None:
-        pytest.skip("PostgreSQL is not installed on this machine")
-    name = f"test_{next(_counter)}"
-    return await pg_cluster.create_database(name, None if empty else pg_template)
+@dataclass
+class Databases:
+    """Where a test's fresh database comes from, on each backend."""
+
+    sqlite_template: Path
+    pg_cluster: pg.Cluster | None
+    pg_template: str | None
+
+    async def fresh(self, backend: str, folder: Path, empty: bool) -> str:
+        """A new database for one test: a copy of the demo, or empty."""
+        if backend == "sqlite":
+            return sqlite_url(folder, None if empty else self.sqlite_template)
+        if self.pg_cluster is None:
+            pytest.skip("PostgreSQL is not installed on this machine")
+        name = f"test_{next(_counter)}"
+        return await self.pg_cluster.create_database(name, None if empty else self.pg_template)
 
 
-@pytest.fixture(params=BACKENDS)
-async def demo_url(
-    request: pytest.FixtureRequest,
-    tmp_path: Path,
-    sqlite_template: Path,
-    pg_cluster: pg.Cluster | None,
-    pg_template: str | None,
-) -> str:
-    """A database holding the demo programme, on each backend."""
-    return await fresh_url(request.param, tmp_path, False, sqlite_template, pg_cluster, pg_template)
+@pytest.fixture(scope="session")
+def databases(
+    sqlite_template: Path, pg_cluster: pg.Cluster | None, pg_template: str | None
+) -> Databases:
+    return Databases(sqlite_template, pg_cluster, pg_template)
 
 
-@pytest.fixture(params=BACKENDS)
-async def empty_url(
-    request: pytest.FixtureRequest,
-    tmp_path: Path,
-    sqlite_template: Path,
-    pg_cluster: pg.Cluster | None,
-    pg_template: str | None,
-) -> str:
-    """An empty database (no schema), on each backend."""
-    return await fresh_url(request.param, tmp_path, True, sqlite_template, pg_cluster, pg_template)
+@pytest.fixture
+def backend(request: pytest.FixtureRequest) -> str:
+    """The database a test runs on; see pytest_generate_tests."""
+    return request.param
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Database tests run on SQLite and on PostgreSQL; a module that sets SQLITE_ONLY (the
+    transports: the storage tests cover PostgreSQL) on SQLite alone."""
+    if "backend" in metafunc.fixturenames:
+        sqlite_only = getattr(metafunc.module, "SQLITE_ONLY", False)
+        metafunc.parametrize("backend", ["sqlite"] if sqlite_only else BACKENDS, indirect=True)
+
+
+@pytest.fixture
+async def demo_url(backend: str, tmp_path: Path, databases: Databases) -> str:
+    """A database holding the demo programme."""
+    return await databases.fresh(backend, tmp_path, empty=False)
+
+
+@pytest.fixture
+async def empty_url(backend: str, tmp_path: Path, databases: Databases) -> str:
+    """An empty database (no schema)."""
+    return await databases.fresh(backend, tmp_path, empty=True)
 
 
 @dataclass

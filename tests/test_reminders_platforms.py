@@ -3,7 +3,6 @@ deactivated, everything else delivered once."""
 
 from datetime import datetime, timedelta
 
-import pytest
 from sqlalchemy import select
 
 from bot.config import SlackConfig, TelegramConfig
@@ -13,7 +12,6 @@ from bot.transports.slack import SlackTransport
 from bot.transports.telegram import TelegramTransport
 from bot.transports.telegram_limits import Limits
 from storage.models import Account, Delivery, DeliveryStatus
-from tests.conftest import sqlite_url
 from tests.fakes.slack_api import SIGNING_SECRET, FakeSlack
 from tests.fakes.telegram_api import FakeTelegram
 from tests.slack_blocks import check_blocks
@@ -23,10 +21,7 @@ SUBSCRIBED_AT = datetime.fromisoformat("2016-02-01T12:00:00-05:00")
 AFTER_FIRST_DUE = timedelta(hours=22, seconds=30)  # 2 February, 10:00:30
 FAST = Limits(overall_per_second=1000, chat_burst=100, chat_per_second=100, max_retries=0)
 
-
-@pytest.fixture
-def demo_url(tmp_path, sqlite_template):
-    return sqlite_url(tmp_path, sqlite_template)
+SQLITE_ONLY = True  # transport tests; the storage tests cover PostgreSQL
 
 
 async def subscribe(plenary, platform: str, users: list[str], chat) -> None:

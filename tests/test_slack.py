@@ -14,7 +14,6 @@ from bot.messages import Button, Reply
 from bot.render.slack import render_messages
 from bot.transports.slack import SlackTransport, as_command
 from storage.models import Account
-from tests.conftest import sqlite_url
 from tests.fakes.slack_api import (
     SIGNING_SECRET,
     FakeSlack,
@@ -31,11 +30,7 @@ from tests.test_dialogues import BAD_INPUT, GENERAL, ISSUES_AND_GROUPS, MEETINGS
 
 FORM = "application/x-www-form-urlencoded"
 
-
-@pytest.fixture
-def demo_url(tmp_path, sqlite_template):
-    """Transport tests run on SQLite; the storage tests cover PostgreSQL."""
-    return sqlite_url(tmp_path, sqlite_template)
+SQLITE_ONLY = True  # transport tests; the storage tests cover PostgreSQL
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ from bot.messages import Button, Reply
 from bot.transports.telegram import TelegramTransport
 from bot.transports.telegram_limits import Limits
 from storage.models import Account
-from tests.conftest import sqlite_url
 from tests.fakes.telegram_api import (
     FakeTelegram,
     button_press,
@@ -30,11 +29,7 @@ from tests.test_dialogues import BAD_INPUT, GENERAL, ISSUES_AND_GROUPS, MEETINGS
 FAST = Limits(overall_per_second=1000, chat_burst=1000, chat_per_second=1000)
 SECRET = "s3cret-token_1"
 
-
-@pytest.fixture
-def demo_url(tmp_path, sqlite_template):
-    """Transport tests run on SQLite; the storage tests cover PostgreSQL."""
-    return sqlite_url(tmp_path, sqlite_template)
+SQLITE_ONLY = True  # transport tests; the storage tests cover PostgreSQL
 
 
 @pytest.fixture
