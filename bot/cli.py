@@ -19,9 +19,12 @@ from bot.runtime import migrated, start_runtime
 from bot.scheduler import Scheduler
 from bot.service import Service, has_transports
 from bot.transports.console import PLATFORM, ConsoleTransport
+from storage import meta
 from storage.database import create_engine, upgrade
+from storage.directory import load_names
 from storage.importer import import_programme
-from storage.programme_file import ProgrammeFileError, read_programme
+from storage.programme_file import ProgrammeFileError
+from storage.programme_formats import DEFAULT_ZONE, read_any
 
 EXIT_USAGE = 2
 
@@ -81,7 +84,7 @@ def parser() -> argparse.ArgumentParser:
         db_commands.add_parser("upgrade", help="migrate the schema to the newest version"),
         clock=False,
     )
-    imported = commands.add_parser("import", help="import a programme file (TOML)")
+    imported = commands.add_parser("import", help="import a programme file (.toml, .csv or .ics)")
     imported.add_argument("file", type=Path)
     imported.add_argument("--dry-run", action="store_true", help="show the changes, store none")
     _common(imported, clock=False)
@@ -126,12 +129,14 @@ async def db_upgrade(args: argparse.Namespace) -> int:
 
 
 async def import_file(args: argparse.Namespace) -> int:
-    try:
-        programme = read_programme(args.file)
-    except ProgrammeFileError as error:
-        raise UsageError(f"{args.file}: {error}; nothing was imported") from None
+    """Import a .toml, .csv or .ics file; CSV rows and events without a zone are in the
+    programme's zone, and event CATEGORIES may name key issues by name or alias."""
     async with migrated(load_config(args)) as sessions, sessions() as session:
         try:
+            zone = (await meta.programme_settings(session)).get("timezone", DEFAULT_ZONE)
+            names = (await load_names(session)).issues
+            issues = {issue.key: (issue.name, *issue.aliases) for issue in names}
+            programme = read_any(args.file, zone, issues)
             changes = await import_programme(session, programme, Clock().now())
         except ProgrammeFileError as error:
             await session.rollback()

@@ -1,11 +1,13 @@
-"""Reading a programme file (TOML) into checked specifications, naming the line of any fault."""
+"""Reading a programme file (TOML) into checked specifications, naming the line of any fault;
+the meeting checks the CSV and iCalendar readers share."""
 
 from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -15,6 +17,12 @@ KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 
 class ProgrammeFileError(ValueError):
     """A programme file that cannot be imported; the message names where and why."""
+
+
+Fault = Callable[[str, str], ProgrammeFileError]
+"""The error for (field, problem), naming where in its file that field is."""
+
+MEETING_STATUSES = ("scheduled", "postponed", "cancelled")
 
 
 @dataclass(frozen=True)
@@ -105,9 +113,60 @@ SECTIONS = {
 }
 
 
-def slug(name: str) -> str:
+def slug(name: str, limit: int | None = 64) -> str:
     """A short key from a name: "Republic of Korea" -> "republic-of-korea"."""
-    return re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")[:64]
+    return re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")[:limit]
+
+
+def valid_key(value: str, fault: Fault, field: str = "key") -> str:
+    if not KEY_PATTERN.match(value):
+        raise fault(field, f"{value!r} is not a valid key (lower-case letters, digits, - _ .)")
+    return value
+
+
+def valid_zone(name: str, fault: Fault, field: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise fault(field, f"{name!r} is not an IANA time zone") from None
+    return name
+
+
+def valid_status(value: str | None, fault: Fault, field: str) -> str:
+    """A meeting status; none given means scheduled."""
+    if value is None:
+        return "scheduled"
+    if value not in MEETING_STATUSES:
+        raise fault(field, "must be scheduled, postponed or cancelled")
+    return value
+
+
+def check_end(
+    start: datetime | None, end: datetime | None, fault: Fault, field: str
+) -> datetime | None:
+    if end is not None and (start is None or end <= start):
+        raise fault(field, "needs a start, and must come after it")
+    return end
+
+
+def local_instant(day: date, at: time, zone: str, fault: Fault, field: str) -> datetime:
+    """The aware instant of a wall-clock time on a day in a zone; a time the clocks skip is a
+    fault (an ambiguous one, when they go back, is the first of the two)."""
+    instant = datetime.combine(day, at, ZoneInfo(zone))
+    if instant.astimezone(UTC).astimezone(instant.tzinfo).time() != at:
+        raise fault(field, f"{at:%H:%M} does not exist on {day} in {zone} (the clocks go forward)")
+    return instant
+
+
+def unique_meetings(located: Iterable[tuple[MeetingSpec, Fault]], field: str) -> ProgrammeFile:
+    """A programme of these meetings, each key once (a repeated one is named where it is)."""
+    programme, seen = ProgrammeFile(), set()
+    for spec, fault in located:
+        if spec.key in seen:
+            raise fault(field, f"{spec.key!r} appears twice")
+        seen.add(spec.key)
+        programme.meetings.append(spec)
+    return programme
 
 
 class _Table:
@@ -156,12 +215,9 @@ class _Table:
         return tuple(v.strip() for v in values)
 
     def key(self, name: str = "key", default: str | None = None) -> str:
-        value = self.text(name, required=default is None) or default or ""
-        if not KEY_PATTERN.match(value):
-            raise self.fail(
-                name, f"{value!r} is not a valid key (lower-case letters, digits, - _ .)"
-            )
-        return value
+        return valid_key(
+            self.text(name, required=default is None) or default or "", self.fail, name
+        )
 
     def finish(self) -> None:
         unknown = sorted(set(self.data) - self.seen)
@@ -208,11 +264,7 @@ def _zone(table: _Table, key: str, default: str | None) -> str:
         raise ProgrammeFileError(
             f"{table.where}: {table._name(key)} is missing (or give [programme] timezone)"
         )
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise table.fail(key, f"{name!r} is not an IANA time zone") from None
-    return name
+    return valid_zone(name, table.fail, key)
 
 
 def _aware(table: _Table, key: str, value: datetime | None) -> datetime | None:
@@ -234,12 +286,8 @@ def _meeting(table: _Table, default_zone: str | None) -> MeetingSpec:
         if day is not None and day != local:
             raise table.fail("date", f"{day} contradicts start {start.isoformat()}")
         day = local
-    end = _aware(table, "end", table.get("end", datetime))
-    if end is not None and (start is None or end <= start):
-        raise table.fail("end", "needs a start, and must come after it")
-    status = table.text("status") or "scheduled"
-    if status not in {"scheduled", "postponed", "cancelled"}:
-        raise table.fail("status", "must be scheduled, postponed or cancelled")
+    end = check_end(start, _aware(table, "end", table.get("end", datetime)), table.fail, "end")
+    status = valid_status(table.text("status"), table.fail, "status")
     return MeetingSpec(
         key=table.key(),
         local_date=day,
