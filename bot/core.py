@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import time
-import unicodedata
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -19,11 +18,12 @@ from bot.messages import Button, Incoming, Reply
 from bot.names import NameIndex
 from bot.reply_cache import ReplyCache
 from bot.router import route
+from bot.text import clean
 from handlers import notices
 from handlers.notices import LATE_AFTER
 from storage import meta, people, revisions, writes
 from storage.directory import load_names
-from storage.models import Account, Delivery, Meeting, Person
+from storage.models import Account, Announcement, Delivery, Meeting, Person
 from storage.once import first_delivery
 from storage.people import PersonView
 
@@ -31,18 +31,6 @@ log = logging.getLogger(__name__)
 MAX_LENGTH = 5000  # above Telegram's 4,096: any Telegram message is read
 SNAPSHOT_TTL = 2.0
 SENDERS_KEPT = 10_000
-
-
-def clean(text: str) -> str:
-    """The text without control or formatting characters, on one line, trimmed."""
-    kept = []
-    for char in text:
-        category = unicodedata.category(char)
-        if char in "\n\t\r":
-            kept.append(" ")
-        elif category not in ("Cc", "Cf", "Cs", "Co") or char == "\u200d":
-            kept.append(char)
-    return " ".join("".join(kept).split())
 
 
 @dataclass(frozen=True)
@@ -147,23 +135,25 @@ class Core:
         delivery: Delivery,
         account: Account,
         person: Person,
-        meeting: Meeting,
+        subject: Meeting | Announcement,
     ) -> Reply:
-        """A proactive message rendered for its reader; readers alike share one rendering."""
+        """A proactive message (about a meeting, or an announcement) rendered for its reader;
+        readers alike share one rendering."""
         incoming = Incoming(account.platform, account.external_id, "", chat_id=account.chat_id)
         ctx = await self.context_for(session, incoming, person)
         late = ctx.now - delivery.due_at > LATE_AFTER
         key = (
             "notice",
             delivery.kind,
-            meeting.id,
+            subject.id,
+            getattr(subject, "corrections", None),
             repr(delivery.payload),
             late,
             *ctx.cache_key("", "")[2:],
         )
         reply = self.replies.get(key)
         if reply is None:
-            reply = await notices.notice(ctx, delivery, meeting)
+            reply = await notices.notice(ctx, delivery, subject)
             self.replies.put(key, reply)
         return reply
 

@@ -12,8 +12,9 @@ from sqlalchemy import select
 
 from bot.core import Core
 from bot.messages import Reply
-from storage import outbox, people
-from storage.models import Account, Delivery, DeliveryStatus, Meeting, Person
+from storage import announcements, outbox, people
+from storage.announcements import UNREACHABLE
+from storage.models import Account, Announcement, Delivery, DeliveryStatus, Meeting, Person
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
@@ -31,6 +32,10 @@ class TryLater(Exception):
         self.retry_after = retry_after
 
 
+class CannotEdit(Exception):
+    """The platform will not edit that message: send the new text as a message instead."""
+
+
 class Sender(Protocol):
     """What a transport offers the dispatcher."""
 
@@ -38,12 +43,17 @@ class Sender(Protocol):
         """Send `reply` to the account's chat; return the platform's message id."""
         ...
 
+    async def edit(self, account: Account, message_id: str, reply: Reply) -> str:
+        """Replace a message sent earlier by `reply`, or raise CannotEdit."""
+        ...
+
 
 @dataclass(frozen=True)
 class _Letter:
     delivery: Delivery
     account: Account | None
-    reply: Reply | None  # None: nothing to send (the account or the meeting is gone)
+    reply: Reply | None  # None: nothing to send (the account or its subject is gone)
+    replaces: str | None = None  # the message a correction edits, if it was sent
 
 
 def backoff(attempts: int) -> timedelta:
@@ -79,6 +89,9 @@ class Dispatcher:
             await outbox.settle(session, [o for o, _ in outcomes])
             for blocked in {a for _, a in outcomes if a is not None}:
                 await people.deactivate_chat(session, blocked.platform, blocked.chat_id or "")
+            await announcements.report_finished(
+                session, {d.announcement_id for d in claimed if d.kind == "announcement"}, now
+            )
             await session.commit()
         return len(claimed)
 
@@ -93,45 +106,53 @@ class Dispatcher:
         async with self.core.sessions() as session:
             return await outbox.next_due(session, list(self.senders))
 
-    async def _load(self, session: Any, claimed: list[Delivery]) -> dict[str, dict[int, Any]]:
-        account_ids = {d.account_id for d in claimed}
-        accounts = {
-            a.id: a
-            for a in await session.scalars(select(Account).where(Account.id.in_(account_ids)))
+    async def _load(self, session: Any, claimed: list[Delivery]) -> dict[str, dict[Any, Any]]:
+        """Everything the claimed rows refer to, read in a few queries."""
+
+        async def by_id(model: type, ids: set[int | None]) -> dict[int, Any]:
+            ids.discard(None)
+            rows = await session.scalars(select(model).where(model.id.in_(ids))) if ids else []
+            return {row.id: row for row in rows}
+
+        accounts = await by_id(Account, {d.account_id for d in claimed})
+        return {
+            "accounts": accounts,
+            "persons": await by_id(Person, {a.person_id for a in accounts.values()}),
+            "meetings": await by_id(Meeting, {d.meeting_id for d in claimed}),
+            "announcements": await by_id(Announcement, {d.announcement_id for d in claimed}),
+            "sent": await announcements.sent_messages(
+                session, [d for d in claimed if d.kind == "correction"]
+            ),
         }
-        person_ids = {a.person_id for a in accounts.values()}
-        persons = {
-            p.id: p for p in await session.scalars(select(Person).where(Person.id.in_(person_ids)))
-        }
-        meeting_ids = {d.meeting_id for d in claimed if d.meeting_id is not None}
-        meetings = {
-            m.id: m
-            for m in await session.scalars(select(Meeting).where(Meeting.id.in_(meeting_ids)))
-        }
-        return {"accounts": accounts, "persons": persons, "meetings": meetings}
 
     async def _render(
-        self, session: Any, delivery: Delivery, context: dict[str, dict[int, Any]]
+        self, session: Any, delivery: Delivery, context: dict[str, dict[Any, Any]]
     ) -> _Letter:
         account = context["accounts"].get(delivery.account_id)
-        meeting = context["meetings"].get(delivery.meeting_id or -1)
-        if account is None or meeting is None or not account.active:
+        subject = context["meetings"].get(delivery.meeting_id) or context["announcements"].get(
+            delivery.announcement_id
+        )
+        if account is None or subject is None or not account.active:
             return _Letter(delivery, account, None)
         person = context["persons"][account.person_id]
-        return _Letter(
-            delivery, account, await self.core.notice(session, delivery, account, person, meeting)
-        )
+        reply = await self.core.notice(session, delivery, account, person, subject)
+        replaces = context["sent"].get((delivery.announcement_id, delivery.account_id))
+        return _Letter(delivery, account, reply, replaces)
 
     async def _send(self, letter: _Letter) -> tuple[dict[str, Any], Account | None]:
         """(the outcome to record, the account to deactivate if it is unreachable)."""
         delivery, account, reply = letter.delivery, letter.account, letter.reply
         if account is None or reply is None:
-            return self._failed(delivery, "no active account or meeting"), None
+            gone = account is not None and not account.active
+            reason = (
+                f"{UNREACHABLE}: inactive account" if gone else "its account or subject is gone"
+            )
+            return self._failed(delivery, reason), None
         try:
             async with self._semaphore:
-                message_id = await self.senders[account.platform].deliver(account, reply)
+                message_id = await self._deliver_or_edit(letter, account, reply)
         except Undeliverable as error:
-            return self._failed(delivery, f"unreachable: {error}"), account
+            return self._failed(delivery, f"{UNREACHABLE}: {error}"), account
         except TryLater as error:
             return self._retry(delivery, error), None
         except Exception as error:  # a bug in one send must not lose the others
@@ -144,6 +165,15 @@ class Dispatcher:
             "sent_at": self.core.clock.now(),
             "error": None,
         }, None
+
+    async def _deliver_or_edit(self, letter: _Letter, account: Account, reply: Reply) -> str:
+        sender = self.senders[account.platform]
+        if letter.replaces is not None:
+            try:
+                return await sender.edit(account, letter.replaces, reply)
+            except CannotEdit:
+                pass
+        return await sender.deliver(account, reply)
 
     def _failed(self, delivery: Delivery, reason: str) -> dict[str, Any]:
         return {"id": delivery.id, "status": DeliveryStatus.FAILED, "error": reason}

@@ -2,6 +2,7 @@
 
 from handlers import (
     accounts,
+    announcements,
     groups,
     help,
     issues,
@@ -15,6 +16,7 @@ from handlers import (
 
 __all__ = [
     "accounts",
+    "announcements",
     "groups",
     "help",
     "issues",

@@ -8,16 +8,20 @@ from typing import Any
 from bot.context import Context
 from bot.messages import Button, Reply, bold, italic
 from bot.timefmt import long_date, venue_and_reader_time
+from handlers import announcements
 from handlers.meetings import describe, details_button, meeting_title
 from handlers.subscriptions import lead_label
 from storage import meetings, positions
-from storage.models import Delivery, Meeting, MeetingStatus
+from storage.models import Announcement, Delivery, Meeting, MeetingStatus
 
 LATE_AFTER = timedelta(minutes=1)
 
 
-async def notice(ctx: Context, delivery: Delivery, meeting: Meeting) -> Reply:
+async def notice(ctx: Context, delivery: Delivery, subject: Meeting | Announcement) -> Reply:
     """The message a delivery carries, rendered now for its reader."""
+    if isinstance(subject, Announcement):
+        return await announcements.notice(ctx, delivery, subject)
+    meeting = subject
     if delivery.kind == "reminder":
         return await reminder(ctx, delivery, meeting)
     return change_notice(ctx, delivery.payload.get("changes", {}), meeting)

@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -321,6 +322,9 @@ class Delivery(Base):
     meeting_id: Mapped[int | None] = mapped_column(
         ForeignKey("meetings.id", ondelete="CASCADE"), index=True
     )
+    announcement_id: Mapped[int | None] = mapped_column(
+        ForeignKey("announcements.id", ondelete="CASCADE"), index=True
+    )
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     status: Mapped[DeliveryStatus] = mapped_column(
         _enum(DeliveryStatus, "delivery_status"), default=DeliveryStatus.PENDING
@@ -349,3 +353,37 @@ class AuditEntry(Base):
     before: Mapped[Any | None] = mapped_column(JSON)
     after: Mapped[Any | None] = mapped_column(JSON)
     allowed: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class AnnouncementStatus(enum.StrEnum):
+    DRAFT = "draft"  # shown as a preview, nothing sent
+    CONFIRMED = "confirmed"  # its deliveries are in the outbox, due at `send_at`
+    CANCELLED = "cancelled"
+
+
+class Announcement(Base):
+    """A message from the Chair's office to an audience, sent through the outbox.
+
+    `audience` says whom it addresses ({"kind": "all" | "delegates" | "group" | "delegation" |
+    "issue", "id": ..., "label": ...}). Deliveries render `text` when they are sent, so a
+    correction reaches those not yet served as well; `corrections` counts the corrections.
+    A correction is first proposed (previewed), then confirmed.
+    """
+
+    __tablename__ = "announcements"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
+    platform: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    audience: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[AnnouncementStatus] = mapped_column(
+        _enum(AnnouncementStatus, "announcement_status"), default=AnnouncementStatus.DRAFT
+    )
+    send_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attachment_name: Mapped[str | None] = mapped_column(String(255))
+    attachment_type: Mapped[str | None] = mapped_column(String(127))
+    attachment: Mapped[bytes | None] = mapped_column(LargeBinary)
+    corrections: Mapped[int] = mapped_column(Integer, default=0)
+    proposed_correction: Mapped[str | None] = mapped_column(Text)  # shown, not yet confirmed
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)

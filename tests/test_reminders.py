@@ -9,31 +9,18 @@ from sqlalchemy import func, select
 
 from bot.core import Core
 from bot.dispatcher import Dispatcher
-from bot.messages import Incoming, Reply
+from bot.messages import Incoming
 from storage import reminders
 from storage.database import create_engine, session_factory
 from storage.importer import DEMO_FILE, import_programme
-from storage.models import Account, Delivery, DeliveryStatus, Subscription
+from storage.models import Delivery, DeliveryStatus, Subscription
 from storage.programme_file import parse_programme
 from tests.bulk import add_people
+from tests.recorder import Recorder
 from tests.test_cli import ROOT
 
 PYTHON = [sys.executable]
 FIRST_START = "start = 2016-02-03T10:00:00-05:00"
-
-
-class Recorder:
-    """Stands in for a platform's sender: keeps what would have been sent."""
-
-    def __init__(self) -> None:
-        self.sent: list[tuple[str, str]] = []
-
-    async def deliver(self, account: Account, reply: Reply) -> str:
-        self.sent.append((account.external_id, reply.text))
-        return str(len(self.sent))
-
-    def texts(self, user: str = "delegate") -> list[str]:
-        return [text for who, text in self.sent if who == user]
 
 
 @pytest.fixture

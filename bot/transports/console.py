@@ -8,6 +8,7 @@ import sys
 from typing import TextIO
 
 from bot.core import Core
+from bot.dispatcher import CannotEdit
 from bot.messages import Incoming, Reply
 from bot.render.plain import render_plain
 from storage.models import Account
@@ -40,6 +41,10 @@ class ConsoleTransport:
         self.stdout.write("\n")
         self.show(reply)
         return f"console-{self._delivered}"
+
+    async def edit(self, account: Account, message_id: str, reply: Reply) -> str:
+        """A terminal cannot change what it printed: the correction comes as a new message."""
+        raise CannotEdit("a terminal cannot change what it printed")
 
     def incoming(self, text: str) -> Incoming:
         return Incoming(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -23,7 +25,7 @@ from bot.buttons import command_for, payloads
 from bot.commands import COMMANDS
 from bot.config import SlackConfig
 from bot.core import Core, list_changed
-from bot.dispatcher import TryLater, Undeliverable
+from bot.dispatcher import CannotEdit, TryLater, Undeliverable
 from bot.i18n import translator
 from bot.messages import Incoming, Reply
 from bot.render.slack import ACTION_PREFIX, render_messages, render_view
@@ -234,17 +236,33 @@ class SlackTransport:
     async def deliver(self, account: Account, reply: Reply) -> str:
         """For the dispatcher: send to the person's direct-message channel, or say whether to
         retry (TryLater) or give up (Undeliverable)."""
-        try:
-            channel = account.chat_id or await self._direct_channel(account.external_id)
-            return await self._post(channel, reply)
-        except SlackApiError as error:
-            code = error.response.get("error")
-            if code in UNREACHABLE:
-                raise Undeliverable(code) from None
-            retry_after = error.response.headers.get("Retry-After")
-            raise TryLater(str(code), float(retry_after) if retry_after else None) from None
-        except (OSError, TimeoutError) as error:
-            raise TryLater(type(error).__name__) from None
+        with _delivery_errors():
+            return await self._post(await self._channel_of(account), reply)
+
+    async def edit(self, account: Account, message_id: str, reply: Reply) -> str:
+        """For the dispatcher: replace a message sent earlier (chat.update), or raise
+        CannotEdit when the new text needs more than one message or Slack refuses."""
+        messages = render_messages(
+            reply, await payloads(self.core.sessions, reply, BUTTON_VALUE_LIMIT)
+        )
+        if len(messages) > 1:
+            raise CannotEdit("the new text does not fit one message")
+        with _delivery_errors():
+            try:
+                await self.client.chat_update(
+                    channel=await self._channel_of(account),
+                    ts=message_id,
+                    text=messages[0].text,
+                    blocks=messages[0].blocks or None,
+                )
+            except SlackApiError as error:
+                if error.response.get("error") in UNREACHABLE:
+                    raise
+                raise CannotEdit(str(error.response.get("error"))) from None
+        return message_id
+
+    async def _channel_of(self, account: Account) -> str:
+        return account.chat_id or await self._direct_channel(account.external_id)
 
     async def _post(
         self,
@@ -275,7 +293,30 @@ class SlackTransport:
                     unfurl_media=False,
                 )
                 sent = response.get("ts", "")
+        for attachment in reply.attachments:
+            await self.client.files_upload_v2(
+                channel=channel,
+                content=attachment.content,
+                filename=attachment.filename,
+                title=attachment.filename,
+                thread_ts=thread_ts,
+            )
         return sent
+
+
+@contextmanager
+def _delivery_errors() -> Iterator[None]:
+    """Slack's errors as the dispatcher understands them: give up, or try later."""
+    try:
+        yield
+    except SlackApiError as error:
+        code = error.response.get("error")
+        if code in UNREACHABLE:
+            raise Undeliverable(code) from None
+        retry_after = error.response.headers.get("Retry-After")
+        raise TryLater(str(code), float(retry_after) if retry_after else None) from None
+    except (OSError, TimeoutError) as error:
+        raise TryLater(type(error).__name__) from None
 
 
 def _once_key(body: dict[str, Any]) -> str | None:

@@ -7,6 +7,8 @@ import json
 import logging
 import re
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -29,7 +31,7 @@ from bot.buttons import command_for, payloads
 from bot.commands import available_to
 from bot.config import ConfigError, TelegramConfig
 from bot.core import Core, list_changed
-from bot.dispatcher import TryLater, Undeliverable
+from bot.dispatcher import CannotEdit, TryLater, Undeliverable
 from bot.i18n import translator
 from bot.messages import Incoming, Reply
 from bot.render.telegram import keyboard, render_messages
@@ -45,6 +47,25 @@ ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_membe
 
 def _chat_gone(error: BadRequest) -> bool:
     return "chat not found" in str(error).lower()
+
+
+@contextmanager
+def _delivery_errors() -> Iterator[None]:
+    """Telegram's errors as the dispatcher understands them: give up, or try later."""
+    try:
+        yield
+    except Forbidden as error:
+        raise Undeliverable(str(error)) from None
+    except BadRequest as error:
+        if _chat_gone(error):
+            raise Undeliverable(str(error)) from None
+        raise TryLater(str(error)) from None
+    except RetryAfter as error:
+        wait = error.retry_after
+        seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+        raise TryLater("429 Too Many Requests", seconds) from None
+    except TelegramError as error:  # network errors, timeouts, 5xx
+        raise TryLater(str(error)) from None
 
 
 class TelegramTransport:
@@ -267,34 +288,45 @@ class TelegramTransport:
 
     async def deliver(self, account: Account, reply: Reply) -> str:
         """For the dispatcher: send, or say whether to retry (TryLater) or give up."""
-        try:
+        with _delivery_errors():
             return str((await self._post(account.chat_id or account.external_id, reply))[-1])
-        except Forbidden as error:
-            raise Undeliverable(str(error)) from None
-        except BadRequest as error:
-            if _chat_gone(error):
-                raise Undeliverable(str(error)) from None
-            raise TryLater(str(error)) from None
-        except RetryAfter as error:
-            wait = error.retry_after
-            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-            raise TryLater("429 Too Many Requests", seconds) from None
-        except TelegramError as error:  # network errors, timeouts, 5xx
-            raise TryLater(str(error)) from None
+
+    async def edit(self, account: Account, message_id: str, reply: Reply) -> str:
+        """For the dispatcher: replace a message sent earlier (editMessageText), or raise
+        CannotEdit when the new text needs more than one message or Telegram refuses."""
+        texts = render_messages(reply)
+        if len(texts) > 1 or not message_id.isdigit():
+            raise CannotEdit("the new text does not fit one message")
+        with _delivery_errors():
+            try:
+                await self.application.bot.edit_message_text(
+                    texts[0],
+                    chat_id=account.chat_id or account.external_id,
+                    message_id=int(message_id),
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=await self._markup(reply),
+                    link_preview_options=LinkPreviewOptions(is_disabled=True),
+                )
+            except BadRequest as error:
+                if "not modified" in str(error).lower():
+                    return message_id
+                if not _chat_gone(error):
+                    raise CannotEdit(str(error)) from None
+                raise
+        return message_id
+
+    async def _markup(self, reply: Reply) -> InlineKeyboardMarkup | None:
+        rows = keyboard(reply.buttons, await payloads(self.core.sessions, reply))
+        if not rows:
+            return None
+        return InlineKeyboardMarkup(
+            [[InlineKeyboardButton(b.label, callback_data=b.payload) for b in row] for row in rows]
+        )
 
     async def _post(self, chat_id: str, reply: Reply, reply_to: int | None = None) -> list[int]:
-        """Send a reply as one or more messages; the buttons go with the last one."""
-        rows = keyboard(reply.buttons, await payloads(self.core.sessions, reply))
-        markup = (
-            InlineKeyboardMarkup(
-                [
-                    [InlineKeyboardButton(b.label, callback_data=b.payload) for b in row]
-                    for row in rows
-                ]
-            )
-            if rows
-            else None
-        )
+        """Send a reply as one or more messages, the buttons with the last one, then its
+        attachments; returns the ids of the text messages."""
+        markup = await self._markup(reply)
         texts = render_messages(reply)
         sent = []
         for index, text in enumerate(texts):
@@ -313,10 +345,9 @@ class TelegramTransport:
             )
             sent.append(message.message_id)
         for attachment in reply.attachments:
-            message = await self.application.bot.send_document(
+            await self.application.bot.send_document(
                 chat_id, attachment.content, filename=attachment.filename
             )
-            sent.append(message.message_id)
         return sent
 
     async def _deactivate(self, chat_id: str) -> None:

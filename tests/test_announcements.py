@@ -1,0 +1,239 @@
+"""Announcements: preview, confirmation, audiences, scheduling, corrections, delivery reports,
+and a broadcast that survives a crash."""
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.core import Core
+from bot.dispatcher import Dispatcher
+from bot.messages import Incoming
+from storage.models import Announcement, AuditEntry, Delivery, DeliveryStatus, Role
+from storage.outbox import LEASE
+from tests.bulk import add_people
+from tests.recorder import Recorder
+from tests.test_roles import invitation
+
+CHAIR = "sylvie"
+
+
+async def make_chair(plenary) -> None:
+    code = await invitation(plenary, Role.CHAIR)
+    assert "Chair's office" in await chair_says(plenary, f"/register {code}")
+
+
+async def make_focal_point(plenary, user: str, delegation: str) -> None:
+    code = await invitation(plenary, Role.FOCAL_POINT, delegation)
+    assert "focal point" in await says(plenary, user, f"/register {code}")
+
+
+async def count(plenary, model, *where) -> int:
+    async with plenary.sessions() as session:
+        return await session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+async def people(plenary, number: int, platform: str = "console") -> list[str]:
+    async with plenary.sessions() as session:
+        ids = await add_people(session, number, plenary.clock.now(), platform)
+        await session.commit()
+    return [str(i) for i in ids]
+
+
+async def says(plenary, user: str, text: str) -> str:
+    """The answer to one message, sent with its line breaks (as a chat app sends it)."""
+    incoming = Incoming("console", user, text, chat_id=user, direct_chat_id=user)
+    return (await plenary.core.answer(incoming)).text
+
+
+async def chair_says(plenary, text: str) -> str:
+    return await says(plenary, CHAIR, text)
+
+
+@pytest.fixture
+def recorder():
+    return Recorder()
+
+
+@pytest.fixture
+def dispatcher(plenary, recorder):
+    return Dispatcher(plenary.core, {"console": recorder})
+
+
+async def test_preview_then_confirm_then_a_report(plenary, dispatcher, recorder):
+    await make_chair(plenary)
+    readers = await people(plenary, 3)
+    preview = await chair_says(
+        plenary, "/announce The IGN meets on 3 February.\n\nBring the <b>framework</b> & notes."
+    )
+    assert "Preview of announcement #1" in preview
+    assert "Bring the <b>framework</b> & notes." in preview
+    assert "everyone: 4 people (Console 4)" in preview  # the chair is one of everyone
+    assert await count(plenary, Delivery) == 0, "nothing is queued before Confirm"
+    assert "Sending to 4 people" in await chair_says(plenary, "/announce 1 confirm")
+    await dispatcher.run_until_idle()
+    for reader in readers:
+        (text,) = recorder.texts(reader)
+        assert text.startswith("Announcement from the Chair's office\nThe IGN meets on 3 Feb")
+    report = recorder.texts(CHAIR)[-1]
+    assert "Delivery report: announcement #1" in report and "Console: 4 delivered" in report
+    assert "already been confirmed" in await chair_says(plenary, "/announce 1 confirm")
+    await dispatcher.run_until_idle()
+    assert len(recorder.sent) == 5, "confirming twice sends nothing more"
+    assert "The IGN meets on 3 February." in await says(plenary, readers[0], "/announcements")
+
+
+@pytest.mark.parametrize("text", ["/announce 1 confirm", "/announce Hello", "/correct 1 x"])
+async def test_delegates_and_focal_points_may_not_announce(plenary, text):
+    await make_focal_point(plenary, "fp", "Brazil")
+    for user in ("delegate", "fp"):
+        assert "is not available to you" in await says(plenary, user, text)
+    assert await count(plenary, Announcement) == 0
+    assert await count(plenary, AuditEntry, AuditEntry.allowed.is_(False)) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("/announce", "What should the announcement say?"),
+        ("/announce to Atlantis: hello", "I know no audience called “Atlantis”"),
+        ("/announce to G4:", "What should the announcement say?"),
+        ("/announce " + "x" * 3501, "3,501 characters long; one message holds 3,500"),
+    ],
+)
+async def test_bad_announcements_store_nothing(plenary, text, expected):
+    await make_chair(plenary)
+    assert expected in await chair_says(plenary, text)
+    assert await count(plenary, Announcement) == 0
+
+
+async def test_a_group_audience_reaches_its_members_focal_points(plenary, dispatcher, recorder):
+    await make_chair(plenary)
+    await make_focal_point(plenary, "brazil", "Brazil")
+    await make_focal_point(plenary, "italy", "Italy")
+    preview = await chair_says(plenary, "/announce to G4: The G4 meets at noon.")
+    assert "G4: 1 person (Console 1)" in preview
+    await chair_says(plenary, "/announce 1 confirm")
+    await dispatcher.run_until_idle()
+    assert recorder.texts("brazil") and not recorder.texts("italy")
+    assert "The G4 meets" not in await says(plenary, "italy", "/announcements")
+
+
+async def test_an_audience_of_nobody_cannot_be_confirmed(plenary):
+    await make_chair(plenary)
+    preview = await chair_says(plenary, "/announce to Brazil: Only for Brazil.")
+    assert "This audience reaches nobody" in preview and "Confirm" not in preview
+    assert "reaches nobody" in await chair_says(plenary, "/announce 1 confirm")
+    assert await count(plenary, Delivery) == 0
+
+
+async def test_a_scheduled_announcement_waits_and_can_be_withdrawn(plenary, dispatcher, recorder):
+    await make_chair(plenary)
+    await people(plenary, 2)
+    await chair_says(plenary, "/announce Tomorrow's meeting is confirmed.")
+    preview = await chair_says(plenary, "/announce 1 at 2016-01-16 09:00")
+    assert "Sending: Saturday 16 January 2016, 09:00 New York time" in preview
+    assert "Scheduled for" in await chair_says(plenary, "/announce 1 confirm")
+    assert await dispatcher.run_until_idle() == 0
+    plenary.clock.advance(timedelta(hours=21, minutes=1))
+    assert await dispatcher.run_until_idle() == 4  # three people, then the report
+    await chair_says(plenary, "/announce Second one.")
+    await chair_says(plenary, "/announce 2 at 2016-01-20 09:00")
+    await chair_says(plenary, "/announce 2 confirm")
+    assert "Withdrawn: 3 messages were not sent." in await chair_says(plenary, "/announce 2 cancel")
+    plenary.clock.advance(timedelta(days=5))
+    await dispatcher.run_until_idle()
+    assert not any("Second one" in text for _, text in recorder.sent)
+
+
+async def test_a_time_in_the_past_is_refused(plenary):
+    await make_chair(plenary)
+    await chair_says(plenary, "/announce Hello.")
+    assert "is not a time to come" in await chair_says(plenary, "/announce 1 at 2015-12-01 09:00")
+    assert "is not a time to come" in await chair_says(plenary, "/announce 1 at 31 February 9:00")
+
+
+@pytest.mark.parametrize("edits", [True, False])
+async def test_a_correction_edits_or_follows_the_sent_messages(plenary, edits):
+    recorder = Recorder(edits=edits)
+    dispatcher = Dispatcher(plenary.core, {"console": recorder})
+    await make_chair(plenary)
+    (reader,) = await people(plenary, 1)
+    await chair_says(plenary, "/announce The meeting is in Conference Room 4.")
+    await chair_says(plenary, "/announce 1 confirm")
+    await dispatcher.run_until_idle()
+    preview = await chair_says(
+        plenary, "/correct 1 The meeting is in the Trusteeship Council Chamber."
+    )
+    assert "Preview of the correction" in preview
+    await dispatcher.run_until_idle()
+    assert len(recorder.texts(reader)) == 1, "nothing goes out before the correction is confirmed"
+    assert "2 messages already sent" in await chair_says(plenary, "/correct 1 confirm")
+    await dispatcher.run_until_idle()
+    if edits:
+        (edit,) = [e for e in recorder.edited if e[0] == reader]
+        sent_as = str(recorder.sent.index((reader, recorder.texts(reader)[0])) + 1)
+        assert edit[1] == sent_as and "Trusteeship Council Chamber" in edit[2]
+        assert len(recorder.texts(reader)) == 1
+    else:
+        latest = recorder.texts(reader)[-1]
+        assert latest.startswith("Correction: announcement from the Chair's office")
+        assert "Trusteeship Council Chamber" in latest
+    shown = await says(plenary, reader, "/announcements 1")
+    assert "Trusteeship Council Chamber" in shown and "has been corrected" in shown
+
+
+async def test_blocked_accounts_are_counted_not_retried(plenary):
+    await make_chair(plenary)
+    readers = await people(plenary, 4)
+    recorder = Recorder(blocked={readers[0]})
+    dispatcher = Dispatcher(plenary.core, {"console": recorder})
+    await chair_says(plenary, "/announce Hello all.")
+    await chair_says(plenary, "/announce 1 confirm")
+    await dispatcher.run_until_idle()
+    plenary.clock.advance(timedelta(hours=1))
+    await dispatcher.run_until_idle()
+    assert "Console: 4 delivered, 1 blocked (account unreachable)" in recorder.texts(CHAIR)[-1]
+    async with plenary.sessions() as session:
+        failed = await session.scalar(
+            select(Delivery).where(Delivery.status == DeliveryStatus.FAILED)
+        )
+    assert failed.attempts == 1 and failed.error.startswith("unreachable")
+
+
+class Crash(BaseException):
+    """The process dies: nothing after it runs."""
+
+
+class CrashingRecorder(Recorder):
+    def __init__(self, crash_after: int) -> None:
+        super().__init__()
+        self.crash_after = crash_after
+
+    async def deliver(self, account, reply) -> str:
+        if len(self.sent) >= self.crash_after:
+            raise Crash
+        await asyncio.sleep(0)
+        return await super().deliver(account, reply)
+
+
+async def test_a_broadcast_survives_a_crash_midway(plenary):
+    await make_chair(plenary)
+    readers = await people(plenary, 2000)
+    await chair_says(plenary, "/announce To every delegation.")
+    await chair_says(plenary, "/announce 1 confirm")
+    first = CrashingRecorder(crash_after=500)
+    with pytest.raises(Crash):
+        await Dispatcher(plenary.core, {"console": first}).run_until_idle()
+    assert 500 <= len(first.sent) < 2000
+    plenary.clock.advance(LEASE + timedelta(seconds=1))  # the dead process's claims run out
+    second = Recorder()
+    restarted = Dispatcher(Core(plenary.sessions, plenary.clock), {"console": second})
+    await restarted.run_until_idle()
+    received = [who for who, _ in first.sent + second.sent if who != CHAIR]
+    assert set(received) == set(readers), "nobody is missing"
+    duplicates = len(received) - len(set(received))
+    in_flight = restarted.batch  # the batch claimed but not settled when the process died
+    assert duplicates <= in_flight
+    assert "Console: 2,001 delivered" in second.texts(CHAIR)[-1]
