@@ -41,17 +41,19 @@ def issue_names(ctx: Context, meeting: Meeting) -> str:
     return "; ".join(issue.name for issue in ctx.names.issues_of(meeting.id))
 
 
-def describe(ctx: Context, reply: Reply, meeting: Meeting) -> None:
-    """The lines every view of a meeting shares: when, where, on what."""
+def describe(ctx: Context, reply: Reply, meeting: Meeting, issues: list[str] | None = None) -> None:
+    """The lines every view of a meeting shares: when, where, on what (`issues` names its key
+    issues when the meeting is newer than the names snapshot)."""
     status = status_label(ctx, meeting)
     if status:
         reply.paragraph(bold(status))
     reply.paragraph(when(ctx, meeting))
     reply.item(ctx._("Room: "), meeting.room or italic(ctx._("to be announced")))
-    issues = ctx.names.issues_of(meeting.id)
+    if issues is None:
+        issues = [issue.name for issue in ctx.names.issues_of(meeting.id)]
     if issues:
         label = ctx.tr.ngettext("Key issue: ", "Key issues: ", len(issues))
-        reply.item(label, issue_names(ctx, meeting))
+        reply.item(label, "; ".join(issues))
 
 
 def how_soon(ctx: Context, meeting: Meeting) -> str:

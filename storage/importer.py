@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import meta, reminders
+from storage import meta
 from storage.meetings import place_in_time
 from storage.models import (
     Delegation,
@@ -24,6 +24,7 @@ from storage.models import (
     Position,
     PositionVersion,
 )
+from storage.programme_edits import notify
 from storage.programme_file import (
     DelegationSpec,
     MeetingSpec,
@@ -166,15 +167,7 @@ class _Importer:
                 meeting.key_issues = [issues[key] for key in spec.key_issues]
         await self.session.flush()
         for key, meeting in rows.items():
-            await self._tell_subscribers(meeting, key in existing, differences.get(key, {}))
-
-    async def _tell_subscribers(self, meeting: Meeting, existed: bool, changed: dict) -> None:
-        """A new meeting gets its reminders; a changed one its change notices too."""
-        noticed = {f: _plain(v) for f, v in changed.items() if f in NOTICED_FIELDS}
-        if not existed:
-            await reminders.plan_meeting(self.session, meeting, self.now)
-        elif noticed:
-            await reminders.meeting_changed(self.session, meeting, noticed, self.now)
+            await notify(self.session, meeting, key in existing, differences.get(key, {}), self.now)
 
     async def _delegations(self) -> dict[str, Delegation]:
         specs = self.programme.delegations
@@ -329,21 +322,6 @@ def _require(keys: tuple[str, ...], known: Any, where: str, kind: str) -> None:
     for key in keys:
         if key not in known:
             raise ProgrammeFileError(f"{where}: unknown {kind} {key!r}")
-
-
-NOTICED_FIELDS = ("starts_at", "local_date", "room", "key_issues", "status")
-
-
-def _plain(values: list[Any]) -> list[Any]:
-    """[old, new] as JSON can keep them (instants and dates in ISO form)."""
-    return [
-        v.isoformat()
-        if isinstance(v, date | datetime)
-        else v.value
-        if isinstance(v, enum.Enum)
-        else v
-        for v in values
-    ]
 
 
 def _show(value: object) -> str:

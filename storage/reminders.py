@@ -7,6 +7,7 @@ reminder already sent is never sent again.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import datetime, timedelta
 from typing import Any
@@ -155,7 +156,9 @@ async def meeting_changed(
         )
         targets = list(set(await session.scalars(reminded)))
     kind = "cancellation" if cancelled else "change"
-    stamp = int(now.timestamp())
+    # The same change repeated at once is noticed once; two changes in a second, twice.
+    digest = hashlib.sha256(json.dumps(changes, sort_keys=True).encode()).hexdigest()[:12]
+    stamp = f"{int(now.timestamp())}:{digest}"
     rows = [
         _row(
             f"{kind}:{meeting.id}:{stamp}:{account_id}",
