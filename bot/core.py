@@ -23,7 +23,7 @@ from handlers import notices
 from handlers.notices import LATE_AFTER
 from storage import meta, people, revisions, writes
 from storage.directory import load_names
-from storage.models import Account, Announcement, Delivery, Meeting, Person
+from storage.models import Account, Announcement, Delivery, Meeting, Person, Role
 from storage.once import first_delivery
 from storage.people import PersonView
 
@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 MAX_LENGTH = 5000  # above Telegram's 4,096: any Telegram message is read
 SNAPSHOT_TTL = 2.0
 SENDERS_KEPT = 10_000
+OPERATOR_PLATFORM = "cli"
+OPERATOR = PersonView(None, Role.CHAIR, None, None, None, None, None)
 
 
 @dataclass(frozen=True)
@@ -91,8 +93,7 @@ class Core:
         """Forget names and answers at once (after a change made by this process)."""
         self._snapshot = None
         self.replies = ReplyCache()
-        self._senders: OrderedDict[tuple[str, str], tuple[PersonView | None, float]] = OrderedDict()
-        self.on_commit: Callable[[], None] | None = None  # e.g. wake the dispatcher
+        self._senders.clear()
 
     async def context(self, session: AsyncSession, incoming: Incoming) -> Context:
         return await self.context_for(session, incoming, await self._sender(session, incoming))
@@ -155,6 +156,17 @@ class Core:
         if reply is None:
             reply = await notices.notice(ctx, delivery, subject)
             self.replies.put(key, reply)
+        return reply
+
+    async def answer_as_operator(self, text: str) -> Reply:
+        """A command typed at the command line by whoever runs Plenary: answered with the
+        Chair's office's rights, audited as the operator ("cli", no person)."""
+        incoming = Incoming(OPERATOR_PLATFORM, "operator", text)
+        async with self.sessions() as session:
+            ctx = await self.context_for(session, incoming, OPERATOR)
+            reply = await route(ctx, clean(text))
+            await session.commit()
+        self.invalidate()
         return reply
 
     async def answer(self, incoming: Incoming) -> Reply:

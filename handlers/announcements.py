@@ -25,7 +25,7 @@ _AUDIENCE_PREFIX = re.compile(r"^to\s+([^:\n]{1,80}):\s*", re.I)
 VISIBLE_TO_ALL = ("all", "delegates")
 
 
-def _raw_arguments(ctx: Context) -> str:
+def raw_arguments(ctx: Context) -> str:
     """What follows the command word, with its line breaks (the router's text has none)."""
     return clean_paragraphs(_COMMAND_WORD.sub("", ctx.incoming.text, count=1))
 
@@ -178,7 +178,7 @@ async def _preview(ctx: Context, announcement: Announcement) -> Reply:
 @command("announce", usage="/announce [to AUDIENCE:] TEXT", roles=CHAIR_ONLY, personal=True)
 async def announce(ctx: Context, request: Request) -> Reply:
     """Send an announcement to every delegation, after a preview."""
-    text = _raw_arguments(ctx)
+    text = raw_arguments(ctx)
     action = _ACTION.match(text)
     if action:
         return await _act(ctx, int(action.group(1)), action.group(2).lower(), action.group(3))
@@ -313,7 +313,7 @@ async def _cancel(ctx: Context, announcement: Announcement) -> Reply:
 @command("correct", usage="/correct ID TEXT", roles=CHAIR_ONLY, personal=True)
 async def correct(ctx: Context, request: Request) -> Reply:
     """Correct an announcement: sent messages are edited where the platform allows."""
-    text = _raw_arguments(ctx)
+    text = raw_arguments(ctx)
     found = re.match(r"^#?(\d{1,9})(?:\s+(.*))?$", text, re.S)
     if not found:
         return Reply().paragraph(ctx._("Which announcement? /correct ID TEXT."))

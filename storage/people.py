@@ -15,7 +15,7 @@ from storage.models import Account, Person, Role, Subscription
 class PersonView:
     """What answering a message needs to know of its sender: read once, kept briefly."""
 
-    id: int
+    id: int | None  # None: the operator at the command line, who is no person
     role: Role
     delegation_id: int | None
     language: str | None

@@ -11,6 +11,7 @@ from storage.meetings import by_key
 from storage.models import AuditEntry, Meeting, MeetingStatus
 from tests.recorder import Recorder
 from tests.test_announcements import make_chair, make_focal_point, says
+from tests.test_cli import plenary as cli
 from tests.test_reminders import at
 
 FIRST = "2016-02-03"  # the demo's meeting with a time: 3 February 2016, 10:00 New York
@@ -121,3 +122,31 @@ async def test_only_the_chairs_office_manages_the_programme(plenary, text):
             select(func.count()).select_from(AuditEntry).where(AuditEntry.allowed.is_(False))
         )
     assert refused == 2
+
+
+def test_the_command_line_manages_the_programme_and_reads_letters(tmp_path):
+    db = ["--db", f"sqlite:///{tmp_path / 'programme.db'}"]
+    assert cli("chat", "--demo", *db, cwd=tmp_path, stdin="").returncode == 0
+    added = cli("meeting", "add", "7 March 2016 10:00; Conference Room 4; veto", *db, cwd=tmp_path)
+    assert added.returncode == 0, added.stderr
+    assert "Monday 7 March 2016, 10:00 New York time" in added.stdout
+    moved = cli("meeting", "edit", "2016-03-07", "room", "Conference Room 1", *db, cwd=tmp_path)
+    assert moved.returncode == 0 and "Conference Room 4 → Conference Room 1" in moved.stdout
+    again = cli("meeting", "edit", "2016-03-07", "room", "Conference Room 1", *db, cwd=tmp_path)
+    assert again.returncode == 1 and "Nothing to change" in again.stdout
+    assert cli("meeting", "cancel", "nowhere", *db, cwd=tmp_path).returncode == 1
+    letter = tmp_path / "letter.md"
+    letter.write_text(
+        "New York, 1 March 2016\n\nThe next meeting of the IGN will be held on 21 March 2016 "
+        "at 10 a.m. in the Trusteeship Council Chamber on regional representation."
+    )
+    read = cli("letter", str(letter), *db, cwd=tmp_path, stdin="n\n")
+    assert "Proposed: 2016-03-21 10:00; Trusteeship Council Chamber; regional" in read.stdout
+    assert "Added" not in read.stdout
+    added = cli("letter", str(letter), "--yes", *db, cwd=tmp_path)
+    assert "Added: IGN meeting" in added.stdout, added.stderr
+    log = cli("audit", *db, cwd=tmp_path).stdout
+    assert "cli  add meeting 2016-03-07" in log and "cli  add meeting 2016-03-21" in log
+    letter.write_text("Excellency, no date here.")
+    undated = cli("letter", str(letter), *db, cwd=tmp_path)
+    assert undated.returncode == 2 and "I found no meeting date" in undated.stderr

@@ -1,0 +1,92 @@
+"""From a Chair's letter to the programme: the meetings it announces, proposed for
+confirmation, and the letter itself offered for broadcast. Nothing is stored before a button
+is pressed."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from bot.commands import command
+from bot.context import Context, Request
+from bot.letters import IssueName, LetterError, ProposedMeeting, propose_meetings
+from bot.messages import Button, Reply, bold, italic
+from bot.timefmt import long_date, venue_and_reader_time
+from handlers.announcements import MAX_LENGTH, raw_arguments
+from handlers.roles import CHAIR_ONLY
+from storage import meetings
+
+
+def add_command(proposal: ProposedMeeting, zone: str) -> str:
+    """The /addmeeting command that adds a proposed meeting."""
+    when = proposal.local_date.isoformat()
+    if proposal.start is not None:
+        when += proposal.start.astimezone(ZoneInfo(zone)).strftime(" %H:%M")
+    return f"/addmeeting {when}; {proposal.room or ''}; {', '.join(proposal.issue_keys)}"
+
+
+def proposals(ctx: Context, text: str) -> list[ProposedMeeting]:
+    """The meetings a letter announces; raises LetterError."""
+    issues = [IssueName(i.key, i.name, i.aliases) for i in ctx.names.issues.values()]
+    return propose_meetings(text, issues, ctx.venue_zone)
+
+
+@command("letter", usage="/letter TEXT", roles=CHAIR_ONLY, personal=True)
+async def letter(ctx: Context, request: Request) -> Reply:
+    """Read a letter: propose the meetings it announces, and offer to broadcast it."""
+    text = raw_arguments(ctx)
+    if not text:
+        return Reply().paragraph(
+            ctx._("Paste the letter after /letter, or send it as a .txt or .md file.")
+        )
+    try:
+        found = proposals(ctx, text)
+    except LetterError as error:
+        return Reply().paragraph(str(error)).paragraph(ctx._("Nothing was stored."))
+    reply = Reply().heading(
+        ctx.tr.ngettext(
+            "This letter announces {count} meeting:",
+            "This letter announces {count} meetings:",
+            len(found),
+        ).format(count=len(found))
+    )
+    names = {issue.key: issue.name for issue in ctx.names.issues.values()}
+    for number, proposal in enumerate(found, start=1):
+        await _describe(ctx, reply, proposal, names, number)
+    reply.note(ctx._("Nothing is stored before you press a button."))
+    if len(text) <= MAX_LENGTH:
+        reply.button_row(Button(ctx._("Broadcast this letter"), f"/announce {text}"))
+    else:
+        reply.note(
+            ctx._(
+                "The letter is too long for one message: announce a summary with /announce, "
+                "or attach the letter with `plenary announce --attach`."
+            )
+        )
+    return reply
+
+
+async def _describe(
+    ctx: Context, reply: Reply, proposal: ProposedMeeting, names: dict[str, str], number: int
+) -> None:
+    when = (
+        venue_and_reader_time(proposal.start, ctx.venue_zone, ctx.reader_zone, ctx.tr)
+        if proposal.start
+        else ctx._("{date}, time to be announced").format(
+            date=long_date(proposal.local_date, ctx.tr)
+        )
+    )
+    reply.item(bold(when))
+    reply.item(ctx._("Room: "), proposal.room or italic(ctx._("to be announced")))
+    if proposal.issue_keys:
+        reply.item(ctx._("Focus: "), "; ".join(names[key] for key in proposal.issue_keys))
+    reply.paragraph(italic(f"“{proposal.excerpt}”"))
+    existing = [
+        m
+        for m in await meetings.on_date(ctx.session, proposal.local_date)
+        if proposal.start is None or m.starts_at == proposal.start
+    ]
+    if existing:
+        reply.paragraph(ctx._("Already in the programme as {key}.").format(key=existing[0].key))
+    else:
+        label = ctx._("Add meeting {number}").format(number=number)
+        reply.button_row(Button(label, add_command(proposal, ctx.venue_zone)))
