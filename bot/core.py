@@ -20,6 +20,7 @@ from bot.reply_cache import ReplyCache
 from bot.router import route
 from bot.text import clean
 from handlers import notices
+from handlers.letters import DOCUMENT_COMMAND
 from handlers.notices import LATE_AFTER
 from storage import meta, people, revisions, writes
 from storage.directory import load_names
@@ -189,6 +190,8 @@ class Core:
     ) -> Reply | None:
         tr = translator(incoming.language)
         text = clean(incoming.text)
+        if not text and incoming.attachment is not None:
+            text = f"/{DOCUMENT_COMMAND}"
         if not text:
             return Reply().paragraph(
                 tr.gettext("Ask me something, e.g. “when is the next meeting?”, or type /help.")

@@ -8,6 +8,15 @@ from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file sent with a message, or to be sent with a reply."""
+
+    filename: str
+    content: bytes
+    media_type: str
+
+
+@dataclass(frozen=True)
 class Incoming:
     """A message from a person on some platform, already stripped of platform details."""
 
@@ -20,6 +29,7 @@ class Incoming:
     via_button: bool = False
     direct_chat_id: str | None = None  # where to reach this person privately, if known
     group_title: str | None = None  # set when the message comes from a group chat or channel
+    attachment: Attachment | None = None  # a document sent with the message
     # Asks the platform whether the sender administers that group (only when needed).
     is_group_admin: Callable[[], Awaitable[bool]] | None = field(default=None, compare=False)
 
@@ -69,13 +79,6 @@ class Button:
 
     label: str
     command: str
-
-
-@dataclass(frozen=True)
-class Attachment:
-    filename: str
-    content: bytes
-    media_type: str
 
 
 def _spans(parts: tuple[str | Span, ...]) -> tuple[Span, ...]:

@@ -211,6 +211,10 @@ async def _draft(ctx: Context, text: str) -> Reply:
     draft = await announcements.draft(
         ctx.session, person.id, ctx.incoming.platform, text, audience, ctx.now
     )
+    if ctx.incoming.attachment is not None:
+        attached = ctx.incoming.attachment
+        draft.attachment_name, draft.attachment_type = attached.filename, attached.media_type
+        draft.attachment = attached.content
     return await _preview(ctx, draft)
 
 

@@ -10,10 +10,22 @@ from bot.commands import command
 from bot.context import Context, Request
 from bot.letters import IssueName, LetterError, ProposedMeeting, propose_meetings
 from bot.messages import Button, Reply, bold, italic
+from bot.text import clean_paragraphs
 from bot.timefmt import long_date, venue_and_reader_time
 from handlers.announcements import MAX_LENGTH, raw_arguments
 from handlers.roles import CHAIR_ONLY
 from storage import meetings
+
+DOCUMENT_COMMAND = "document"  # what a document sent without a caption asks
+TEXT_SUFFIXES = (".txt", ".md")
+
+
+def attached_text(ctx: Context) -> str | None:
+    """The text of a .txt or .md document sent with the message, if any."""
+    attachment = ctx.incoming.attachment
+    if attachment is None or not attachment.filename.lower().endswith(TEXT_SUFFIXES):
+        return None
+    return clean_paragraphs(attachment.content.decode("utf-8", errors="replace"))
 
 
 def add_command(proposal: ProposedMeeting, zone: str) -> str:
@@ -33,7 +45,7 @@ def proposals(ctx: Context, text: str) -> list[ProposedMeeting]:
 @command("letter", usage="/letter TEXT", roles=CHAIR_ONLY, personal=True)
 async def letter(ctx: Context, request: Request) -> Reply:
     """Read a letter: propose the meetings it announces, and offer to broadcast it."""
-    text = raw_arguments(ctx)
+    text = raw_arguments(ctx) or attached_text(ctx)
     if not text:
         return Reply().paragraph(
             ctx._("Paste the letter after /letter, or send it as a .txt or .md file.")
@@ -90,3 +102,18 @@ async def _describe(
     else:
         label = ctx._("Add meeting {number}").format(number=number)
         reply.button_row(Button(label, add_command(proposal, ctx.venue_zone)))
+
+
+@command(DOCUMENT_COMMAND, listed=False, personal=True)
+async def document(ctx: Context, request: Request) -> Reply:
+    """A document sent without a question: the Chair's office's letters are read."""
+    if ctx.role in CHAIR_ONLY and attached_text(ctx) is not None:
+        return await letter(ctx, request)
+    if ctx.role in CHAIR_ONLY:
+        return Reply().paragraph(
+            ctx._(
+                "To send this document with an announcement, send it again with "
+                "/announce TEXT as its caption. Letters are read from .txt and .md files."
+            )
+        )
+    return Reply().paragraph(ctx._("I only read text. Ask me a question, or type /help."))

@@ -15,16 +15,19 @@ from bot.http import HttpServer, build_app
 from bot.messages import Button, Reply
 from bot.transports.telegram import TelegramTransport
 from bot.transports.telegram_limits import Limits
-from storage.models import Account
+from storage.models import Account, Announcement, Role
 from tests.fakes.telegram_api import (
     FakeTelegram,
     button_press,
+    document_message,
     group_message,
     private_message,
 )
 from tests.service import plenary_run
 from tests.telegram_html import check_markup, check_message
 from tests.test_dialogues import BAD_INPUT, GENERAL, ISSUES_AND_GROUPS, MEETINGS, POSITIONS
+from tests.test_letter_flow import OWN_LETTER
+from tests.test_roles import invitation
 
 FAST = Limits(overall_per_second=1000, chat_burst=1000, chat_per_second=1000)
 SECRET = "s3cret-token_1"
@@ -339,3 +342,53 @@ async def test_only_a_group_admin_subscribes_the_group_and_reminders_go_there(
     reminder = fake.sent(chat_id=group)[-1]
     assert "Reminder: IGN meeting in 24 hours" in check_message(reminder.params["text"])
     assert fake.sent(chat_id=501) == fake.sent(chat_id=502) == []  # the group, not its members
+
+
+# -- documents: a Chair's letter as a file, an announcement's attachment -----------------
+CHAIR_CHAT = 601
+
+
+async def chair_on_telegram(plenary, fake) -> None:
+    code = await invitation(plenary, Role.CHAIR)
+    from tests.fakes.telegram_api import private_message
+
+    assert "Chair's office" in await converse(
+        fake, private_message(f"/start {code}", CHAIR_CHAT), CHAIR_CHAT
+    )
+
+
+async def test_a_letter_sent_as_a_file_proposes_its_meeting(plenary, fake, telegram):
+    await chair_on_telegram(plenary, fake)
+    update = document_message(fake, "letter.md", OWN_LETTER.encode(), user_id=CHAIR_CHAT)
+    answer = await converse(fake, update, CHAIR_CHAT)
+    assert "This letter announces 1 meeting:" in answer
+    assert "Monday 7 March 2016, 15:00 New York time" in answer and "[Add meeting 1]" in answer
+
+
+async def test_a_document_with_announce_is_attached(plenary, fake, telegram):
+    await chair_on_telegram(plenary, fake)
+    update = document_message(
+        fake,
+        "programme.pdf",
+        b"%PDF-1.4 programme",
+        caption="/announce The programme is attached.",
+        user_id=CHAIR_CHAT,
+    )
+    answer = await converse(fake, update, CHAIR_CHAT)
+    assert "Preview of announcement #1" in answer
+    (sent,) = fake.sent("sendDocument", CHAIR_CHAT)
+    assert sent.params["document"]["content"] == b"%PDF-1.4 programme"
+    async with plenary.sessions() as session:
+        stored = await session.scalar(select(Announcement))
+    assert stored.attachment_name == "programme.pdf" and stored.attachment == b"%PDF-1.4 programme"
+
+
+async def test_a_delegates_document_gets_a_polite_answer(plenary, fake, telegram):
+    update = document_message(fake, "letter.md", OWN_LETTER.encode())
+    assert "I only read text." in await converse(fake, update)
+
+
+async def test_an_oversized_document_is_refused_unread(plenary, fake, telegram):
+    update = document_message(fake, "big.md", b"x" * (1024 * 1024 + 1))
+    assert "That file is too large" in await converse(fake, update)
+    assert not fake.sent("getFile")

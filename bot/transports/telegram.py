@@ -9,6 +9,7 @@ import re
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -33,7 +34,7 @@ from bot.config import ConfigError, TelegramConfig
 from bot.core import Core, list_changed
 from bot.dispatcher import CannotEdit, TryLater, Undeliverable
 from bot.i18n import translator
-from bot.messages import Incoming, Reply
+from bot.messages import Attachment, Incoming, Reply
 from bot.render.telegram import keyboard, render_messages
 from bot.transports.telegram_limits import FloodLimiter, Limits
 from storage import people
@@ -41,6 +42,7 @@ from storage.models import Account, Role
 
 log = logging.getLogger(__name__)
 PLATFORM = "telegram"
+DOCUMENT_LIMIT = 1024 * 1024  # bytes of a document read from a chat
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 
@@ -214,6 +216,9 @@ class TelegramTransport:
         user = message.from_user
         if user is None or user.is_bot:
             return
+        if message.document is not None and message.chat.type == ChatType.PRIVATE:
+            await self._on_document(message, once_key)
+            return
         if message.text is None:
             if message.chat.type == ChatType.PRIVATE:
                 tr = translator(user.language_code)
@@ -231,6 +236,32 @@ class TelegramTransport:
         reply = await self.core.answer_once(incoming, once_key)
         if reply is not None:
             await self.send(incoming.chat_id or "", reply, reply_to=self._reply_to(message))
+
+    async def _on_document(self, message: Message, once_key: str | None) -> None:
+        """A document in a private chat: downloaded (up to DOCUMENT_LIMIT) and handed to the
+        core with its caption."""
+        document, user = message.document, message.from_user
+        if document.file_size and document.file_size > DOCUMENT_LIMIT:
+            tr = translator(user.language_code)
+            await self.send(
+                str(message.chat.id),
+                Reply().paragraph(
+                    tr.gettext("That file is too large: I read documents of up to 1 MB.")
+                ),
+            )
+            return
+        content = bytes(await (await document.get_file()).download_as_bytearray())
+        attachment = Attachment(
+            document.file_name or "document",
+            content,
+            document.mime_type or "application/octet-stream",
+        )
+        incoming = replace(
+            self._incoming(message, user, message.caption or ""), attachment=attachment
+        )
+        reply = await self.core.answer_once(incoming, once_key)
+        if reply is not None:
+            await self.send(incoming.chat_id or "", reply)
 
     def _incoming(
         self, message: Message, user: Any, text: str, via_button: bool = False

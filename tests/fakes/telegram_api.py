@@ -13,7 +13,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.http import HttpServer
@@ -49,6 +49,7 @@ class FakeTelegram:
     missing_chats: set[int] = field(default_factory=set)
     admins: set[int] = field(default_factory=set)  # users who administer every group
     on_send: Callable[[Call], None] | None = None  # told of every message sent, when set
+    files: dict[str, bytes] = field(default_factory=dict)  # file_id → content, for getFile
     _updates: list[dict[str, Any]] = field(default_factory=list)
     _new_update: asyncio.Event = field(default_factory=asyncio.Event)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
@@ -64,7 +65,10 @@ class FakeTelegram:
 
     async def serve(self, port: int = 0) -> FakeTelegram:
         app = Starlette(
-            routes=[Route("/bot{token}/{method}", self._endpoint, methods=["POST", "GET"])]
+            routes=[
+                Route("/bot{token}/{method}", self._endpoint, methods=["POST", "GET"]),
+                Route("/file/bot{token}/{file_id}", self._download, methods=["GET"]),
+            ]
         )
         self.server = HttpServer(app, "127.0.0.1", port)
         await self.server.start()
@@ -141,6 +145,22 @@ class FakeTelegram:
         if self.on_send is not None and method.startswith("send"):
             self.on_send(self.calls[-1])
         return JSONResponse({"ok": True, "result": result})
+
+    async def _download(self, request: Request) -> Response:
+        content = self.files.get(request.path_params["file_id"])
+        if request.path_params["token"] != self.token or content is None:
+            return Response(status_code=404)
+        return Response(content, media_type="application/octet-stream")
+
+    async def _getFile(self, params: dict[str, Any]) -> dict[str, Any]:
+        file_id = params["file_id"]
+        size = len(self.files.get(file_id, b""))
+        return {
+            "file_id": file_id,
+            "file_unique_id": file_id,
+            "file_size": size,
+            "file_path": file_id,
+        }
 
     async def _getMe(self, params: dict[str, Any]) -> dict[str, Any]:
         return BOT
@@ -237,6 +257,23 @@ def private_message(
     if text is not None:
         message["text"] = text
     return {"message": message}
+
+
+def document_message(
+    fake: FakeTelegram, filename: str, content: bytes, caption: str | None = None, **extra: Any
+) -> dict[str, Any]:
+    """An update with a document in the user's private chat (its bytes served by `fake`)."""
+    file_id = f"file{len(fake.files) + 1}"
+    fake.files[file_id] = content
+    document = {
+        "file_id": file_id,
+        "file_unique_id": file_id,
+        "file_name": filename,
+        "mime_type": "text/markdown" if filename.endswith(".md") else "application/pdf",
+        "file_size": len(content),
+    }
+    captioned = {"caption": caption} if caption else {}
+    return private_message(None, document=document, **captioned, **extra)
 
 
 def group_message(
