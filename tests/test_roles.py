@@ -4,11 +4,14 @@ import re
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
+from bot.commands import COMMANDS
 from bot.messages import Incoming
 from bot.render.plain import render_plain
+from handlers.roles import CHAIR_ONLY
 from storage import roles
-from storage.models import Role
+from storage.models import AuditEntry, Role
 from tests.test_cli import plenary as cli
 
 CODE = re.compile(r"[A-Z2-9]{4}-[A-Z2-9]{4}")
@@ -90,3 +93,25 @@ def test_the_command_line_invites_lists_revokes_and_audits(tmp_path):
     assert "cli  invite focal_point" in log and "revoke" in log and "register" in log
     wrong = cli("invite", "--role", "focal-point", "--delegation", "Atlantis", *db, cwd=tmp_path)
     assert wrong.returncode == 2 and "no single State is called 'Atlantis'" in wrong.stderr
+
+
+CHAIRS_COMMANDS = sorted(c.name for c in COMMANDS.values() if c.roles == CHAIR_ONLY)
+
+
+@pytest.mark.parametrize("name", CHAIRS_COMMANDS)
+async def test_every_chair_command_is_refused_to_delegates_and_focal_points(plenary, name):
+    focal = await invitation(plenary, Role.FOCAL_POINT, "Brazil")
+    await on(plenary, "console", "fp", f"/register {focal}")
+    for user in ("delegate", "fp"):
+        assert f"/{name} is not available to you" in await on(
+            plenary, "console", user, f"/{name} x"
+        )
+    async with plenary.sessions() as session:
+        refusals = await session.scalars(select(AuditEntry).where(AuditEntry.allowed.is_(False)))
+        assert [entry.action for entry in refusals] == [name, name]
+
+
+def test_the_chairs_office_has_its_commands():
+    assert {"announce", "correct", "letter", "addmeeting", "cancelmeeting", "invite"} <= set(
+        CHAIRS_COMMANDS
+    )
