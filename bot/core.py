@@ -24,7 +24,15 @@ from handlers.letters import DOCUMENT_COMMAND
 from handlers.notices import LATE_AFTER
 from storage import meta, people, revisions, writes
 from storage.directory import load_names
-from storage.models import Account, Announcement, Delivery, Meeting, Person, Role
+from storage.models import (
+    Account,
+    Announcement,
+    Delivery,
+    Meeting,
+    Person,
+    PositionVersion,
+    Role,
+)
 from storage.once import first_delivery
 from storage.people import PersonView
 
@@ -137,7 +145,7 @@ class Core:
         delivery: Delivery,
         account: Account,
         person: Person,
-        subject: Meeting | Announcement,
+        subject: Meeting | Announcement | PositionVersion,
     ) -> Reply:
         """A proactive message (about a meeting, or an announcement) rendered for its reader;
         readers alike share one rendering."""

@@ -14,7 +14,15 @@ from bot.core import Core
 from bot.messages import Reply
 from storage import announcements, outbox, people
 from storage.announcements import UNREACHABLE
-from storage.models import Account, Announcement, Delivery, DeliveryStatus, Meeting, Person
+from storage.models import (
+    Account,
+    Announcement,
+    Delivery,
+    DeliveryStatus,
+    Meeting,
+    Person,
+    PositionVersion,
+)
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
@@ -120,6 +128,7 @@ class Dispatcher:
             "persons": await by_id(Person, {a.person_id for a in accounts.values()}),
             "meetings": await by_id(Meeting, {d.meeting_id for d in claimed}),
             "announcements": await by_id(Announcement, {d.announcement_id for d in claimed}),
+            "versions": await by_id(PositionVersion, {d.version_id for d in claimed}),
             "sent": await announcements.sent_messages(
                 session, [d for d in claimed if d.kind == "correction"]
             ),
@@ -129,8 +138,10 @@ class Dispatcher:
         self, session: Any, delivery: Delivery, context: dict[str, dict[Any, Any]]
     ) -> _Letter:
         account = context["accounts"].get(delivery.account_id)
-        subject = context["meetings"].get(delivery.meeting_id) or context["announcements"].get(
-            delivery.announcement_id
+        subject = (
+            context["meetings"].get(delivery.meeting_id)
+            or context["announcements"].get(delivery.announcement_id)
+            or context["versions"].get(delivery.version_id)
         )
         if account is None or subject is None or not account.active:
             return _Letter(delivery, account, None)

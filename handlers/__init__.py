@@ -3,8 +3,10 @@
 from handlers import (
     accounts,
     announcements,
+    follows,
     groups,
     help,
+    history,
     issues,
     letters,
     meetings,
@@ -13,14 +15,17 @@ from handlers import (
     programme,
     roles,
     settings,
+    submissions,
     subscriptions,
 )
 
 __all__ = [
     "accounts",
     "announcements",
+    "follows",
     "groups",
     "help",
+    "history",
     "issues",
     "letters",
     "meetings",
@@ -29,5 +34,6 @@ __all__ = [
     "programme",
     "roles",
     "settings",
+    "submissions",
     "subscriptions",
 ]

@@ -8,19 +8,23 @@ from typing import Any
 from bot.context import Context
 from bot.messages import Button, Reply, bold, italic
 from bot.timefmt import long_date, venue_and_reader_time
-from handlers import announcements
+from handlers import announcements, submissions
 from handlers.meetings import describe, details_button, meeting_title
 from handlers.subscriptions import lead_label
 from storage import meetings, positions
-from storage.models import Announcement, Delivery, Meeting, MeetingStatus
+from storage.models import Announcement, Delivery, Meeting, MeetingStatus, PositionVersion
 
 LATE_AFTER = timedelta(minutes=1)
 
 
-async def notice(ctx: Context, delivery: Delivery, subject: Meeting | Announcement) -> Reply:
+async def notice(
+    ctx: Context, delivery: Delivery, subject: Meeting | Announcement | PositionVersion
+) -> Reply:
     """The message a delivery carries, rendered now for its reader."""
     if isinstance(subject, Announcement):
         return await announcements.notice(ctx, delivery, subject)
+    if isinstance(subject, PositionVersion):
+        return await submissions.version_notice(ctx, subject)
     meeting = subject
     if delivery.kind == "reminder":
         return await reminder(ctx, delivery, meeting)

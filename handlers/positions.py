@@ -10,6 +10,8 @@ from handlers.choices import pick_delegation, pick_issue
 from handlers.paging import PAGE_SIZE, turn_pages, window
 from handlers.sources import add_sources
 from storage import positions
+from storage.directory import DelegationName, IssueName
+from storage.models import DelegationKind
 from storage.positions import CurrentPosition
 
 
@@ -83,8 +85,27 @@ async def position_of(ctx: Context, request: Request) -> Reply:
         reply.paragraph(current.version.text)
         reply.note(stated(ctx, current))
         await add_sources(ctx, reply, current.version.sources)
+    if issue is not None and holder.kind == DelegationKind.GROUP:
+        await _members_positions(ctx, reply, holder, issue)
     if issue is not None:
         reply.button_row(
             Button(ctx._("Others on {issue}").format(issue=issue.key), f"/positions {issue.key}")
         )
     return reply
+
+
+async def _members_positions(
+    ctx: Context, reply: Reply, group: DelegationName, issue: IssueName
+) -> None:
+    """A group's members' own positions on the issue, next to the group's."""
+    members = ctx.names.members_of(group)
+    found = [
+        current
+        for member in members
+        for current in await positions.of_delegation(ctx.session, member.id, issue.id)
+    ]
+    if found:
+        reply.paragraph(bold(ctx._("Members' own positions:")))
+    for current in found:
+        reply.item(bold(current.delegation.name), ": ", current.version.text)
+        reply.note(stated(ctx, current))

@@ -26,7 +26,7 @@ from storage.models import (
     Role,
     Subscription,
 )
-from storage.subscriptions import reaching
+from storage.subscriptions import reaching_accounts
 
 UNREACHABLE = "unreachable"  # the prefix of a delivery's error when the account is blocked
 
@@ -67,29 +67,9 @@ def _persons(audience: Audience) -> Any:
     return query
 
 
-async def _reaching(session: AsyncSession, persons: Any) -> list[Row]:
-    """The account reaching each of these persons (id, person_id, platform), one per person."""
-    preferred = dict(
-        (
-            await session.execute(
-                select(Person.id, Person.preferred_platform).where(Person.id.in_(persons))
-            )
-        ).all()
-    )
-    accounts: dict[int, list[Row]] = defaultdict(list)
-    for row in await session.execute(
-        select(
-            Account.id, Account.person_id, Account.platform, Account.active, Account.chat_id
-        ).where(Account.person_id.in_(persons))
-    ):
-        accounts[row.person_id].append(row)
-    found = (reaching(preferred[person], accounts[person]) for person in preferred)
-    return [account for account in found if account is not None]
-
-
 async def reached(session: AsyncSession, audience: Audience) -> list[Row]:
     """The accounts an announcement to this audience goes to."""
-    return await _reaching(session, _persons(audience))
+    return await reaching_accounts(session, _persons(audience))
 
 
 def per_platform(accounts: list[Row]) -> dict[str, int]:
@@ -235,7 +215,7 @@ async def report_finished(session: AsyncSession, announcement_ids: set[int], now
         return 0
     reaching_author = {
         account.person_id: account.id
-        for account in await _reaching(
+        for account in await reaching_accounts(
             session, select(Person.id).where(Person.id.in_(authors.values()))
         )
     }

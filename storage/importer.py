@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import meta
+from storage import meta, positions
 from storage.meetings import place_in_time
 from storage.models import (
     Delegation,
@@ -21,8 +21,6 @@ from storage.models import (
     Meeting,
     MeetingStatus,
     Membership,
-    Position,
-    PositionVersion,
 )
 from storage.programme_edits import notify
 from storage.programme_file import (
@@ -239,41 +237,19 @@ class _Importer:
             await self._position(spec, holder, issues[spec.key_issue])
 
     async def _position(self, spec: PositionSpec, holder: Delegation, issue: KeyIssue) -> None:
-        position = await self.session.scalar(
-            select(Position).where(
-                Position.delegation_id == holder.id, Position.key_issue_id == issue.id
-            )
+        version = await positions.add_version(
+            self.session,
+            holder.id,
+            issue.id,
+            spec.text,
+            spec.stated_on,
+            list(spec.sources),
+            None,
+            self.now,
         )
-        if position is None:
-            position = Position(delegation_id=holder.id, key_issue_id=issue.id, version_count=0)
-            self.session.add(position)
-            await self.session.flush()
-        else:
-            latest = await self.session.scalar(
-                select(PositionVersion).where(
-                    PositionVersion.position_id == position.id,
-                    PositionVersion.number == position.version_count,
-                )
-            )
-            if latest is not None and (latest.text, latest.stated_on, latest.sources) == (
-                spec.text,
-                spec.stated_on,
-                list(spec.sources),
-            ):
-                return
-        position.version_count += 1
-        self.session.add(
-            PositionVersion(
-                position_id=position.id,
-                number=position.version_count,
-                text=spec.text,
-                stated_on=spec.stated_on,
-                sources=list(spec.sources),
-                created_at=self.now,
-            )
-        )
-        action = "add" if position.version_count == 1 else "new version of"
-        self.changes.append(Change(action, "position", f"{holder.key}/{issue.key}"))
+        if version is not None:
+            action = "add" if version.number == 1 else "new version of"
+            self.changes.append(Change(action, "position", f"{holder.key}/{issue.key}"))
 
     async def _record_programme(self) -> None:
         values = {}

@@ -325,6 +325,9 @@ class Delivery(Base):
     announcement_id: Mapped[int | None] = mapped_column(
         ForeignKey("announcements.id", ondelete="CASCADE"), index=True
     )
+    version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("position_versions.id", ondelete="CASCADE"), index=True
+    )
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     status: Mapped[DeliveryStatus] = mapped_column(
         _enum(DeliveryStatus, "delivery_status"), default=DeliveryStatus.PENDING
@@ -387,3 +390,19 @@ class Announcement(Base):
     proposed_correction: Mapped[str | None] = mapped_column(Text)  # shown, not yet confirmed
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+
+
+class Follow(Base):
+    """A wish to hear of every new position version of a delegation, or on a key issue."""
+
+    __tablename__ = "follows"
+    __table_args__ = (UniqueConstraint("person_id", "delegation_id", "key_issue_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
+    delegation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("delegations.id", ondelete="CASCADE"), index=True
+    )
+    key_issue_id: Mapped[int | None] = mapped_column(
+        ForeignKey("key_issues.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Delegation, Document, KeyIssue, Position, PositionVersion
+from storage.models import Delegation, Document, KeyIssue, Person, Position, PositionVersion
 
 
 @dataclass(frozen=True)
@@ -83,3 +84,69 @@ async def count_since(session: AsyncSession, issue_id: int, since: date | None) 
     if since is not None:
         query = query.where(PositionVersion.stated_on >= since)
     return await session.scalar(query) or 0
+
+
+async def add_version(
+    session: AsyncSession,
+    delegation_id: int,
+    issue_id: int,
+    text: str,
+    stated_on: date | None,
+    sources: list[str],
+    author_id: int | None,
+    now: datetime,
+) -> PositionVersion | None:
+    """A new version of a delegation's position on a key issue (the first creates the
+    position); None when it would repeat the latest version word for word."""
+    position = await session.scalar(
+        select(Position).where(
+            Position.delegation_id == delegation_id, Position.key_issue_id == issue_id
+        )
+    )
+    if position is None:
+        position = Position(delegation_id=delegation_id, key_issue_id=issue_id, version_count=0)
+        session.add(position)
+        await session.flush()
+    else:
+        latest = await session.scalar(
+            select(PositionVersion).where(
+                PositionVersion.position_id == position.id,
+                PositionVersion.number == position.version_count,
+            )
+        )
+        if latest is not None and (latest.text, latest.stated_on, latest.sources) == (
+            text,
+            stated_on,
+            sources,
+        ):
+            return None
+    position.version_count += 1
+    version = PositionVersion(
+        position_id=position.id,
+        number=position.version_count,
+        text=text,
+        stated_on=stated_on,
+        sources=sources,
+        author_id=author_id,
+        created_at=now,
+    )
+    session.add(version)
+    await session.flush()
+    return version
+
+
+async def versions(session: AsyncSession, delegation_id: int, issue_id: int) -> list[Any]:
+    """Every version of a position, oldest first, each with its author's name (or None)."""
+    query = (
+        select(PositionVersion, Person.display_name)
+        .join(Position, Position.id == PositionVersion.position_id)
+        .outerjoin(Person, Person.id == PositionVersion.author_id)
+        .where(Position.delegation_id == delegation_id, Position.key_issue_id == issue_id)
+        .order_by(PositionVersion.number)
+    )
+    return list(await session.execute(query))
+
+
+async def everything(session: AsyncSession) -> list[CurrentPosition]:
+    """Every current position, by key issue then holder (for exports)."""
+    return await _run(session, _current().order_by(KeyIssue.position, Delegation.name))

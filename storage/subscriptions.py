@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Row, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -107,3 +108,23 @@ async def recipients(
         if account is not None:
             found.append(Recipient(person.id, account.id, person.lead_times))
     return found
+
+
+async def reaching_accounts(session: AsyncSession, persons: Any) -> list[Row]:
+    """The account reaching each of these persons (id, person_id, platform), one per person."""
+    preferred = dict(
+        (
+            await session.execute(
+                select(Person.id, Person.preferred_platform).where(Person.id.in_(persons))
+            )
+        ).all()
+    )
+    accounts: dict[int, list[Row]] = defaultdict(list)
+    for row in await session.execute(
+        select(
+            Account.id, Account.person_id, Account.platform, Account.active, Account.chat_id
+        ).where(Account.person_id.in_(persons))
+    ):
+        accounts[row.person_id].append(row)
+    found = (reaching(preferred[person], accounts[person]) for person in preferred)
+    return [account for account in found if account is not None]

@@ -1,0 +1,111 @@
+"""Focal points submit their delegation's positions (versions, preview, confirmation); anyone
+reads the history with a diff, compares, and follows."""
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.dispatcher import Dispatcher
+from storage.models import AuditEntry, PositionVersion
+from tests.recorder import Recorder
+from tests.test_announcements import make_focal_point, says
+
+FIRST = "Brazil supports new permanent seats with the veto. source: A/69/L.92"
+SECOND = "Brazil supports new permanent seats, without the veto for fifteen years."
+
+
+async def versions(plenary) -> int:
+    async with plenary.sessions() as session:
+        return await session.scalar(select(func.count()).select_from(PositionVersion))
+
+
+async def submit(plenary, text: str, user: str = "brazil") -> str:
+    return await says(plenary, user, f"/submit veto confirm {text}")
+
+
+async def test_a_focal_point_previews_then_submits_versions(plenary):
+    await make_focal_point(plenary, "brazil", "Brazil")
+    before = await versions(plenary)
+    preview = await says(plenary, "brazil", f"/submit veto {FIRST}")
+    assert "Preview: Brazil on the question of the veto" in preview
+    assert "Source: A/69/L.92" in preview and await versions(plenary) == before
+    assert "Submitted: version 1 of Brazil" in await submit(plenary, FIRST)
+    assert "already your latest version" in await submit(plenary, FIRST)
+    assert "Submitted: version 2 of Brazil" in await submit(plenary, SECOND)
+    assert await versions(plenary) == before + 2
+    history = await says(plenary, "delegate", "/history Brazil veto")
+    assert "Version 1" in history and "Version 2" in history
+    assert (
+        "Brazil supports new permanent [−seats with] [+seats, without] the [−veto.] "
+        "[+veto for fifteen years.]"
+    ) in history
+    shown = await says(plenary, "delegate", "/position Brazil veto")
+    assert "without the veto for fifteen years" in shown and "version 2" in shown
+    group = await says(plenary, "delegate", "/position G4 veto")
+    assert "Members' own positions:" in group and "Brazil: Brazil supports" in group
+
+
+async def test_nobody_writes_for_another_delegation(plenary):
+    await make_focal_point(plenary, "brazil", "Brazil")
+    refused = await says(plenary, "brazil", "/submit Italy veto Italy says no.")
+    assert "You act for Brazil: you cannot submit for Italy." in refused
+    assert "is not available to you" in await says(plenary, "delegate", "/submit veto Hello")
+    async with plenary.sessions() as session:
+        refusals = await session.scalar(
+            select(func.count()).select_from(AuditEntry).where(AuditEntry.allowed.is_(False))
+        )
+    assert refusals == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("/submit", "Which key issue is your position on?"),
+        ("/submit veto", "Send the text of your position"),
+        ("/submit atlantis Some text", "Start with the key issue"),
+        ("/submit veto confirm " + "x" * 4001, "4,001 characters long; the limit is 4,000"),
+    ],
+)
+async def test_bad_submissions_store_nothing(plenary, text, expected):
+    await make_focal_point(plenary, "brazil", "Brazil")
+    before = await versions(plenary)
+    assert expected in await says(plenary, "brazil", text)
+    assert await versions(plenary) == before
+
+
+async def test_markup_is_stored_as_text(plenary):
+    await make_focal_point(plenary, "brazil", "Brazil")
+    await submit(plenary, "<b>veto</b> & size @channel")
+    assert "<b>veto</b> & size @channel" in await says(plenary, "delegate", "/position Brazil veto")
+
+
+async def test_followers_are_told_once(plenary):
+    recorder = Recorder()
+    dispatcher = Dispatcher(plenary.core, {"console": recorder})
+    await make_focal_point(plenary, "brazil", "Brazil")
+    assert "You now follow Brazil" in await says(plenary, "delegate", "/follow Brazil")
+    assert "You already follow Brazil" in await says(plenary, "delegate", "/follow brazil")
+    assert "You now follow the question of the veto" in await says(
+        plenary, "watcher", "/follow veto"
+    )
+    assert "2 followers told." in await submit(plenary, FIRST)
+    await dispatcher.run_until_idle()
+    await dispatcher.run_until_idle()
+    for user in ("delegate", "watcher"):
+        (notice,) = recorder.texts(user)
+        assert notice.startswith("New position: Brazil on the question of the veto")
+    assert recorder.texts("brazil") == [], "the author is not told of their own submission"
+    assert "Brazil" in await says(plenary, "delegate", "/following")
+    assert "1 follow removed." in await says(plenary, "delegate", "/unfollow Brazil")
+    await submit(plenary, SECOND)
+    await dispatcher.run_until_idle()
+    assert len(recorder.texts("delegate")) == 1 and len(recorder.texts("watcher")) == 2
+
+
+async def test_compare_two_delegations_on_an_issue(plenary):
+    await make_focal_point(plenary, "brazil", "Brazil")
+    await submit(plenary, FIRST)
+    compared = await says(plenary, "delegate", "/compare Brazil and G4 on veto")
+    assert "Brazil and G4 on the question of the veto" in compared
+    assert "Brazil supports new permanent seats" in compared
+    assert "deferred until a review" in compared
+    assert "Compare whom?" in await says(plenary, "delegate", "/compare Brazil")
