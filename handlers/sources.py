@@ -8,9 +8,15 @@ from storage import positions
 
 
 async def add_sources(ctx: Context, reply: Reply, keys: list[str]) -> None:
-    documents = await positions.documents(ctx.session, keys)
-    if not documents:
+    """The documents cited, by title (a link where known); a source that is no document on
+    record (a symbol such as A/69/L.92, or an address) as given."""
+    if not keys:
         return
-    reply.paragraph(ctx.tr.ngettext("Source:", "Sources:", len(documents)))
-    for document in documents:
-        reply.item(link(document.title, document.url) if document.url else document.title)
+    documents = {d.key: d for d in await positions.documents(ctx.session, keys)}
+    reply.paragraph(ctx.tr.ngettext("Source:", "Sources:", len(keys)))
+    for key in keys:
+        document = documents.get(key)
+        if document is None:
+            reply.item(link(key, key) if key.startswith(("https://", "http://")) else key)
+        else:
+            reply.item(link(document.title, document.url) if document.url else document.title)

@@ -29,6 +29,7 @@ async def test_a_focal_point_previews_then_submits_versions(plenary):
     assert "Preview: Brazil on the question of the veto" in preview
     assert "Source: A/69/L.92" in preview and await versions(plenary) == before
     assert "Submitted: version 1 of Brazil" in await submit(plenary, FIRST)
+    assert "Source:\nA/69/L.92" in await says(plenary, "delegate", "/position Brazil veto")
     assert "already your latest version" in await submit(plenary, FIRST)
     assert "Submitted: version 2 of Brazil" in await submit(plenary, SECOND)
     assert await versions(plenary) == before + 2
@@ -40,6 +41,7 @@ async def test_a_focal_point_previews_then_submits_versions(plenary):
     ) in history
     shown = await says(plenary, "delegate", "/position Brazil veto")
     assert "without the veto for fifteen years" in shown and "version 2" in shown
+    assert "Source:\nA/69/L.92" not in shown, "version 2 cites no source"
     group = await says(plenary, "delegate", "/position G4 veto")
     assert "Members' own positions:" in group and "Brazil: Brazil supports" in group
 
