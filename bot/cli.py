@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
 
-from bot import admin, logs, programme_cli
+from bot import admin, export_cli, logs, programme_cli
 from bot.cli_args import UsageError, load_config
 from bot.clock import Clock
 from bot.config import ConfigError
@@ -88,7 +88,11 @@ def parser() -> argparse.ArgumentParser:
     imported.add_argument("file", type=Path)
     imported.add_argument("--dry-run", action="store_true", help="show the changes, store none")
     _common(imported, clock=False)
-    for sub in [*admin.add_parsers(commands), *programme_cli.add_parsers(commands)]:
+    for sub in [
+        *admin.add_parsers(commands),
+        *programme_cli.add_parsers(commands),
+        *export_cli.add_parsers(commands),
+    ]:
         _common(sub, clock=False)
     return main
 
@@ -163,6 +167,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], Awaitable[int]]] = {
     "import": import_file,
     **admin.COMMANDS,
     **programme_cli.COMMANDS,
+    **export_cli.COMMANDS,
 }
 
 
