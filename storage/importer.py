@@ -243,7 +243,7 @@ class _Importer:
             issue.id,
             spec.text,
             spec.stated_on,
-            list(spec.sources),
+            [*spec.sources, *spec.cited],
             None,
             self.now,
         )

@@ -1,9 +1,12 @@
-"""Reading meetings from a CSV file, one row a meeting, naming the line and column of any fault.
+"""Reading meetings, or positions, from a CSV file, one row each, naming the line and column of
+any fault.
 
-The first row names the columns (in any order and case): key and date are required; time, end,
-timezone, room, key_issues (separated by ";"), title, status and notes are optional. An empty
-time means the time is to be announced. Key issues, documents and delegations are not read
-here: the meetings' key issues must already be in the database.
+The first row names the columns (in any order and case). Meetings: key and date are required;
+time, end, timezone, room, key_issues (separated by ";"), title, status and notes are optional.
+An empty time means the time is to be announced. Positions (a header with a text column):
+holder (a State or group), issue (a key issue's key) and text are required; date (YYYY-MM-DD)
+and source (a document symbol or an address) are optional. Key issues, documents and
+delegations are not read here: what the rows name must already be in the database.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from typing import TYPE_CHECKING
 from storage.programme_file import (
     Fault,
     MeetingSpec,
+    PositionSpec,
     ProgrammeFile,
     ProgrammeFileError,
     check_end,
@@ -32,6 +36,8 @@ from storage.programme_file import (
 if TYPE_CHECKING:
     from _csv import Reader  # the type of csv.reader(...)
 
+POSITION_COLUMNS = ("holder", "issue", "text", "date", "source")
+POSITION_REQUIRED = ("holder", "issue", "text")
 COLUMNS = (
     "key",
     "date",
@@ -53,15 +59,14 @@ def _fault(line: int) -> Fault:
     return lambda column, problem: ProgrammeFileError(f"line {line}, column {column}: {problem}")
 
 
-def _columns(header: list[str]) -> list[str]:
-    names = [name.strip().casefold() for name in header]
+def _columns(names: list[str], allowed: tuple[str, ...], required: tuple[str, ...]) -> list[str]:
     fault = _fault(1)
     for index, name in enumerate(names):
-        if name not in COLUMNS:
-            raise fault(name or "(empty)", f"unknown column: use {', '.join(COLUMNS)}")
+        if name not in allowed:
+            raise fault(name or "(empty)", f"unknown column: use {', '.join(allowed)}")
         if name in names[:index]:
             raise fault(name, "appears twice")
-    for name in REQUIRED:
+    for name in required:
         if name not in names:
             raise ProgrammeFileError(f"line 1: column {name} is missing")
     return names
@@ -105,12 +110,24 @@ def _meeting(row: dict[str, str], default_zone: str, fault: Fault) -> MeetingSpe
     )
 
 
-def _located(reader: Reader, default_zone: str) -> Iterator[tuple[MeetingSpec, Fault]]:
-    """Each row's meeting, with the fault that names its line."""
-    header = next(reader, None)
-    if header is None:
-        raise ProgrammeFileError(f"line 1: the header row is missing ({','.join(COLUMNS)})")
-    columns = _columns(header)
+def _position(row: dict[str, str], fault: Fault) -> PositionSpec:
+    for column in POSITION_REQUIRED:
+        if not row[column]:
+            raise fault(column, "is empty")
+    return PositionSpec(
+        holder=row["holder"],
+        key_issue=row["issue"],
+        text=row["text"],
+        stated_on=_date(row["date"], fault) if row.get("date") else None,
+        cited=(row["source"],) if row.get("source") else (),
+    )
+
+
+def _rows(
+    reader: Reader, names: list[str], allowed: tuple[str, ...], required: tuple[str, ...]
+) -> Iterator[tuple[dict[str, str], Fault]]:
+    """Each row as {column: value}, with the fault that names its line."""
+    columns = _columns(names, allowed, required)
     end = reader.line_num
     for values in reader:
         line, end = end + 1, reader.line_num  # a quoted field may span several lines
@@ -120,19 +137,29 @@ def _located(reader: Reader, default_zone: str) -> Iterator[tuple[MeetingSpec, F
             raise ProgrammeFileError(
                 f"line {line}: {len(values)} fields where the header names {len(columns)}"
             )
-        fault = _fault(line)
-        row = dict(zip(columns, (value.strip() for value in values), strict=True))
-        yield _meeting(row, default_zone, fault), fault
+        yield dict(zip(columns, (value.strip() for value in values), strict=True)), _fault(line)
+
+
+def _read(reader: Reader, default_zone: str) -> ProgrammeFile:
+    header = next(reader, None)
+    if header is None:
+        raise ProgrammeFileError(f"line 1: the header row is missing ({','.join(COLUMNS)})")
+    names = [name.strip().casefold() for name in header]
+    if "text" in names:
+        rows = _rows(reader, names, POSITION_COLUMNS, POSITION_REQUIRED)
+        return ProgrammeFile(positions=[_position(row, fault) for row, fault in rows])
+    rows = _rows(reader, names, COLUMNS, REQUIRED)
+    return unique_meetings(((_meeting(r, default_zone, f), f) for r, f in rows), "key")
 
 
 def read_csv_programme(path: Path, default_zone: str) -> ProgrammeFile:
-    """The meetings of a CSV file (UTF-8, comma-separated); times are local to each row's
-    timezone, `default_zone` where it gives none."""
+    """The meetings or positions of a CSV file (UTF-8, comma-separated); meeting times are
+    local to each row's timezone, `default_zone` where it gives none."""
     try:
         with path.open(encoding="utf-8-sig", newline="") as stream:
             reader = csv.reader(stream)
             try:
-                return unique_meetings(_located(reader, default_zone), "key")
+                return _read(reader, default_zone)
             except csv.Error as error:
                 raise ProgrammeFileError(
                     f"line {reader.line_num}: not valid CSV: {error}"

@@ -81,7 +81,8 @@ class PositionSpec:
     key_issue: str
     text: str
     stated_on: date | None = None
-    sources: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()  # keys of documents on record
+    cited: tuple[str, ...] = ()  # other sources, as given (a symbol such as A/69/L.92, a link)
 
 
 @dataclass

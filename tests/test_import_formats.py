@@ -9,7 +9,7 @@ from sqlalchemy import func, select, update
 
 from storage.database import create_engine, session_factory, upgrade
 from storage.importer import import_programme
-from storage.models import Delivery, DeliveryStatus, Meeting, MeetingStatus
+from storage.models import Delivery, DeliveryStatus, Meeting, MeetingStatus, PositionVersion
 from storage.programme_file import ProgrammeFileError, parse_programme
 from storage.programme_formats import read_any
 from tests.bulk import add_people
@@ -311,3 +311,35 @@ def test_cli_refuses_a_faulty_csv_and_an_unknown_file_type(tmp_path):
     assert "nothing was imported" in result.stderr
     other = plenary("import", str(write(tmp_path, "p.xml", "")), *db, cwd=tmp_path)
     assert other.returncode == 2 and "unsupported file type .xml" in other.stderr
+
+
+POSITIONS_CSV = """\
+Holder,Issue,Text,Date,Source
+Brazil,veto,"New permanent members with the veto, its use deferred.",2016-03-09,A/69/L.92
+brazil,size,Twenty-five or twenty-six members.,,
+"""
+
+
+async def test_a_positions_csv_adds_versions_in_one_transaction(sessions, tmp_path):
+    async with sessions() as session:
+        await import_programme(
+            session, parse_programme(BASE + '[[states]]\nname = "Brazil"\n'), NOW
+        )
+        await session.commit()
+    path = write(tmp_path, "positions.csv", POSITIONS_CSV)
+    assert await load(sessions, path) == ["add position brazil/veto", "add position brazil/size"]
+    assert await load(sessions, path) == []
+    changed = write(tmp_path, "changed.csv", POSITIONS_CSV.replace("Twenty-five", "Twenty-seven"))
+    assert await load(sessions, changed) == ["new version of position brazil/size"]
+    async with sessions() as session:
+        cited = await session.scalar(
+            select(PositionVersion.sources).where(PositionVersion.stated_on == date(2016, 3, 9))
+        )
+    assert cited == ["A/69/L.92"]
+    wrong = write(tmp_path, "wrong.csv", POSITIONS_CSV + "Atlantis,veto,Hello,,\n")
+    with pytest.raises(ProgrammeFileError, match="no delegation or group 'Atlantis'"):
+        await load(sessions, wrong)
+    assert await count(sessions, PositionVersion) == 3, "a fault stores nothing"
+    empty = write(tmp_path, "empty.csv", "holder,issue,text\nBrazil,veto,\n")
+    with pytest.raises(ProgrammeFileError, match="line 2, column text: is empty"):
+        read_any(empty, ZONE)
