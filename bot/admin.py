@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from telegram import Bot
+from telegram.error import TelegramError
+
 from bot.cli_args import UsageError, load_config
 from bot.clock import Clock
-from bot.config import parse_duration
+from bot.config import TelegramConfig, parse_duration
 from bot.names import NameIndex
 from bot.runtime import migrated
 from storage import audit, roles
@@ -47,7 +51,8 @@ async def invite(args: argparse.Namespace) -> int:
     name = args.delegation or args.group
     if role == Role.FOCAL_POINT and not name:
         raise UsageError("a focal point acts for a delegation: give --delegation or --group")
-    async with migrated(load_config(args)) as sessions, sessions() as session:
+    config = load_config(args)
+    async with migrated(config) as sessions, sessions() as session:
         delegation_id = None
         if name:
             delegation_id = await _delegation(session, name, group=bool(args.group))
@@ -60,10 +65,24 @@ async def invite(args: argparse.Namespace) -> int:
     whom = "the Chair's office" if role == Role.CHAIR else f"focal point of {name}"
     print(f"Invitation to {whom}, valid once until {(now + lifetime):%Y-%m-%d %H:%M} UTC:")
     print(f"  code      {code}")
-    print(f"  Telegram  https://t.me/<your bot>?start={code}")
+    print(f"  Telegram  https://t.me/{await telegram_username(config.telegram)}?start={code}")
     print(f"  Slack     /plenary register {code}")
     print(f"  Terminal  /register {code}")
     return 0
+
+
+async def telegram_username(config: TelegramConfig) -> str:
+    """The bot's username, asked of Telegram when a token is configured; a placeholder
+    otherwise (or when Telegram cannot be reached)."""
+    if not config.token:
+        return "<your bot>"
+    base = config.api_base_url.rstrip("/") or "https://api.telegram.org/bot"
+    try:
+        async with Bot(config.token, base_url=base) as bot:
+            return bot.username
+    except TelegramError as error:
+        print(f"(Telegram did not say the bot's name: {type(error).__name__})", file=sys.stderr)
+        return "<your bot>"
 
 
 async def _delegation(session: Any, name: str, group: bool) -> int:

@@ -1,5 +1,6 @@
 """Roles: invitations redeemed once before they expire, the Chair's office's commands, audit."""
 
+import asyncio
 import re
 from datetime import timedelta
 
@@ -12,6 +13,8 @@ from bot.render.plain import render_plain
 from handlers.roles import CHAIR_ONLY
 from storage import roles
 from storage.models import AuditEntry, Role
+from tests.fakes.telegram_api import FakeTelegram
+from tests.test_cli import PLENARY, ROOT
 from tests.test_cli import plenary as cli
 
 CODE = re.compile(r"[A-Z2-9]{4}-[A-Z2-9]{4}")
@@ -115,3 +118,32 @@ def test_the_chairs_office_has_its_commands():
     assert {"announce", "correct", "letter", "addmeeting", "cancelmeeting", "invite"} <= set(
         CHAIRS_COMMANDS
     )
+
+
+async def test_an_invitation_links_to_the_configured_telegram_bot(tmp_path):
+    fake = await FakeTelegram().serve()
+    try:
+        config = tmp_path / "config.toml"
+        config.write_text(
+            f'[database]\nurl = "sqlite:///{tmp_path / "roles.db"}"\n'
+            f'[telegram]\napi_base_url = "{fake.base_url}"\n'
+        )
+        process = await asyncio.create_subprocess_exec(
+            *PLENARY,
+            "invite",
+            "--role",
+            "chair",
+            "--config",
+            str(config),
+            cwd=tmp_path,
+            env={"PYTHONPATH": str(ROOT), "PLENARY_TELEGRAM_TOKEN": fake.token},
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        out, err = await asyncio.wait_for(process.communicate(), 60)
+    finally:
+        await fake.close()
+    assert process.returncode == 0, err.decode()
+    code = CODE.search(out.decode()).group()
+    assert f"https://t.me/PlenaryBot?start={code}" in out.decode()
+    assert fake.token not in out.decode() + err.decode()
