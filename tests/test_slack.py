@@ -13,7 +13,7 @@ from bot.http import HttpServer, build_app
 from bot.messages import Button, Reply
 from bot.render.slack import render_messages
 from bot.transports.slack import SlackTransport, as_command
-from storage.models import Account
+from storage.models import Account, Role
 from tests.fakes.slack_api import (
     SIGNING_SECRET,
     FakeSlack,
@@ -27,6 +27,8 @@ from tests.fakes.slack_socket import FakeSocketMode
 from tests.service import plenary_run
 from tests.slack_blocks import check_blocks
 from tests.test_dialogues import BAD_INPUT, GENERAL, ISSUES_AND_GROUPS, MEETINGS, POSITIONS
+from tests.test_letter_flow import OWN_LETTER
+from tests.test_roles import invitation
 
 FORM = "application/x-www-form-urlencoded"
 
@@ -359,3 +361,18 @@ async def test_only_a_workspace_admin_subscribes_a_channel(fake, slack):
         content_type=FORM,
     )
     assert "You follow: all meetings" in accepted
+
+
+async def test_a_chairs_letter_shared_as_a_file_is_read(plenary, fake, slack):
+    def sharing(*files) -> str:
+        return event(direct_message("", subtype="file_share", files=list(files)))
+
+    code = await invitation(plenary, Role.CHAIR)
+    registered = await converse(fake, slack, event(direct_message(f"/register {code}")))
+    assert "Chair's office" in registered
+    answer = await converse(fake, slack, sharing(fake.share("letter.md", OWN_LETTER.encode())))
+    assert "This letter announces 1 meeting:" in answer and "Conference Room 4" in answer
+    assert fake.downloads == ["Bearer xoxb-test"]
+    big = {**fake.share("big.md", b"x"), "size": 2 * 1024 * 1024}
+    assert "That file is too large" in await converse(fake, slack, sharing(big))
+    assert len(fake.downloads) == 1, "a file over the limit is not fetched"

@@ -6,8 +6,11 @@ import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any
+from urllib.parse import urlsplit
 
+import aiohttp
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
@@ -27,13 +30,15 @@ from bot.config import SlackConfig
 from bot.core import Core, list_changed
 from bot.dispatcher import CannotEdit, TryLater, Undeliverable
 from bot.i18n import translator
-from bot.messages import Incoming, Reply
+from bot.messages import Attachment, Incoming, Reply
 from bot.render.slack import ACTION_PREFIX, render_messages, render_view
 from storage import people
 from storage.models import Account
 
 log = logging.getLogger(__name__)
 PLATFORM = "slack"
+FILE_HOST = "files.slack.com"
+DOCUMENT_LIMIT = 1024 * 1024  # bytes of a shared file read
 UNREACHABLE = {
     "channel_not_found",
     "not_in_channel",
@@ -111,15 +116,21 @@ class SlackTransport:
             return
         if subtype not in (None, "file_share") or "user" not in event:
             return
-        if not (event.get("text") or "").strip() and event.get("files"):
-            await self._say(
-                channel,
-                await self._note(
-                    event.get("user"), "I only read text. Ask me a question, or type help."
-                ),
-            )
-            return
         incoming = await self._incoming(event["user"], event.get("text") or "", channel)
+        if event.get("files"):
+            shared = event["files"][0]
+            attachment = (
+                None if shared.get("size", 0) > DOCUMENT_LIMIT else await self._download(shared)
+            )
+            if attachment is None:
+                note = (
+                    "That file is too large: I read documents of up to 1 MB."
+                    if shared.get("size", 0) > DOCUMENT_LIMIT
+                    else "I only read text. Ask me a question, or type help."
+                )
+                await self._say(channel, await self._note(event.get("user"), note))
+                return
+            incoming = replace(incoming, attachment=attachment)
         reply = await self.core.answer_once(incoming, _once_key(body))
         if reply is not None:
             await self._say(channel, reply)
@@ -205,6 +216,30 @@ class SlackTransport:
             chat_id=channel,
             language=language,
             via_button=via_button,
+        )
+
+    async def _download(self, shared: dict[str, Any]) -> Attachment | None:
+        """A file shared with Plenary, fetched with the bot's token: only from Slack's own
+        file host (or the configured API server's), and only up to DOCUMENT_LIMIT; None when it
+        cannot be read."""
+        url = shared.get("url_private_download") or shared.get("url_private") or ""
+        if urlsplit(url).hostname not in {FILE_HOST, urlsplit(self.config.api_base_url).hostname}:
+            return None
+        headers = {"Authorization": f"Bearer {self.config.bot_token}"}
+        try:
+            async with aiohttp.ClientSession() as http, http.get(url, headers=headers) as response:
+                if response.status != 200:
+                    return None
+                content = await response.content.read(DOCUMENT_LIMIT + 1)
+        except (aiohttp.ClientError, TimeoutError):
+            log.warning("a file shared on Slack could not be fetched")
+            return None
+        if len(content) > DOCUMENT_LIMIT:
+            return None
+        return Attachment(
+            shared.get("name") or "document",
+            content,
+            shared.get("mimetype") or "application/octet-stream",
         )
 
     async def _note(self, user_id: str | None, message: str) -> Reply:

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from slack_sdk.signature import SignatureVerifier
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.http import HttpServer
@@ -41,6 +41,8 @@ class FakeSlack:
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
     _chat_calls: itertools.count = field(default_factory=lambda: itertools.count(1))
     server: HttpServer | None = None
+    files: dict[str, bytes] = field(default_factory=dict)  # file id → content, to download
+    downloads: list[str] = field(default_factory=list)  # Authorization headers of downloads
 
     @property
     def base_url(self) -> str:
@@ -48,7 +50,12 @@ class FakeSlack:
         return f"http://127.0.0.1:{self.server.port}/api/"
 
     async def serve(self) -> FakeSlack:
-        app = Starlette(routes=[Route("/api/{method}", self._endpoint, methods=["POST", "GET"])])
+        app = Starlette(
+            routes=[
+                Route("/api/{method}", self._endpoint, methods=["POST", "GET"]),
+                Route("/files/{file_id}", self._download, methods=["GET"]),
+            ]
+        )
         self.server = HttpServer(app, "127.0.0.1", 0)
         await self.server.start()
         return self
@@ -78,6 +85,24 @@ class FakeSlack:
                 )
             await asyncio.sleep(0.01)
         return self.sent(*methods, channel=channel)
+
+    def share(self, name: str, content: bytes) -> dict[str, Any]:
+        """A file as a message event lists it, downloadable from this server."""
+        file_id = f"F{len(self.files) + 1}"
+        self.files[file_id] = content
+        assert self.server is not None
+        return {
+            "id": file_id,
+            "name": name,
+            "mimetype": "text/markdown",
+            "size": len(content),
+            "url_private_download": f"http://127.0.0.1:{self.server.port}/files/{file_id}",
+        }
+
+    async def _download(self, request: Request) -> Response:
+        self.downloads.append(request.headers.get("authorization", ""))
+        content = self.files.get(request.path_params["file_id"])
+        return Response(status_code=404) if content is None else Response(content)
 
     async def _endpoint(self, request: Request) -> JSONResponse:
         method = request.path_params["method"]
