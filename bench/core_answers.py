@@ -22,8 +22,9 @@ from bot.clock import FixedClock
 from bot.core import Core
 from bot.messages import Incoming
 from bot.reply_cache import ReplyCache
+from bot.runtime import prepare
 from storage import revisions
-from storage.database import create_engine, session_factory, upgrade
+from storage.database import create_engine, session_factory
 from storage.importer import import_demo
 from storage.meetings import place_in_time
 from storage.models import (
@@ -55,20 +56,20 @@ async def build(url: str) -> None:
     """Migrate, load the demo, and add synthetic data up to the 100x sizes."""
     rng = random.Random(70)
     engine = create_engine(url)
-    await upgrade(engine)
-    async with session_factory(engine)() as session:
+    async with (await prepare(engine))() as session:  # the demo and every UN State
         await import_demo(session, NOW)
         issues = list(await session.scalars(select(KeyIssue.id)))
         existing = len(list(await session.scalars(select(Delegation.id))))
         names = {_name(rng) for _ in range(DELEGATIONS * 2)} - {""}
-        extra = sorted(names)[: DELEGATIONS - existing]
-        await session.execute(
-            insert(Delegation),
-            [
-                {"key": f"x-{i}", "kind": "member_state", "name": name, "aliases": []}
-                for i, name in enumerate(extra)
-            ],
-        )
+        extra = sorted(names)[: max(0, DELEGATIONS - existing)]
+        if extra:  # the UN's 195 States and the demo's groups may already be enough
+            await session.execute(
+                insert(Delegation),
+                [
+                    {"key": f"x-{i}", "kind": "member_state", "name": name, "aliases": []}
+                    for i, name in enumerate(extra)
+                ],
+            )
         delegations = list(await session.scalars(select(Delegation.id)))
         held = set(await session.execute(select(Position.delegation_id, Position.key_issue_id)))
         await session.execute(

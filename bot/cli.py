@@ -15,12 +15,12 @@ from bot.cli_args import UsageError, load_config
 from bot.clock import Clock
 from bot.config import ConfigError
 from bot.dispatcher import Dispatcher
-from bot.runtime import migrated, start_runtime
+from bot.runtime import migrated, prepare, start_runtime
 from bot.scheduler import Scheduler
 from bot.service import Service, has_transports
 from bot.transports.console import PLATFORM, ConsoleTransport
 from storage import meta
-from storage.database import create_engine, upgrade
+from storage.database import create_engine
 from storage.directory import load_names
 from storage.importer import import_programme
 from storage.programme_file import ProgrammeFileError
@@ -125,7 +125,7 @@ async def chat(args: argparse.Namespace) -> int:
 async def db_upgrade(args: argparse.Namespace) -> int:
     engine = create_engine(load_config(args).database.url)
     try:
-        await upgrade(engine)
+        await prepare(engine)
     finally:
         await engine.dispose()
     print("The database schema is up to date.")

@@ -17,6 +17,7 @@ from bot.core import Core
 from storage import meta, reminders
 from storage.database import create_engine, session_factory, upgrade
 from storage.importer import import_demo
+from storage.member_states import ensure_member_states
 from storage.models import KeyIssue, Meeting
 
 log = logging.getLogger(__name__)
@@ -34,13 +35,22 @@ class Runtime:
         await self.engine.dispose()
 
 
+async def prepare(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions on a database brought to the newest schema and holding every UN State."""
+    await upgrade(engine)
+    sessions = session_factory(engine)
+    async with sessions() as session:
+        await ensure_member_states(session)
+        await session.commit()
+    return sessions
+
+
 @contextlib.asynccontextmanager
 async def migrated(config: Config) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    """Sessions on the configured database, brought to the newest schema first."""
+    """Sessions on the configured database, prepared first (see `prepare`)."""
     engine = create_engine(config.database.url)
     try:
-        await upgrade(engine)
-        yield session_factory(engine)
+        yield await prepare(engine)
     finally:
         await engine.dispose()
 
@@ -75,8 +85,7 @@ async def start_runtime(
     `demo=True`. On demo data the clock starts where the demo says, unless `as_of` is given.
     """
     engine = create_engine(config.database.url)
-    await upgrade(engine)
-    sessions = session_factory(engine)
+    sessions = await prepare(engine)
     notices = []
     if demo or config.embedded:
         notice = await load_demo_if_empty(sessions, Clock())

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import meta, positions
 from storage.meetings import place_in_time
+from storage.member_states import with_reference_aliases
 from storage.models import (
     Delegation,
     DelegationKind,
@@ -176,7 +177,7 @@ class _Importer:
             lambda s: {
                 "kind": DelegationKind(s.kind),
                 "name": s.name,
-                "aliases": list(s.aliases),
+                "aliases": with_reference_aliases(s.key, s.aliases),
                 "note": s.note,
             },
         )

@@ -17,8 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import FixedClock
 from bot.core import Core
+from bot.runtime import prepare
 from bot.transports.console import ConsoleTransport
-from storage.database import create_engine, session_factory, upgrade
+from storage.database import create_engine, session_factory
 from storage.importer import import_demo
 from tests import pg
 
@@ -46,8 +47,7 @@ def pg_cluster() -> Iterator[pg.Cluster | None]:
 async def _migrated_demo(url: str) -> None:
     engine = create_engine(url)
     try:
-        await upgrade(engine)
-        async with session_factory(engine)() as session:
+        async with (await prepare(engine))() as session:
             await import_demo(session, DEMO_NOW)
             await session.commit()
     finally:
