@@ -26,6 +26,11 @@ class DatabaseConfig:
 class HttpConfig:
     host: str = "127.0.0.1"
     port: int = 8080
+    public_url: str = ""  # how delegates reach this server (calendar links); default host:port
+
+    @property
+    def base_url(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
 
 @dataclass(frozen=True)
@@ -129,6 +134,10 @@ def validate(config: Config) -> None:
         )
     if not 0 < config.http.port < 65536:
         raise ConfigError(f"[http] port: {config.http.port} is not a TCP port")
+    if config.http.public_url and not re.fullmatch(
+        r"https?://[^\s/]+(/\S*)?", config.http.public_url
+    ):
+        raise ConfigError(f"[http] public_url: {config.http.public_url!r} is not an http(s) URL")
     for lead in config.reminders.lead_times:
         try:
             parse_duration(lead)

@@ -31,6 +31,7 @@ class Context:
     revision: int
     replies: ReplyCache
     person: Person | PersonView | None = None
+    public_url: str = ""  # where Plenary's HTTP server is reached from outside
 
     def _(self, message: str) -> str:
         return self.tr.gettext(message)

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
+from bot.config import HttpConfig
 from bot.context import Context
 from bot.i18n import Translator, translator
 from bot.messages import Button, Incoming, Reply
@@ -71,9 +72,15 @@ def list_changed(tr: Translator) -> Reply:
 class Core:
     """Answers messages: opens a session, builds the context, routes, commits."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        public_url: str = HttpConfig().base_url,
+    ) -> None:
         self.sessions = sessions
         self.clock = clock
+        self.public_url = public_url.rstrip("/")
         self._snapshot: _Snapshot | None = None
         self.replies = ReplyCache()
         self._senders: OrderedDict[tuple[str, str], tuple[PersonView | None, float]] = OrderedDict()
@@ -137,6 +144,7 @@ class Core:
             revision=snapshot.revision,
             replies=self.replies,
             person=person,
+            public_url=self.public_url,
         )
 
     async def notice(

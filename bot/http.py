@@ -1,4 +1,5 @@
-"""The one HTTP server: webhooks of the transports, /healthz; uvicorn inside Plenary's loop."""
+"""The one HTTP server: webhooks of the transports, calendar feeds, /healthz; uvicorn inside
+Plenary's loop."""
 
 from __future__ import annotations
 
@@ -10,10 +11,14 @@ import uvicorn
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.core import Core
+from bot.messages import Incoming
+from handlers.calendar import feed
+from storage import calendar_feeds
+from storage.models import Person
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +32,30 @@ def build_app(core: Core, routes: list[BaseRoute]) -> Starlette:
             return JSONResponse({"database": f"unavailable: {type(error).__name__}"}, 503)
         return JSONResponse({"database": "ok"})
 
-    return Starlette(routes=[Route("/healthz", healthz), *routes])
+    async def calendar_feed(request: Request) -> Response:
+        body = await calendar_of(core, request.path_params["token"])
+        if body is None:  # the same answer for a token that never was and one revoked
+            return PlainTextResponse("Not found", 404)
+        return Response(body, media_type="text/calendar; charset=utf-8")
+
+    return Starlette(
+        routes=[
+            Route("/healthz", healthz),
+            Route("/calendar/{token}.ics", calendar_feed),
+            *routes,
+        ]
+    )
+
+
+async def calendar_of(core: Core, token: str) -> bytes | None:
+    """The feed a token opens, rendered in its owner's language and zone; None if none."""
+    async with core.sessions() as session:
+        person_id = await calendar_feeds.owner(session, token)
+        person = await session.get(Person, person_id) if person_id is not None else None
+        if person is None:
+            return None
+        ctx = await core.context_for(session, Incoming("calendar", str(person.id), ""), person)
+        return await feed(ctx, person.id)
 
 
 class HttpServer:

@@ -98,4 +98,5 @@ async def start_runtime(
             as_of = await meta.demo_clock_start(session)
         await session.commit()
     clock = Clock(as_of)
-    return Runtime(engine, sessions, clock, Core(sessions, clock), notices)
+    core = Core(sessions, clock, public_url=config.http.base_url)
+    return Runtime(engine, sessions, clock, core, notices)

@@ -3,6 +3,7 @@
 from handlers import (
     accounts,
     announcements,
+    calendar,
     follows,
     groups,
     help,
@@ -22,6 +23,7 @@ from handlers import (
 __all__ = [
     "accounts",
     "announcements",
+    "calendar",
     "follows",
     "groups",
     "help",

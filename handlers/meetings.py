@@ -170,6 +170,7 @@ async def meeting_details(ctx: Context, request: Request) -> Reply:
         reply.paragraph(meeting.notes)
     await add_sources(ctx, reply, meeting.sources)
     reply.note(ctx._("Reference: {key}").format(key=meeting.key))
+    reply.button_row(Button(ctx._("Add to calendar"), f"/ics {meeting.key}"))
     return reply.button_row(
         *(
             Button(ctx._("Positions on {issue}").format(issue=issue.key), f"/positions {issue.key}")

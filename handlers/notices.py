@@ -58,7 +58,9 @@ async def reminder(ctx: Context, delivery: Delivery, meeting: Meeting) -> Reply:
                 f" (/positions {issue.key})",
             )
     return reply.button_row(
-        details_button(ctx, meeting), Button(ctx._("Unsubscribe"), "/unsubscribe")
+        details_button(ctx, meeting),
+        Button(ctx._("Add to calendar"), f"/ics {meeting.key}"),
+        Button(ctx._("Unsubscribe"), "/unsubscribe"),
     )
 
 

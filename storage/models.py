@@ -146,6 +146,8 @@ class Meeting(Base):
     sources: Mapped[list[str]] = mapped_column(JSON, default=list)
     sort_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     until_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    sequence: Mapped[int] = mapped_column(Integer, default=0)  # iCalendar SEQUENCE: +1 a change
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     key_issues: Mapped[list[KeyIssue]] = relationship(
         secondary="meeting_key_issues", order_by="KeyIssue.position"
     )
@@ -405,4 +407,16 @@ class Follow(Base):
     key_issue_id: Mapped[int | None] = mapped_column(
         ForeignKey("key_issues.id", ondelete="CASCADE"), index=True
     )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CalendarFeed(Base):
+    """A person's private calendar subscription: only a hash of its token is kept."""
+
+    __tablename__ = "calendar_feeds"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("persons.id", ondelete="CASCADE"), unique=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

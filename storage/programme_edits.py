@@ -58,7 +58,11 @@ async def notify(
     changed: dict[str, list[Any]],
     now: datetime,
 ) -> None:
-    """A new meeting gets its reminders; a changed one its change notices too."""
+    """A new meeting gets its reminders; a changed one its change notices too, and a new
+    sequence number for calendars."""
+    if not existed or changed:
+        meeting.sequence = (meeting.sequence or 0) + (1 if existed else 0)
+        meeting.updated_at = now
     noticed = {f: plain(v) for f, v in changed.items() if f in NOTICED_FIELDS}
     if not existed:
         await reminders.plan_meeting(session, meeting, now)

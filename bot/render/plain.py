@@ -20,7 +20,8 @@ def _block(block: Block) -> str:
     return text
 
 
-def render_plain(reply: Reply) -> str:
+def render_plain(reply: Reply, saved: dict[str, str] | None = None) -> str:
+    """The reply as text; `saved` maps an attachment's name to where it was written."""
     lines = [_block(block) for block in reply.blocks]
     choices = [button for row in reply.buttons for button in row]
     if choices:
@@ -28,5 +29,5 @@ def render_plain(reply: Reply) -> str:
         lines.append("")
         lines.extend(f"  → {b.command.ljust(width)}  {b.label}" for b in choices)
     for attachment in reply.attachments:
-        lines.append(f"  [{attachment.filename}]")
+        lines.append(f"  [{(saved or {}).get(attachment.filename, attachment.filename)}]")
     return "\n".join(lines)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import getpass
 import sys
+import tempfile
+from pathlib import Path
 from typing import TextIO
 
 from bot.core import Core
@@ -13,6 +15,7 @@ from bot.messages import Incoming, Reply
 from bot.render.plain import render_plain
 from storage.models import Account
 
+FILES = Path(tempfile.gettempdir()) / "plenary-files"  # where the terminal writes attachments
 PLATFORM = "console"
 
 
@@ -32,7 +35,15 @@ class ConsoleTransport:
         self._delivered = 0
 
     def show(self, reply: Reply) -> None:
-        self.stdout.write(render_plain(reply) + "\n\n")
+        """Print the reply; its attachments are written to FILES and shown by their path."""
+        saved = {}
+        if reply.attachments:
+            FILES.mkdir(parents=True, exist_ok=True)
+            for attachment in reply.attachments:
+                path = FILES / Path(attachment.filename).name
+                path.write_bytes(attachment.content)
+                saved[attachment.filename] = str(path)
+        self.stdout.write(render_plain(reply, saved) + "\n\n")
         self.stdout.flush()
 
     async def deliver(self, account: Account, reply: Reply) -> str:

@@ -1,0 +1,94 @@
+"""Meetings in delegates' calendars: an .ics file per meeting, and a private feed of every
+meeting a person follows."""
+
+from __future__ import annotations
+
+from icalendar import Event
+
+from bot.calendar import calendar, meeting_event
+from bot.commands import command
+from bot.context import Context, Request
+from bot.messages import Attachment, Button, Reply, link
+from handlers.meetings import meeting_title
+from storage import calendar_feeds, meetings, reminders
+from storage.models import Meeting
+
+MEDIA_TYPE = "text/calendar"
+
+
+async def _leads(ctx: Context) -> list[int]:
+    own = ctx.person.lead_times if ctx.person else None
+    return own or await reminders.default_leads(ctx.session)
+
+
+def _event(ctx: Context, meeting: Meeting, leads: list[int]) -> Event:
+    issues = [issue.name for issue in ctx.names.issues_of(meeting.id)]
+    title = meeting_title(ctx, meeting)
+    return meeting_event(meeting, title, issues, leads, ctx.now, ctx._("time to be announced"))
+
+
+async def ics_file(ctx: Context, meeting: Meeting) -> Attachment:
+    body = calendar([_event(ctx, meeting, await _leads(ctx))], meeting_title(ctx, meeting))
+    return Attachment(f"{meeting.key}.ics", body, MEDIA_TYPE)
+
+
+async def feed(ctx: Context, person_id: int) -> bytes:
+    """Every meeting the person follows, as one calendar."""
+    leads = await _leads(ctx)
+    found = await calendar_feeds.followed_meetings(ctx.session, person_id)
+    return calendar([_event(ctx, m, leads) for m in found], ctx.short_name)
+
+
+@command("ics", usage="/ics MEETING", personal=True)  # alarms at the reader's lead times
+async def ics(ctx: Context, request: Request) -> Reply:
+    """A calendar file (.ics) for one meeting."""
+    meeting = await meetings.by_key(ctx.session, request.text.strip().lower())
+    if meeting is None and request.day is not None:
+        found = await meetings.on_date(ctx.session, request.day)
+        meeting = found[0] if len(found) == 1 else None
+    if meeting is None:
+        return Reply(not_found=bool(request.text.strip())).paragraph(
+            ctx._("Which meeting? Give its date or reference, e.g. /ics 3 February.")
+        )
+    reply = Reply().paragraph(
+        ctx._("{meeting}: open the file to add it to your calendar.").format(
+            meeting=meeting_title(ctx, meeting)
+        )
+    )
+    reply.attachments.append(await ics_file(ctx, meeting))
+    return reply.button_row(Button(ctx._("Every meeting, kept current"), "/calendar"))
+
+
+@command("calendar", usage="/calendar [reset]", personal=True)
+async def subscribe_calendar(ctx: Context, request: Request) -> Reply:
+    """A private calendar address with every meeting you follow, kept current."""
+    person = await ctx.person_for_update()
+    reset = request.text.strip().lower() == "reset"
+    if not reset and await calendar_feeds.has_feed(ctx.session, person.id):
+        return (
+            Reply()
+            .paragraph(
+                ctx._(
+                    "You already have a calendar address. For security it is shown only once: "
+                    "/calendar reset gives you a new one (the old one stops working)."
+                )
+            )
+            .button_row(Button(ctx._("New address"), "/calendar reset"))
+        )
+    token = await calendar_feeds.new_token(ctx.session, person.id, ctx.now)
+    url = f"{ctx.public_url}/calendar/{token}.ics"
+    reply = Reply()
+    if reset:
+        reply.paragraph(ctx._("The old address no longer works."))
+    return (
+        reply.paragraph(
+            ctx._("Subscribe to this address in your calendar (Outlook, Google, Apple):")
+        )
+        .paragraph(link(url, url))
+        .note(
+            ctx._(
+                "It lists every meeting you follow (/subscribe), and follows their changes. "
+                "Keep it private; /calendar reset replaces it."
+            )
+        )
+    )
