@@ -11,13 +11,38 @@ from bot.messages import Reply, bold
 from bot.names import normalize
 from bot.timefmt import zone_time
 
+# Cities delegates name that are no IANA zone's city: UN duty stations and capitals.
+CITY_ZONES = {
+    "geneva": "Europe/Zurich",
+    "bern": "Europe/Zurich",
+    "the hague": "Europe/Amsterdam",
+    "bonn": "Europe/Berlin",
+    "strasbourg": "Europe/Paris",
+    "washington": "America/New_York",
+    "ottawa": "America/Toronto",
+    "montreal": "America/Toronto",
+    "brasilia": "America/Sao_Paulo",
+    "quito": "America/Guayaquil",
+    "beijing": "Asia/Shanghai",
+    "new delhi": "Asia/Kolkata",
+    "delhi": "Asia/Kolkata",
+    "mumbai": "Asia/Kolkata",
+    "islamabad": "Asia/Karachi",
+    "ankara": "Europe/Istanbul",
+    "abuja": "Africa/Lagos",
+    "pretoria": "Africa/Johannesburg",
+    "rabat": "Africa/Casablanca",
+    "canberra": "Australia/Sydney",
+    "wellington": "Pacific/Auckland",
+}
+
 
 @cache
 def _zones() -> tuple[dict[str, str], dict[str, str]]:
     """Area/City zones by name ("europe/paris") and by city ("addis ababa"), and UTC.
     Not offered: aliases and oddities such as "localtime", "Factory" or "Etc/GMT+5" (whose
     sign reads backwards)."""
-    names, cities = {"utc": "UTC"}, {}
+    names, cities = {"utc": "UTC"}, dict(CITY_ZONES)
     for zone in sorted(available_timezones()):
         if "/" in zone and not zone.startswith(("Etc/", "SystemV/", "US/")):
             names[zone.casefold()] = zone

@@ -29,6 +29,14 @@ async def test_timezone_with_two_words(plenary):
     assert "Africa/Addis_Ababa" in await plenary.ask("/timezone Addis Ababa")
 
 
+@pytest.mark.parametrize(
+    ("city", "zone"),
+    [("Geneva", "Europe/Zurich"), ("the Hague", "Europe/Amsterdam"), ("New Delhi", "Asia/Kolkata")],
+)
+async def test_timezone_by_a_city_that_names_no_zone(plenary, city, zone):
+    assert zone in await plenary.ask(f"/timezone {city}")
+
+
 async def test_each_reader_gets_their_own_time_even_from_the_cache(plenary):
     await plenary.ask("/timezone Europe/Paris", user="alice")
     assert "(16:00 Paris time)" in await plenary.ask("/next", user="alice")
