@@ -16,6 +16,7 @@ from bot.config import HttpConfig
 from bot.context import Context
 from bot.i18n import Translator, translator
 from bot.messages import Button, Incoming, Reply
+from bot.metrics import ANSWER_SECONDS
 from bot.names import NameIndex
 from bot.reply_cache import ReplyCache
 from bot.router import route
@@ -196,10 +197,11 @@ class Core:
         """Like `answer`, for a delivery a platform may repeat: the key is recorded in the
         same transaction as the answer's effects, so a repeat gets None and changes nothing,
         and a crash before the commit leaves the repeat to do the work."""
-        try:
-            return await self._answer(incoming, once_key, retrying=False)
-        except IntegrityError:  # a race, e.g. the same new person writing twice at once
-            return await self._answer(incoming, once_key, retrying=True)
+        with ANSWER_SECONDS.labels(incoming.platform).time():
+            try:
+                return await self._answer(incoming, once_key, retrying=False)
+            except IntegrityError:  # a race, e.g. the same new person writing twice at once
+                return await self._answer(incoming, once_key, retrying=True)
 
     async def _answer(
         self, incoming: Incoming, once_key: str | None, retrying: bool

@@ -6,8 +6,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 
 import uvicorn
+from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -16,6 +18,7 @@ from starlette.routing import BaseRoute, Route
 
 from bot.core import Core
 from bot.messages import Incoming
+from bot.metrics import exposition
 from handlers.calendar import feed
 from storage import calendar_feeds
 from storage.models import Person
@@ -23,14 +26,29 @@ from storage.models import Person
 log = logging.getLogger(__name__)
 
 
-def build_app(core: Core, routes: list[BaseRoute]) -> Starlette:
+def build_app(
+    core: Core,
+    routes: list[BaseRoute],
+    checks: dict[str, Callable[[], Awaitable[str]]] | None = None,
+) -> Starlette:
+    """The app: `routes` (the transports' webhooks), calendar feeds, /healthz (the database
+    and each of `checks`, which say "ok" or what is wrong) and /metrics."""
+
     async def healthz(_request: Request) -> JSONResponse:
+        states = {name: await check() for name, check in (checks or {}).items()}
         try:
             async with core.sessions() as session:
                 await session.execute(text("SELECT 1"))
+            states["database"] = "ok"
         except Exception as error:  # any failure means "not healthy", with its reason
-            return JSONResponse({"database": f"unavailable: {type(error).__name__}"}, 503)
-        return JSONResponse({"database": "ok"})
+            states["database"] = f"unavailable: {type(error).__name__}"
+        healthy = all(state == "ok" for state in states.values())
+        return JSONResponse(states, 200 if healthy else 503)
+
+    async def metrics(_request: Request) -> Response:
+        async with core.sessions() as session:
+            body = await exposition(session, core.clock.now())
+        return Response(body, media_type=CONTENT_TYPE_LATEST)
 
     async def calendar_feed(request: Request) -> Response:
         body = await calendar_of(core, request.path_params["token"])
@@ -41,6 +59,7 @@ def build_app(core: Core, routes: list[BaseRoute]) -> Starlette:
     return Starlette(
         routes=[
             Route("/healthz", healthz),
+            Route("/metrics", metrics),
             Route("/calendar/{token}.ics", calendar_feed),
             *routes,
         ]

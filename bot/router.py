@@ -12,6 +12,7 @@ from bot.context import Context, Request
 from bot.dates import NoSuchDay, find_date
 from bot.intents import classify
 from bot.messages import Button, Reply
+from bot.metrics import REQUESTS
 
 COMMAND = re.compile(r"^/([A-Za-z_]+)(?:@\w+)?(?:\s+(.*))?$", re.S)
 
@@ -44,16 +45,19 @@ async def route(ctx: Context, text: str) -> Reply:
     if match:
         name, arguments = match.group(1).lower(), (match.group(2) or "").strip()
         if name not in COMMANDS:
+            REQUESTS.labels(ctx.incoming.platform, "unknown command").inc()
             return unknown_command(ctx, name)
         return await run(ctx, name, request_for(ctx, arguments))
     request = request_for(ctx, text)
     name = classify(text, request)
     if name is None:
+        REQUESTS.labels(ctx.incoming.platform, "not understood").inc()
         return not_understood(ctx, request)
     return await run(ctx, name, request)
 
 
 async def run(ctx: Context, name: str, request: Request) -> Reply:
+    REQUESTS.labels(ctx.incoming.platform, name).inc()
     command = COMMANDS[name]
     if ctx.role not in command.roles:
         await ctx.audit(name, request.text[:200], allowed=False)

@@ -40,7 +40,9 @@ class Service:
             routes.append(Route("/slack/events", self.slack.events, methods=["POST"]))
         senders = {t.platform: t for t in self.transports}
         self.scheduler = Scheduler(Dispatcher(runtime.core, senders))
-        self.http = HttpServer(build_app(runtime.core, routes), config.http.host, config.http.port)
+        checks = {t.platform: t.state for t in self.transports}
+        app = build_app(runtime.core, routes, checks)
+        self.http = HttpServer(app, config.http.host, config.http.port)
 
     @property
     def transports(self) -> list[TelegramTransport | SlackTransport]:

@@ -305,7 +305,10 @@ async def test_plenary_run_serves_telegram_until_sigterm(fake, tmp_path):
         assert "Wednesday 3 February 2016" in await converse(fake, private_message("/next"))
         async with httpx.AsyncClient() as client:
             health = await client.get(f"{run.url}/healthz")
-        assert health.status_code == 200 and health.json()["database"] == "ok"
+            metrics = (await client.get(f"{run.url}/metrics")).text
+        assert health.status_code == 200
+        assert health.json() == {"telegram": "ok", "database": "ok"}
+        assert 'plenary_requests_total{handler="next",platform="telegram"} 1.0' in metrics
     assert run.process.returncode == 0, run.stderr
     assert fake.token not in run.stderr
 

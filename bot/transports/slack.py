@@ -31,6 +31,7 @@ from bot.core import Core, list_changed
 from bot.dispatcher import CannotEdit, TryLater, Undeliverable
 from bot.i18n import translator
 from bot.messages import Attachment, Incoming, Reply
+from bot.metrics import RATE_LIMITED
 from bot.render.slack import ACTION_PREFIX, render_messages, render_view
 from storage import people
 from storage.models import Account
@@ -62,7 +63,7 @@ class SlackTransport:
         client_options: dict[str, Any] = {
             "token": config.bot_token,
             "retry_handlers": [
-                AsyncRateLimitErrorRetryHandler(max_retry_count=5),
+                CountedRateLimitRetryHandler(max_retry_count=5),
                 AsyncServerErrorRetryHandler(max_retry_count=2),
                 AsyncConnectionErrorRetryHandler(max_retry_count=2),
             ],
@@ -94,6 +95,16 @@ class SlackTransport:
     async def stop(self) -> None:
         if self.socket is not None:
             await self.socket.close_async()
+            self.socket = None
+
+    async def state(self) -> str:
+        """Whether it works ("ok") or what is wrong, for /healthz: in Socket Mode the socket
+        must be open."""
+        if self.config.app_token and (
+            self.socket is None or not await self.socket.client.is_connected()
+        ):
+            return "socket closed"
+        return "ok"
 
     async def events(self, request: Request) -> Response:
         """`POST /slack/events`: Bolt checks the signature and acknowledges."""
@@ -337,6 +348,16 @@ class SlackTransport:
                 thread_ts=thread_ts,
             )
         return sent
+
+
+class CountedRateLimitRetryHandler(AsyncRateLimitErrorRetryHandler):
+    """Slack's own 429 handling (wait Retry-After, try again), with each 429 counted."""
+
+    async def _can_retry_async(self, **kwargs: Any) -> bool:
+        limited = await super()._can_retry_async(**kwargs)
+        if limited:
+            RATE_LIMITED.labels(PLATFORM).inc()
+        return limited
 
 
 @contextmanager

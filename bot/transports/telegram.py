@@ -121,6 +121,16 @@ class TelegramTransport:
         else:
             await self.application.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
 
+    async def state(self) -> str:
+        """Whether it works ("ok") or what is wrong, for /healthz."""
+        if not self.application.running:
+            return "stopped"
+        if self.config.mode == "polling" and not (
+            self.application.updater and self.application.updater.running
+        ):
+            return "not polling"
+        return "ok"
+
     async def stop(self) -> None:
         if self.application.updater and self.application.updater.running:
             await self.application.updater.stop()

@@ -15,6 +15,8 @@ from aiolimiter import AsyncLimiter
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
+from bot.metrics import RATE_LIMITED
+
 log = logging.getLogger(__name__)
 # Opt in to python-telegram-bot's coming behaviour (RetryAfter.retry_after as a timedelta)
 # rather than hear a deprecation warning at every 429.
@@ -84,6 +86,7 @@ class FloodLimiter(BaseRateLimiter[None]):
                 async with self._chat_limiter(str(chat_id)), self._overall:
                     return await callback(*args, **kwargs)
             except RetryAfter as error:
+                RATE_LIMITED.labels("telegram").inc()
                 if retries == self.limits.max_retries:
                     raise
                 retries += 1
