@@ -56,12 +56,18 @@ class RemindersConfig:
 
 
 @dataclass(frozen=True)
+class LoggingConfig:
+    format: str = "text"  # or "json": one object a line, for log collectors
+
+
+@dataclass(frozen=True)
 class Config:
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
     http: HttpConfig = field(default_factory=HttpConfig)
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
     slack: SlackConfig = field(default_factory=SlackConfig)
     reminders: RemindersConfig = field(default_factory=RemindersConfig)
+    logging: LoggingConfig = field(default_factory=LoggingConfig)
     source: str = "built-in defaults"
 
     @property
@@ -138,6 +144,10 @@ def validate(config: Config) -> None:
         r"https?://[^\s/]+(/\S*)?", config.http.public_url
     ):
         raise ConfigError(f"[http] public_url: {config.http.public_url!r} is not an http(s) URL")
+    if config.logging.format not in ("text", "json"):
+        raise ConfigError(
+            f'[logging] format: must be "text" or "json", got {config.logging.format!r}'
+        )
     for lead in config.reminders.lead_times:
         try:
             parse_duration(lead)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import logging
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from bot.config import Config
 
@@ -37,6 +40,21 @@ class RedactSecrets(logging.Filter):
         return True
 
 
+class JsonFormatter(logging.Formatter):
+    """One JSON object a line: time (UTC, ISO 8601), level, logger, message, exception."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_text:
+            entry["exception"] = record.exc_text
+        return json.dumps(entry, ensure_ascii=False)
+
+
 def configure(config: Config, level: int) -> None:
     root = logging.getLogger()
     root.setLevel(level)
@@ -46,8 +64,11 @@ def configure(config: Config, level: int) -> None:
         config.slack.bot_token,
         config.slack.signing_secret,
         config.slack.app_token,
+        urlsplit(config.database.url).password or "",
     ]
     for handler in root.handlers:
         handler.addFilter(RedactSecrets(secrets))
+        if config.logging.format == "json":
+            handler.setFormatter(JsonFormatter())
     for name in NOISY:
         logging.getLogger(name).setLevel(max(level, logging.WARNING))

@@ -1,6 +1,7 @@
 """Telegram: the real python-telegram-bot against a fake Bot API on 127.0.0.1."""
 
 import asyncio
+import json
 from datetime import datetime, timedelta
 
 import httpx
@@ -395,3 +396,13 @@ async def test_an_oversized_document_is_refused_unread(plenary, fake, telegram):
     update = document_message(fake, "big.md", b"x" * (1024 * 1024 + 1))
     assert "That file is too large" in await converse(fake, update)
     assert not fake.sent("getFile")
+
+
+async def test_json_logs_one_object_a_line_without_secrets(fake, tmp_path):
+    config = f'[telegram]\napi_base_url = "{fake.base_url}"\n[logging]\nformat = "json"\n'
+    async with plenary_run(tmp_path, config, {"PLENARY_TELEGRAM_TOKEN": fake.token}) as run:
+        await fake.wait_for(1, "setMyCommands", timeout=30)
+    entries = [json.loads(line) for line in run.stderr.splitlines() if line.strip()]
+    assert any(e["message"].startswith("Plenary is running") for e in entries)
+    assert all({"time", "level", "logger", "message"} <= set(e) for e in entries)
+    assert fake.token not in run.stderr
