@@ -76,6 +76,7 @@ class Dispatcher:
     senders: dict[str, Sender]
     batch: int = 200
     concurrency: int = 64
+    stopping: bool = False  # set at shutdown: no new batch is claimed
     _semaphore: asyncio.Semaphore = field(init=False)
 
     def __post_init__(self) -> None:
@@ -104,9 +105,9 @@ class Dispatcher:
         return len(claimed)
 
     async def run_until_idle(self) -> int:
-        """Send everything that is due now."""
+        """Send everything that is due now (or, once stopping, finish the batch in hand)."""
         total = 0
-        while sent := await self.run_once():
+        while not self.stopping and (sent := await self.run_once()):
             total += sent
         return total
 

@@ -56,11 +56,18 @@ class Scheduler:
         await self.housekeeping()
         self.wake()
 
-    async def stop(self) -> None:
+    async def stop(self, within: float = 20) -> None:
+        """Claim nothing more; let the batch in flight finish and record its outcomes, for
+        at most `within` seconds (its rows' leases then hand them to another process)."""
+        self.dispatcher.stopping = True
         if self.aps.running:
             self.aps.shutdown(wait=False)
-        async with self._lock:  # let a batch in flight finish and record its outcomes
-            pass
+        try:
+            await asyncio.wait_for(self._lock.acquire(), within)
+        except TimeoutError:
+            log.warning("stopping with a batch still sending: its leases will hand it over")
+        else:
+            self._lock.release()
 
     def wake(self, at: datetime | None = None) -> None:
         """Dispatch at `at` (clock time), or now."""

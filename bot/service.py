@@ -56,10 +56,14 @@ class Service:
         log.info("Plenary is running (HTTP on %s:%s)", self.config.http.host, self.http.port)
 
     async def stop(self) -> None:
+        """Stop taking updates (webhooks, polling, sockets), let the deliveries in flight
+        finish, then close the transports."""
+        await self.http.stop()
+        for transport in self.transports:
+            await transport.stop_taking_updates()
         await self.scheduler.stop()
         for transport in self.transports:
             await transport.stop()
-        await self.http.stop()
 
     async def run_until_signal(self) -> None:
         stopping = asyncio.Event()

@@ -92,10 +92,13 @@ class SlackTransport:
             self.socket = AsyncSocketModeHandler(self.app, self.config.app_token)
             await self.socket.connect_async()
 
-    async def stop(self) -> None:
+    async def stop_taking_updates(self) -> None:
         if self.socket is not None:
             await self.socket.close_async()
             self.socket = None
+
+    async def stop(self) -> None:
+        await self.stop_taking_updates()
 
     async def state(self) -> str:
         """Whether it works ("ok") or what is wrong, for /healthz: in Socket Mode the socket

@@ -131,9 +131,12 @@ class TelegramTransport:
             return "not polling"
         return "ok"
 
-    async def stop(self) -> None:
+    async def stop_taking_updates(self) -> None:
         if self.application.updater and self.application.updater.running:
             await self.application.updater.stop()
+
+    async def stop(self) -> None:
+        await self.stop_taking_updates()
         if self.application.running:
             await self.application.stop()
         await self.application.shutdown()
