@@ -31,6 +31,12 @@ RATE_LIMITED = Counter(
     ["platform"],
     registry=REGISTRY,
 )
+LEADER = Gauge(
+    "plenary_leader",
+    "1 while this process does the work one process must do at a time (e.g. polling)",
+    ["lock"],
+    registry=REGISTRY,
+)
 DELIVERIES = Gauge("plenary_deliveries", "Outbox rows by state", ["state"], registry=REGISTRY)
 QUEUE_DEPTH = Gauge(
     "plenary_queue_depth", "Outbox rows due now and not yet sent", registry=REGISTRY

@@ -12,6 +12,7 @@ from starlette.routing import Route
 from bot.config import Config
 from bot.dispatcher import Dispatcher
 from bot.http import HttpServer, build_app
+from bot.leader import Leadership
 from bot.runtime import Runtime
 from bot.scheduler import Scheduler
 from bot.transports.slack import SlackTransport
@@ -38,6 +39,17 @@ class Service:
             routes.append(Route("/telegram/webhook", self.telegram.webhook, methods=["POST"]))
         if self.slack is not None:
             routes.append(Route("/slack/events", self.slack.events, methods=["POST"]))
+        # Long polling: one process at a time (the others take over if it dies).
+        self.polling = (
+            Leadership(
+                runtime.engine,
+                "telegram-polling",
+                self.telegram.start_polling,
+                self.telegram.stop_taking_updates,
+            )
+            if self.telegram is not None and config.telegram.mode == "polling"
+            else None
+        )
         senders = {t.platform: t for t in self.transports}
         self.scheduler = Scheduler(Dispatcher(runtime.core, senders))
         checks = {t.platform: t.state for t in self.transports}
@@ -50,8 +62,12 @@ class Service:
 
     async def start(self) -> None:
         await self.http.start()
-        for transport in self.transports:
-            await transport.start()
+        if self.slack is not None:
+            await self.slack.start()
+        if self.telegram is not None:
+            await self.telegram.start(poll=self.polling is None)
+        if self.polling is not None:
+            await self.polling.start()
         await self.scheduler.start()
         log.info("Plenary is running (HTTP on %s:%s)", self.config.http.host, self.http.port)
 
@@ -59,6 +75,8 @@ class Service:
         """Stop taking updates (webhooks, polling, sockets), let the deliveries in flight
         finish, then close the transports."""
         await self.http.stop()
+        if self.polling is not None:
+            await self.polling.stop()
         for transport in self.transports:
             await transport.stop_taking_updates()
         await self.scheduler.stop()

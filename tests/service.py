@@ -28,12 +28,17 @@ class Running:
 
 
 @contextlib.asynccontextmanager
-async def plenary_run(folder: Path, config: str, env: dict[str, str]) -> AsyncIterator[Running]:
-    """Start `plenary run --demo` with `config` (its [http] port is added) until the block
-    ends; then SIGTERM it and keep what it wrote to stderr."""
+async def plenary_run(
+    folder: Path, config: str, env: dict[str, str], database: str | None = None
+) -> AsyncIterator[Running]:
+    """Start `plenary run --demo` with `config` (its [http] port is added) on `database` (a
+    new SQLite file by default) until the block ends; then SIGTERM it and keep what it wrote
+    to stderr."""
     port = free_port()
+    folder.mkdir(parents=True, exist_ok=True)
+    url = database or f"sqlite:///{folder / 'run.db'}"
     (folder / "config.toml").write_text(
-        f'[database]\nurl = "sqlite:///{folder / "run.db"}"\n[http]\nport = {port}\n{config}'
+        f'[database]\nurl = "{url}"\n[http]\nport = {port}\n{config}'
     )
     process = await asyncio.create_subprocess_exec(
         *PLENARY,

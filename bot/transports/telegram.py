@@ -103,8 +103,9 @@ class TelegramTransport:
     def bot_username(self) -> str:
         return self.application.bot.username or ""
 
-    async def start(self) -> None:
-        """Connect, publish the command menu, and start taking updates."""
+    async def start(self, poll: bool = True) -> None:
+        """Connect, publish the command menu, and start taking updates (in polling mode only
+        if `poll`: with several processes, only the one holding the polling lock polls)."""
         try:
             await self.application.initialize()
         except InvalidToken:
@@ -118,17 +119,17 @@ class TelegramTransport:
                 secret_token=self.config.webhook_secret,
                 allowed_updates=ALLOWED_UPDATES,
             )
-        else:
+        elif poll:
+            await self.start_polling()
+
+    async def start_polling(self) -> None:
+        if not self.application.updater.running:
             await self.application.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
 
     async def state(self) -> str:
         """Whether it works ("ok") or what is wrong, for /healthz."""
         if not self.application.running:
             return "stopped"
-        if self.config.mode == "polling" and not (
-            self.application.updater and self.application.updater.running
-        ):
-            return "not polling"
         return "ok"
 
     async def stop_taking_updates(self) -> None:
