@@ -23,7 +23,8 @@ ALLOWED_TAGS = {
     "blockquote",
     "span",
 }
-ENTITY = re.compile(r"&(?!(?:lt|gt|amp|quot);)")
+# Telegram knows four named entities, and every numerical one.
+ENTITY = re.compile(r"&(?!(?:lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);)")
 
 
 class _Checker(HTMLParser):

@@ -22,10 +22,14 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+LINK_LIMIT = 2000  # a longer <address|text> is shown as its text: chunks never cut a link
+
+
 def _span(span: Span) -> str:
     text = escape(span.text)
-    if span.url:
-        text = f"<{escape(span.url).replace('|', '%7C')}|{text}>"
+    url = escape(span.url or "").replace("|", "%7C").replace(" ", "%20")
+    if url and len(url) + len(text) <= LINK_LIMIT:
+        text = f"<{url}|{text}>"
     if span.italic and text.strip():
         text = f"_{text}_"
     if span.bold and text.strip():
@@ -39,7 +43,7 @@ def _mrkdwn(block: Block) -> str:
 
 
 def _chunks(text: str, limit: int) -> list[str]:
-    """Cut at the last newline or space before `limit`, never inside an &entity;."""
+    """Cut at the last newline or space before `limit`, never inside an &entity; or a link."""
     chunks = []
     while len(text) > limit:
         cut = max(text.rfind("\n", 0, limit), text.rfind(" ", 0, limit))
@@ -48,9 +52,17 @@ def _chunks(text: str, limit: int) -> list[str]:
             amp = text.rfind("&", cut - 5, cut)
             if amp != -1 and ";" not in text[amp:cut]:
                 cut = amp
+        opened = text.rfind("<", 0, cut)
+        if opened > text.rfind(">", 0, cut):  # inside a <link|text>: before it, or after
+            cut = opened if opened > 0 else text.index(">", cut) + 1
         chunks.append(text[:cut])
         text = text[cut:].lstrip()
     return [*chunks, text] if text else chunks
+
+
+def _cut(text: str, limit: int) -> str:
+    """The escaped text's first `limit` characters, never ending inside an &entity;."""
+    return _chunks(text, limit)[0] if len(text) > limit else text
 
 
 def _section(text: str) -> dict[str, Any]:
@@ -92,7 +104,7 @@ def actions_of(reply: Reply, payloads: dict[str, str]) -> list[dict[str, Any]]:
         {
             "type": "button",
             "action_id": f"{ACTION_PREFIX}{n}",
-            "text": {"type": "plain_text", "text": escape(b.label)[:BUTTON_TEXT_LIMIT]},
+            "text": {"type": "plain_text", "text": _cut(escape(b.label), BUTTON_TEXT_LIMIT)},
             "value": payloads[b.command],
         }
         for n, b in enumerate(buttons)

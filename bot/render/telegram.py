@@ -38,7 +38,7 @@ def _block(block: Block) -> str:
     return text
 
 
-MARKUP_ALLOWANCE = 64  # a piece's own tags: "• ", <b>, <i>, and a link's <a href="..."> end
+BLOCK_MARKUP = 16  # a block's own tags at most: <b>…</b>, <i>…</i> or "• "
 LINK_LIMIT = 1024  # longer addresses are dropped rather than split: the text stays
 
 
@@ -53,31 +53,40 @@ def _words(text: str, budget: int) -> list[str]:
     return words
 
 
+def _markup_cost(span: Span) -> int:
+    """The characters a run of text in this span's style adds around its text."""
+    cost = len("<b></b>") * span.bold + len("<i></i>") * span.italic
+    if span.url:
+        cost += len('<a href=""></a>') + len(html.escape(span.url, quote=True))
+    return cost
+
+
 def _pieces(block: Block, limit: int) -> list[str]:
-    """A block rendered as one string, or cut between words into several under `limit`."""
+    """A block rendered as one string, or cut between words into several under `limit`:
+    each run of one style counts its tags as well as its text."""
     rendered = _block(block)
     if len(rendered) <= limit:
         return [rendered]
+    budget = limit - BLOCK_MARKUP
     pieces: list[list[Span]] = [[]]
     size = 0
-    for span in block.spans:
-        url = span.url if span.url and len(span.url) <= LINK_LIMIT else None
-        budget = limit - MARKUP_ALLOWANCE - len(html.escape(url or "", quote=True))
-        for word in _words(span.text, budget):
-            cost = len(escape(word))
-            if size + cost > budget and pieces[-1]:
-                pieces.append([])
-                size = 0
+    for original in block.spans:
+        url = original.url if original.url and len(original.url) <= LINK_LIMIT else None
+        span = Span(original.text, original.bold, original.italic, url)
+        markup = _markup_cost(span)
+        for word in _words(span.text, budget - markup):
             run = pieces[-1]
-            if (
-                run
-                and run[-1].url == url
-                and (run[-1].bold, run[-1].italic)
-                == (
-                    span.bold,
-                    span.italic,
-                )
-            ):
+            continues = bool(run) and (run[-1].bold, run[-1].italic, run[-1].url) == (
+                span.bold,
+                span.italic,
+                url,
+            )
+            cost = len(escape(word)) + (0 if continues else markup)
+            if size + cost > budget and run:
+                pieces.append([])
+                run, continues, size = pieces[-1], False, 0
+                cost = len(escape(word)) + markup
+            if continues:
                 run[-1] = Span(run[-1].text + word, span.bold, span.italic, url)
             else:
                 run.append(Span(word, span.bold, span.italic, url))
