@@ -71,6 +71,10 @@ class Cluster:
             "--locale=C",
             "--no-sync",
         )
+        self.resume()
+
+    def resume(self) -> None:
+        """Start the server on the cluster's data (again, after `pause`)."""
         options = (
             f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
@@ -89,6 +93,10 @@ class Cluster:
             "60",
             "start",
         )
+
+    def pause(self) -> None:
+        """Stop the server, keeping its data (a database outage)."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
 
     def stop(self) -> None:
         try:
