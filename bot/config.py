@@ -40,6 +40,7 @@ class TelegramConfig:
     api_base_url: str = ""
     webhook_url: str = ""
     webhook_secret: str = ""
+    messages_per_second: float = 30  # this process's share of Telegram's overall limit
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,10 @@ def _check(section: str, key: str, value: Any, expected: Any) -> Any:
         if not isinstance(value, int) or isinstance(value, bool):
             raise ConfigError(f"{where}: expected a whole number, got {shown}")
         return value
+    if expected is float:
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            raise ConfigError(f"{where}: expected a number, got {shown}")
+        return float(value)
     if expected is str:
         if not isinstance(value, str):
             raise ConfigError(f"{where}: expected text, got {shown}")
@@ -138,6 +143,8 @@ def validate(config: Config) -> None:
         raise ConfigError(
             "[slack] signing_secret (HTTP mode) or app_token (Socket Mode) is needed with bot_token"
         )
+    if not 0 < config.telegram.messages_per_second <= 100_000:
+        raise ConfigError("[telegram] messages_per_second: must be above 0")
     if not 0 < config.http.port < 65536:
         raise ConfigError(f"[http] port: {config.http.port} is not a TCP port")
     if config.http.public_url and not re.fullmatch(
@@ -170,7 +177,7 @@ def build(data: dict[str, Any], environ: dict[str, str], source: str) -> Config:
         for key, value in content.items():
             if key not in known:
                 raise ConfigError(f"[{section}] {key}: unknown key (known: {', '.join(known)})")
-            expected = {"int": int, "str": str}.get(str(known[key].type), list)
+            expected = {"int": int, "str": str, "float": float}.get(str(known[key].type), list)
             checked[key] = _check(section, key, value, expected)
         values[section] = checked
     for (section, key), variable in ENVIRONMENT.items():

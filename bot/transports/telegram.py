@@ -86,7 +86,9 @@ class TelegramTransport:
         builder = (
             ApplicationBuilder()
             .token(config.token)
-            .rate_limiter(FloodLimiter(limits or Limits()))
+            .rate_limiter(
+                FloodLimiter(limits or Limits(overall_per_second=config.messages_per_second))
+            )
             .concurrent_updates(concurrent_updates)
             .job_queue(None)
         )  # the scheduler is Plenary's own
