@@ -44,7 +44,8 @@ def pg_cluster() -> Iterator[pg.Cluster | None]:
         cluster.stop()
 
 
-async def _migrated_demo(url: str) -> None:
+async def migrated_demo(url: str) -> None:
+    """Migrate the database at `url` and load the demo programme (also for benchmarks)."""
     engine = create_engine(url)
     try:
         async with (await prepare(engine))() as session:
@@ -57,7 +58,7 @@ async def _migrated_demo(url: str) -> None:
 @pytest.fixture(scope="session")
 async def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "demo.db"
-    await _migrated_demo(f"sqlite:///{path}")
+    await migrated_demo(f"sqlite:///{path}")
     return path
 
 
@@ -65,7 +66,7 @@ async def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 async def pg_template(pg_cluster: pg.Cluster | None) -> str | None:
     if pg_cluster is None:
         return None
-    await _migrated_demo(await pg_cluster.create_database("demo_template"))
+    await migrated_demo(await pg_cluster.create_database("demo_template"))
     return "demo_template"
 
 
