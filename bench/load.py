@@ -90,15 +90,15 @@ async def _user(
         update["update_id"] = chat * 1000 + n
         reply = replies.expect(chat)
         started = time.monotonic()
-        response = await client.post(
-            urls[(chat + n) % len(urls)],
-            json=update,
-            headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
-        )
         result.sent += 1
         try:
+            response = await client.post(
+                urls[(chat + n) % len(urls)],
+                json=update,
+                headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
+            )
             answer = await asyncio.wait_for(reply, 30) if response.status_code == 200 else None
-        except TimeoutError:
+        except (httpx.HTTPError, TimeoutError):
             answer = None
         text = answer.params.get("text", "") if answer else ""
         if answer is None or "temporarily unavailable" in text or "went wrong" in text:
@@ -130,7 +130,8 @@ async def run(users: int, messages: int, processes: int, database: str, folder: 
             urls = [f"{r.url}/telegram/webhook" for r in running]
             before = [_usage(r.process.pid) for r in running]
             limits = httpx.Limits(max_connections=200)
-            async with httpx.AsyncClient(limits=limits, timeout=60) as client:
+            timeout = httpx.Timeout(60, pool=None)  # queueing for a connection is load too
+            async with httpx.AsyncClient(limits=limits, timeout=timeout) as client:
                 per_user = max(1, messages // users)
                 await asyncio.gather(
                     *(
