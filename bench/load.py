@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
+import aiohttp
 
 from tests import pg
 from tests.conftest import migrated_demo
@@ -81,7 +81,7 @@ async def _user(
     chat: int,
     count: int,
     urls: list[str],
-    client: httpx.AsyncClient,
+    client: aiohttp.ClientSession,
     replies: Replies,
     result: Result,
 ) -> None:
@@ -92,13 +92,14 @@ async def _user(
         started = time.monotonic()
         result.sent += 1
         try:
-            response = await client.post(
+            async with client.post(
                 urls[(chat + n) % len(urls)],
                 json=update,
                 headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
-            )
-            answer = await asyncio.wait_for(reply, 30) if response.status_code == 200 else None
-        except (httpx.HTTPError, TimeoutError):
+            ) as response:
+                accepted = response.status == 200
+            answer = await asyncio.wait_for(reply, 30) if accepted else None
+        except (aiohttp.ClientError, TimeoutError):
             answer = None
         text = answer.params.get("text", "") if answer else ""
         if answer is None or "temporarily unavailable" in text or "went wrong" in text:
@@ -129,9 +130,10 @@ async def run(users: int, messages: int, processes: int, database: str, folder: 
             ]
             urls = [f"{r.url}/telegram/webhook" for r in running]
             before = [_usage(r.process.pid) for r in running]
-            limits = httpx.Limits(max_connections=200)
-            timeout = httpx.Timeout(60, pool=None)  # queueing for a connection is load too
-            async with httpx.AsyncClient(limits=limits, timeout=timeout) as client:
+            # aiohttp: httpx's pool slows down with a thousand requests waiting for it.
+            connector = aiohttp.TCPConnector(limit=200)
+            timeout = aiohttp.ClientTimeout(total=None, sock_read=60)
+            async with aiohttp.ClientSession(connector=connector, timeout=timeout) as client:
                 per_user = max(1, messages // users)
                 await asyncio.gather(
                     *(
