@@ -41,6 +41,26 @@ POSITIONS = _words(
 )
 ISSUES = _words("issues?", "topics?", "agenda")
 SETTINGS = _words("settings?", "preferences")
+# A search of the positions' words, whatever names the question holds; "who says ..." only when
+# it names no State, group or key issue (else it asks for positions).
+_SEARCH_ASKS = (
+    "search(?: for)?",
+    "who (?:mentions?|refers? to|talks? about|speaks? (?:about|of))",
+    "(?:which|what) (?:states|countries|delegations|groups) "
+    "(?:mentions?|refers? to|talks? about|speaks? (?:about|of)|says?)",
+    "mentions? of",
+)
+SEARCH = _words(*_SEARCH_ASKS)
+SEARCH_LAST = _words("who says")
+_ASKED = re.compile(
+    r"(?i)^.*?\b(?:" + "|".join((*_SEARCH_ASKS, "who says")).replace(" ", r"\W+") + r")\b"
+)
+
+
+def search_words(text: str) -> str:
+    """What a search question looks for: "who mentions a review conference?" -> "a review
+    conference?"; the text itself when it asks no such question."""
+    return _ASKED.sub("", text, count=1).strip()
 
 
 def classify(text: str, request: Request) -> str | None:
@@ -50,6 +70,8 @@ def classify(text: str, request: Request) -> str | None:
         return None
     if HELP.search(words):
         return "help"
+    if SEARCH.search(words):
+        return "search"
     has_names = bool(request.issues or request.delegations)
     if GREETING.match(words) and not has_names:
         return "start"
@@ -69,4 +91,6 @@ def classify(text: str, request: Request) -> str | None:
         return "issues"
     if SETTINGS.search(words):
         return "settings"
+    if SEARCH_LAST.search(words):
+        return "search"
     return None

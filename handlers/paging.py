@@ -8,16 +8,18 @@ from bot.messages import Button, Reply
 PAGE_SIZE = 10
 
 
-def window(request: Request) -> tuple[int, int]:
+def window(request: Request, size: int = PAGE_SIZE) -> tuple[int, int]:
     """(limit, offset) for the request's page; one row more than shown tells if more follow."""
-    return PAGE_SIZE + 1, (request.page - 1) * PAGE_SIZE
+    return size + 1, (request.page - 1) * size
 
 
-def turn_pages(ctx: Context, reply: Reply, command: str, request: Request, found: int) -> None:
+def turn_pages(
+    ctx: Context, reply: Reply, command: str, request: Request, found: int, size: int = PAGE_SIZE
+) -> None:
     """Note which rows are shown and add Previous / Next buttons where there is more."""
-    first = (request.page - 1) * PAGE_SIZE + 1
-    shown = min(found, PAGE_SIZE)
-    more = found > PAGE_SIZE
+    first = (request.page - 1) * size + 1
+    shown = min(found, size)
+    more = found > size
     if request.page > 1 or more:
         reply.note(ctx._("Items {first}–{last}").format(first=first, last=first + shown - 1))
     buttons = []

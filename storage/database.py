@@ -68,6 +68,12 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return config
 
 
+def described_by_models(name: str | None, _type: str, _parents: object) -> bool:
+    """Whether a schema object is one the models describe (Alembic's `include_name`): not the
+    full-text search objects, `position_search*` (migration 0010), which are raw SQL."""
+    return not (name or "").startswith("position_search")
+
+
 MIGRATION_LOCK = 7_001_001  # PostgreSQL advisory lock: one process migrates at a time
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Delegation, Document, KeyIssue, Person, Position, PositionVersion
@@ -22,9 +22,10 @@ class CurrentPosition:
     version_count: int
 
 
-def _current():
+def latest(*columns: Any) -> Select[Any]:
+    """A select of `columns` over every position, its holder, key issue and latest version."""
     return (
-        select(Delegation, KeyIssue, PositionVersion, Position.version_count)
+        select(*columns)
         .select_from(Position)
         .join(Delegation, Delegation.id == Position.delegation_id)
         .join(KeyIssue, KeyIssue.id == Position.key_issue_id)
@@ -34,6 +35,10 @@ def _current():
             & (PositionVersion.number == Position.version_count),
         )
     )
+
+
+def _current() -> Select[Any]:
+    return latest(Delegation, KeyIssue, PositionVersion, Position.version_count)
 
 
 async def _run(session: AsyncSession, query) -> list[CurrentPosition]:  # noqa: ANN001
@@ -62,6 +67,13 @@ async def of_delegation(
     if issue_id is not None:
         query = query.where(Position.key_issue_id == issue_id)
     return await _run(session, query.order_by(KeyIssue.position))
+
+
+async def of_versions(session: AsyncSession, version_ids: list[int]) -> list[CurrentPosition]:
+    """The current positions whose latest versions are these (in no particular order)."""
+    if not version_ids:
+        return []
+    return await _run(session, _current().where(PositionVersion.id.in_(version_ids)))
 
 
 async def documents(session: AsyncSession, keys: list[str]) -> list[Document]:

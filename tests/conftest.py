@@ -129,6 +129,15 @@ async def empty_url(backend: str, tmp_path: Path, databases: Databases) -> str:
     return await databases.fresh(backend, tmp_path, empty=True)
 
 
+@pytest.fixture
+async def session(demo_url: str) -> AsyncIterator[AsyncSession]:
+    """A session on a database holding the demo programme."""
+    engine = create_engine(demo_url)
+    async with session_factory(engine)() as session:
+        yield session
+    await engine.dispose()
+
+
 @dataclass
 class Plenary:
     """The core on a demo database with a clock the test controls, spoken to as a terminal."""

@@ -2,6 +2,7 @@
 
 from alembic import context
 
+from storage.database import described_by_models
 from storage.models import Base
 
 connection = context.config.attributes.get("connection")
@@ -13,6 +14,7 @@ context.configure(
     target_metadata=Base.metadata,
     render_as_batch=connection.dialect.name == "sqlite",
     compare_type=True,
+    include_name=described_by_models,
 )
 with context.begin_transaction():
     context.run_migrations()

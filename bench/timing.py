@@ -1,0 +1,53 @@
+"""Timing for benchmarks: percentiles, and the core's answer time for a list of questions."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Awaitable, Callable
+
+from bench.dataset import NOW, PERSONS
+from bot.clock import FixedClock
+from bot.core import Core
+from bot.messages import Incoming
+from bot.reply_cache import ReplyCache
+from storage.database import create_engine, session_factory
+
+WARM_UP = 20  # rounds left out: caches, prepared statements, the connection pool
+
+
+def percentile(samples: list[float], share: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+async def p50_p99(call: Callable[[int], Awaitable[object]], rounds: int) -> tuple[float, float]:
+    """Median and 99th percentile, in milliseconds, of `call(round)` after the warm-up."""
+    timings = []
+    for n in range(rounds + WARM_UP):
+        started = time.perf_counter()
+        await call(n)
+        if n >= WARM_UP:
+            timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings), percentile(timings, 0.99)
+
+
+async def answer_times(
+    url: str, questions: dict[str, str], rounds: int, cached: bool
+) -> dict[str, tuple[float, float]]:
+    """p50/p99 of the core's answer (router, handler, database; no transport) to each
+    question, each round asked by a different person."""
+    engine = create_engine(url)
+    core = Core(session_factory(engine), FixedClock(NOW))
+    if not cached:
+        core.replies = ReplyCache(size=0)
+    results = {}
+    for label, text in questions.items():
+
+        async def ask(n: int, text: str = text) -> None:
+            reply = await core.answer(Incoming("telegram", str(1 + n % PERSONS), text))
+            assert "went wrong" not in reply.text and "unavailable" not in reply.text, reply.text
+
+        results[label] = await p50_p99(ask, rounds)
+    await engine.dispose()
+    return results

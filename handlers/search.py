@@ -1,0 +1,64 @@
+"""Search: which positions mention some words, with the passage where they do."""
+
+from __future__ import annotations
+
+from bot.commands import command
+from bot.context import Context, Request
+from bot.intents import search_words
+from bot.messages import Button, Reply, bold
+from handlers.paging import turn_pages, window
+from handlers.positions import stated
+from handlers.snippets import snippet
+from storage.search import EmptyQuery, search_positions
+
+PAGE_SIZE = 5
+EXAMPLE = "/search review conference"
+
+
+@command("search", usage="/search TEXT")
+async def search(ctx: Context, request: Request) -> Reply:
+    """Positions that mention some words, e.g. /search review conference."""
+    typed = search_words(request.text)
+    limit, offset = window(request, PAGE_SIZE)
+    try:
+        hits = await search_positions(ctx.session, typed, limit=limit, offset=offset)
+    except EmptyQuery:
+        return Reply().paragraph(ctx._("Search for what? e.g. {example}").format(example=EXAMPLE))
+    shown = typed.strip(' ?!."“”„«»')
+    if not hits.total:
+        return (
+            Reply()
+            .paragraph(ctx._("No position mentions “{words}”.").format(words=shown))
+            .paragraph(ctx._("Try other words, or read the positions on a key issue: /positions"))
+            .button_row(Button(ctx._("Positions by key issue"), "/positions"))
+        )
+    reply = Reply().heading(
+        ctx.tr.ngettext(
+            "{count} position mentions “{words}”", "{count} positions mention “{words}”", hits.total
+        ).format(count=hits.total, words=shown)
+    )
+    if not hits:  # a page past the last one
+        return reply.paragraph(ctx._("No more positions.")).button_row(
+            Button(ctx._("First page"), f"/search {typed}")
+        )
+    page = hits[:PAGE_SIZE]
+    for hit in page:
+        reply.item(
+            bold(hit.delegation.name),
+            " · ",
+            hit.key_issue.name,
+            ": ",
+            *snippet(hit.version.text, hit.terms),
+        )
+        reply.note(stated(ctx, hit))
+    for hit in page:
+        reply.button_row(
+            Button(
+                ctx._("{holder} on {issue}").format(
+                    holder=hit.delegation.name, issue=hit.key_issue.key
+                ),
+                f"/position {hit.delegation.key} {hit.key_issue.key}",
+            )
+        )
+    turn_pages(ctx, reply, f"/search {typed}", request, hits.total - offset, PAGE_SIZE)
+    return reply
