@@ -25,9 +25,12 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.core_answers
+	$(BIN)/python -m bench.positions
 	$(BIN)/python -m bench.telegram_throughput
 	$(BIN)/python -m bench.reminder_fanout
 	$(BIN)/python -m bench.reminder_fanout --cap 250
+	$(BIN)/python -m bench.broadcast
+	$(BIN)/python -m bench.broadcast --cap 250
 
 clean:
 	rm -rf $(VENV) plenary.db

@@ -9,19 +9,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import tempfile
 import time
-from collections import Counter
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
+from bench.fanout import capped_telegram, demo_runtime, print_delivery
 from bot.clock import Clock
-from bot.config import Config, DatabaseConfig, TelegramConfig
 from bot.dispatcher import Dispatcher
-from bot.runtime import start_runtime
 from bot.scheduler import Scheduler
-from bot.transports.telegram import TelegramTransport
-from bot.transports.telegram_limits import Limits
 from storage import meetings, reminders
 from tests.bulk import add_people
 from tests.fakes.telegram_api import FakeTelegram
@@ -30,18 +24,20 @@ LEAD = 60  # minutes
 START_BEFORE_DUE = timedelta(seconds=3)
 
 
-async def add_subscribers(runtime, count: int) -> None:
+async def add_subscribers(runtime, count: int) -> set[int]:
+    """Their chat ids."""
     async with runtime.sessions() as session:
-        await add_people(session, count, datetime.now(UTC), "telegram", [LEAD], subscribed=True)
+        ids = await add_people(
+            session, count, datetime.now(UTC), "telegram", [LEAD], subscribed=True
+        )
         await session.commit()
+    return set(ids)
 
 
 async def main(subscribers: int, cap: int) -> None:
     fake = await FakeTelegram().serve()
-    with tempfile.TemporaryDirectory() as folder:
-        config = Config(database=DatabaseConfig(f"sqlite:///{Path(folder) / 'fanout.db'}"))
-        runtime = await start_runtime(config, demo=True)
-        await add_subscribers(runtime, subscribers)
+    async with demo_runtime("fanout.db") as runtime:
+        chats = await add_subscribers(runtime, subscribers)
         async with runtime.sessions() as session:
             meeting = await meetings.by_key(session, "ign70-1")
         due = meeting.starts_at - timedelta(minutes=LEAD)
@@ -51,10 +47,7 @@ async def main(subscribers: int, cap: int) -> None:
             enqueued = await reminders.plan_meeting(session, meeting, clock.now())
             await session.commit()
         enqueue_seconds = time.perf_counter() - started
-        limits = Limits(overall_per_second=cap, chat_burst=10, chat_per_second=1)
-        transport = TelegramTransport(
-            TelegramConfig(token=fake.token, api_base_url=fake.base_url), runtime.core, limits
-        )
+        transport = capped_telegram(runtime.core, cap, fake.token, fake.base_url)
         await transport.application.initialize()
         scheduler = Scheduler(
             Dispatcher(runtime.core, {"telegram": transport}, batch=500, concurrency=200)
@@ -67,18 +60,12 @@ async def main(subscribers: int, cap: int) -> None:
         await asyncio.sleep(1)  # anything sent twice would show by now
         await scheduler.stop()
         await transport.application.shutdown()
-        await runtime.close()
     await fake.close()
     sends = fake.sent()
-    chats = Counter(call.params["chat_id"] for call in sends)
-    first, last = sends[0].at, sends[-1].at
-    rate = (len(sends) - 1) / (last - first) if len(sends) > 1 else 0
     print(f"Reminder fan-out: 1 meeting, {subscribers:,} subscribers, cap {cap:,}/s, SQLite")
     print(f"  enqueue the fan-out         {enqueue_seconds:8.3f} s ({enqueued:,} deliveries)")
-    print(f"  first send after due time   {first - due_at:8.3f} s")
-    print(f"  achieved rate               {rate:8.0f} /s ({rate / cap:.0%} of the cap)")
-    print(f"  lost                        {subscribers - len(chats):8d}")
-    print(f"  duplicates                  {sum(chats.values()) - len(chats):8d}")
+    print(f"  first send after due time   {sends[0].at - due_at:8.3f} s")
+    print_delivery(chats, [c.params["chat_id"] for c in sends], [c.at for c in sends], cap)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
 
-from bot import admin, export_cli, logs, programme_cli
+from bot import admin, announce_cli, export_cli, logs, programme_cli
 from bot.cli_args import UsageError, load_config
 from bot.clock import Clock
 from bot.config import ConfigError
@@ -92,6 +92,7 @@ def parser() -> argparse.ArgumentParser:
         *admin.add_parsers(commands),
         *programme_cli.add_parsers(commands),
         *export_cli.add_parsers(commands),
+        *announce_cli.add_parsers(commands, as_of),
     ]:
         _common(sub, clock=False)
     return main
@@ -168,6 +169,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], Awaitable[int]]] = {
     **admin.COMMANDS,
     **programme_cli.COMMANDS,
     **export_cli.COMMANDS,
+    **announce_cli.COMMANDS,
 }
 
 

@@ -27,6 +27,7 @@ SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 class Call:
     method: str
     params: dict[str, Any]
+    at: float = field(default_factory=time.monotonic)
 
 
 @dataclass
@@ -43,6 +44,7 @@ class FakeSlack:
     server: HttpServer | None = None
     files: dict[str, bytes] = field(default_factory=dict)  # file id → content, to download
     downloads: list[str] = field(default_factory=list)  # Authorization headers of downloads
+    uploads: dict[str, bytes] = field(default_factory=dict)  # file id → bytes the app uploaded
 
     @property
     def base_url(self) -> str:
@@ -54,6 +56,7 @@ class FakeSlack:
             routes=[
                 Route("/api/{method}", self._endpoint, methods=["POST", "GET"]),
                 Route("/files/{file_id}", self._download, methods=["GET"]),
+                Route("/upload/{file_id}", self._upload, methods=["POST"]),
             ]
         )
         self.server = HttpServer(app, "127.0.0.1", 0)
@@ -104,6 +107,20 @@ class FakeSlack:
         content = self.files.get(request.path_params["file_id"])
         return Response(status_code=404) if content is None else Response(content)
 
+    async def _upload(self, request: Request) -> Response:
+        """Step 2 of files_upload_v2: the bytes, posted to the URL step 1 handed out."""
+        self.uploads[request.path_params["file_id"]] = await request.body()
+        return Response(f"OK - {len(self.uploads[request.path_params['file_id']])}")
+
+    def uploaded(self, channel: str | None = None) -> list[tuple[str, bytes]]:
+        """(title, bytes) of each file shared by files.completeUploadExternal (in `channel`)."""
+        shared = []
+        for call in self.sent("files.completeUploadExternal"):
+            if channel is None or call.params.get("channel_id") == channel:
+                for item in json.loads(call.params["files"]):
+                    shared.append((item.get("title", ""), self.uploads.get(item["id"], b"")))
+        return shared
+
     async def _endpoint(self, request: Request) -> JSONResponse:
         method = request.path_params["method"]
         params = dict(request.query_params)
@@ -147,8 +164,22 @@ class FakeSlack:
             return {"url": self.socket_url}
         if method == "conversations.open":
             return {"channel": {"id": "D" + params.get("users", "U0")}}
+        if method == "chat.update":
+            return {"channel": params.get("channel"), "ts": params.get("ts")}
         if method.startswith("chat."):
             return {"channel": params.get("channel"), "ts": f"1700000000.{next(self._ts):06d}"}
+        if method == "files.getUploadURLExternal":
+            file_id = f"FU{len(self.uploads) + 1}"
+            self.uploads[file_id] = b""
+            assert self.server is not None
+            upload_url = f"http://127.0.0.1:{self.server.port}/upload/{file_id}"
+            return {"file_id": file_id, "upload_url": upload_url}
+        if method == "files.completeUploadExternal":
+            return {
+                "files": [
+                    {"id": f["id"], "title": f.get("title")} for f in json.loads(params["files"])
+                ]
+            }
         return {}
 
 

@@ -1,0 +1,59 @@
+"""Shared by the fan-out benchmarks: a demo runtime on a throwaway SQLite file, Telegram's
+transport capped at a rate, and the figures each fan-out prints (rate, lost, duplicates)."""
+
+from __future__ import annotations
+
+import tempfile
+from collections import Counter
+from collections.abc import AsyncIterator, Hashable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from bot.config import Config, DatabaseConfig, TelegramConfig
+from bot.core import Core
+from bot.runtime import Runtime, start_runtime
+from bot.transports.telegram import TelegramTransport
+from bot.transports.telegram_limits import Limits
+
+
+@asynccontextmanager
+async def demo_runtime(name: str) -> AsyncIterator[Runtime]:
+    """The demo programme on a new SQLite file, removed afterwards."""
+    with tempfile.TemporaryDirectory() as folder:
+        config = Config(database=DatabaseConfig(f"sqlite:///{Path(folder) / name}"))
+        runtime = await start_runtime(config, demo=True)
+        try:
+            yield runtime
+        finally:
+            await runtime.close()
+
+
+def capped_telegram(core: Core, cap: float, token: str, base_url: str) -> TelegramTransport:
+    """The real Telegram transport talking to a fake Bot API, its flood limiter capped at
+    `cap` messages a second."""
+    limits = Limits(overall_per_second=cap, chat_burst=10, chat_per_second=1)
+    config = TelegramConfig(token=token, api_base_url=base_url)
+    return TelegramTransport(config, core, limits)
+
+
+def rate(times: list[float]) -> float:
+    """Messages a second between the first send and the last."""
+    return (len(times) - 1) / (max(times) - min(times)) if len(times) > 1 else 0.0
+
+
+def print_delivery(
+    expected: set[Hashable],
+    received: list[Hashable],
+    times: list[float],
+    cap: float | None,
+    label: str = "",
+) -> None:
+    """The achieved rate (as a share of `cap` when there is one), and how many of the
+    recipients `expected` got nothing or got it twice."""
+    achieved = rate(times)
+    share = f"({achieved / cap:.0%} of the cap)" if cap else "(no cap)"
+    counts = Counter(received)
+    name = f"{label} " if label else ""
+    print(f"  {name + 'achieved rate':<28}{achieved:8.0f} /s {share}")
+    print(f"  {name + 'lost':<28}{len(expected - set(counts)):8d}")
+    print(f"  {name + 'duplicates':<28}{sum(counts.values()) - len(counts):8d}")

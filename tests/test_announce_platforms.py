@@ -1,0 +1,171 @@
+"""Announcements through the real Telegram and Slack clients against the fake servers: a
+chair's preview and Confirm button on Telegram, the broadcast on both platforms with its
+delivery report, corrections as edits, and attachments as documents and file uploads."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.config import SlackConfig
+from bot.dispatcher import Dispatcher
+from bot.transports.slack import SlackTransport
+from storage import announcements
+from storage.announcements import Audience
+from storage.models import Account, Delivery
+from tests.fakes.slack_api import SIGNING_SECRET, FakeSlack
+from tests.fakes.telegram_api import FakeTelegram, button_press, private_message
+from tests.slack_blocks import check_blocks
+from tests.telegram_html import check_markup, check_message
+from tests.test_announcements import people
+from tests.test_telegram import CHAIR_CHAT, chair_on_telegram, converse, start
+
+SQLITE_ONLY = True  # transport tests; the storage tests cover PostgreSQL
+TEXT = "The IGN meets on 3 February.\n\nBring the <b>framework</b> & notes."
+
+
+@pytest.fixture
+async def fake():
+    server = await FakeTelegram().serve()
+    yield server
+    await server.close()
+
+
+@pytest.fixture
+async def telegram(plenary, fake):
+    transport = await start(plenary, fake)
+    yield transport
+    await transport.stop()
+
+
+@pytest.fixture
+async def fake_slack():
+    server = await FakeSlack().serve()
+    yield server
+    await server.close()
+
+
+@pytest.fixture
+async def slack(plenary, fake_slack):
+    config = SlackConfig(
+        bot_token="xoxb-t", signing_secret=SIGNING_SECRET, api_base_url=fake_slack.base_url
+    )
+    transport = SlackTransport(config, plenary.core)
+    yield transport
+    await transport.stop()
+
+
+@pytest.fixture
+def dispatcher(plenary, telegram, slack):
+    return Dispatcher(plenary.core, {"telegram": telegram, "slack": slack})
+
+
+def button(call, label: str) -> str:
+    """The callback data of the button labelled `label` under a sent message."""
+    (data,) = [d for text, d in check_markup(call.params.get("reply_markup")) if text == label]
+    return data
+
+
+async def press(fake, call, label: str) -> str:
+    """Press a button under a message the chair received; what the chair sees next."""
+    return await converse(fake, button_press(button(call, label), user_id=CHAIR_CHAT), CHAIR_CHAT)
+
+
+async def announce_and_confirm(fake, text: str) -> tuple[str, str]:
+    """The chair's /announce on Telegram, then its Confirm button: (preview, answer) as seen."""
+    preview = await converse(fake, private_message(f"/announce {text}", CHAIR_CHAT), CHAIR_CHAT)
+    return preview, await press(fake, fake.sent(chat_id=CHAIR_CHAT)[-1], "Confirm")
+
+
+async def message_ids(plenary, platform: str) -> dict[str, str]:
+    """The platform's id of the announcement message each account got, by chat."""
+    async with plenary.sessions() as session:
+        rows = await session.execute(
+            select(Account.chat_id, Delivery.message_id)
+            .join(Account, Account.id == Delivery.account_id)
+            .where(Delivery.kind == "announcement", Account.platform == platform)
+        )
+        return dict(rows.all())
+
+
+async def test_a_chair_announces_on_telegram_to_telegram_and_slack(
+    plenary, fake, fake_slack, dispatcher
+):
+    await chair_on_telegram(plenary, fake)
+    readers = await people(plenary, 3, "telegram")
+    colleagues = await people(plenary, 2, "slack")
+    fake.blocked_chats.add(int(readers[0]))
+    preview, answer = await announce_and_confirm(fake, TEXT)
+    assert "Preview of announcement #1" in preview
+    assert "Bring the <b>framework</b> & notes." in preview  # escaped, and valid HTML
+    assert "everyone: 6 people (Slack 2, Telegram 4)" in preview
+    assert "[Confirm] /announce 1 confirm" in preview and "[Cancel] /announce 1 cancel" in preview
+    assert fake.sent("answerCallbackQuery"), "Confirm came as a callback query"
+    assert "Sending to 6 people" in answer
+    await dispatcher.run_until_idle()
+    for reader in readers[1:]:
+        (call,) = fake.sent(chat_id=int(reader))
+        assert "Announcement from the Chair's office" in check_message(call.params["text"])
+    assert fake.sent("sendMessage:403", int(readers[0])), "the blocked chat was tried once"
+    for colleague in colleagues:
+        (call,) = fake_slack.sent("chat.postMessage", channel=colleague)
+        assert "Bring the <b>framework</b> & notes." in check_blocks(call.params["blocks"])
+    report = check_message(fake.sent(chat_id=CHAIR_CHAT)[-1].params["text"])
+    assert "Delivery report: announcement #1" in report
+    assert "Telegram: 3 delivered, 1 blocked (account unreachable)" in report
+    assert "Slack: 2 delivered" in report
+    plenary.clock.advance(timedelta(hours=1))
+    assert await dispatcher.run_until_idle() == 0, "nothing is sent twice, nor retried"
+
+
+async def test_a_correction_edits_the_messages_sent(plenary, fake, fake_slack, dispatcher):
+    await chair_on_telegram(plenary, fake)
+    (reader,) = await people(plenary, 1, "telegram")
+    (colleague,) = await people(plenary, 1, "slack")
+    await announce_and_confirm(fake, "The meeting is in Conference Room 4.")
+    await dispatcher.run_until_idle()
+    preview = await converse(
+        fake,
+        private_message(
+            "/correct 1 The meeting is in the Trusteeship Council Chamber.", CHAIR_CHAT
+        ),
+        CHAIR_CHAT,
+    )
+    assert "Preview of the correction" in preview
+    confirmed = await press(fake, fake.sent(chat_id=CHAIR_CHAT)[-1], "Confirm correction")
+    assert "3 messages already sent are being corrected" in confirmed
+    await dispatcher.run_until_idle()
+    (edit,) = fake.sent("editMessageText", int(reader))
+    assert edit.params["message_id"] == int((await message_ids(plenary, "telegram"))[reader])
+    assert "Trusteeship Council Chamber" in check_message(edit.params["text"])
+    assert len(fake.sent(chat_id=int(reader))) == 1, "edited, not sent again"
+    (update,) = fake_slack.sent("chat.update", channel=colleague)
+    assert update.params["ts"] == (await message_ids(plenary, "slack"))[colleague]
+    assert "Trusteeship Council Chamber" in check_blocks(update.params["blocks"])
+    assert len(fake_slack.sent("chat.postMessage", channel=colleague)) == 1
+
+
+async def test_an_attachment_goes_as_a_document_and_a_file_upload(
+    plenary, fake, fake_slack, dispatcher
+):
+    (reader,) = await people(plenary, 1, "telegram")
+    (colleague,) = await people(plenary, 1, "slack")
+    content = b"%PDF-1.4 the programme of work"
+    async with plenary.sessions() as session:
+        now = plenary.clock.now()
+        draft = await announcements.draft(
+            session, None, "cli", "The programme is attached.", Audience("all"), now
+        )
+        draft.attachment_name, draft.attachment_type = "programme.pdf", "application/pdf"
+        draft.attachment = content
+        assert await announcements.confirm(session, draft, now) == 2
+        await session.commit()
+    await dispatcher.run_until_idle()
+    (text,) = fake.sent(chat_id=int(reader))
+    assert "The programme is attached." in check_message(text.params["text"])
+    (document,) = fake.sent("sendDocument", int(reader))
+    assert document.params["document"] == {"filename": "programme.pdf", "content": content}
+    (message,) = fake_slack.sent("chat.postMessage", channel=colleague)
+    assert "The programme is attached." in check_blocks(message.params["blocks"])
+    assert fake_slack.uploaded(colleague) == [("programme.pdf", content)]
+    assert list(fake_slack.uploads.values()) == [content]
