@@ -82,11 +82,12 @@ class Dispatcher:
     def __post_init__(self) -> None:
         self._semaphore = asyncio.Semaphore(self.concurrency)
 
-    async def run_once(self) -> int:
-        """Claim one batch of due rows and settle each; returns how many were claimed."""
+    async def run_once(self, platforms: list[str] | None = None) -> int:
+        """Claim one batch of due rows (for these platforms, or all of this process's) and
+        settle each; returns how many were claimed."""
         now = self.core.clock.now()
         async with self.core.sessions() as session:
-            claimed = await outbox.claim(session, now, self.batch, list(self.senders))
+            claimed = await outbox.claim(session, now, self.batch, platforms or list(self.senders))
             await session.commit()
         if not claimed:
             return 0
@@ -105,9 +106,21 @@ class Dispatcher:
         return len(claimed)
 
     async def run_until_idle(self) -> int:
-        """Send everything that is due now (or, once stopping, finish the batch in hand)."""
+        """Send everything that is due now (or, once stopping, finish the batches in hand):
+        each platform at its own pace, so that one's rate limit never holds another back.
+        Again until a round finds nothing: one platform's batch may queue work for another
+        (the delivery report of an announcement)."""
         total = 0
-        while not self.stopping and (sent := await self.run_once()):
+        while not self.stopping:
+            sent = sum(await asyncio.gather(*(self._drain(p) for p in self.senders)))
+            if not sent:
+                break
+            total += sent
+        return total
+
+    async def _drain(self, platform: str) -> int:
+        total = 0
+        while not self.stopping and (sent := await self.run_once([platform])):
             total += sent
         return total
 

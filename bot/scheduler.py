@@ -25,7 +25,7 @@ class Scheduler:
     def __init__(
         self,
         dispatcher: Dispatcher,
-        tick: timedelta = timedelta(seconds=30),
+        tick: timedelta = timedelta(seconds=5),
         plan_every: timedelta = timedelta(minutes=10),
     ) -> None:
         self.dispatcher = dispatcher

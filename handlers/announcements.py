@@ -13,6 +13,7 @@ from bot.messages import Attachment, Button, Reply, bold, italic
 from bot.text import clean_paragraphs
 from bot.timefmt import long_date, venue_and_reader_time
 from bot.when import find_instant
+from handlers.issue_names import issue_name
 from handlers.roles import CHAIR_ONLY
 from storage import announcements
 from storage.announcements import Audience
@@ -36,7 +37,7 @@ def audience_label(ctx: Context, audience: Audience) -> str:
     if audience.kind == "delegates":
         return ctx._("delegates (not the Chair's office)")
     if audience.kind == "issue":
-        return ctx._("subscribers of {issue}").format(issue=audience.label)
+        return ctx._("subscribers of {issue}").format(issue=issue_name(ctx, audience.label))
     return audience.label
 
 
@@ -67,9 +68,10 @@ def _unknown_audience(ctx: Context, text: str) -> Reply:
 
 
 def announcement_reply(ctx: Context, announcement: Announcement, correction: bool = False) -> Reply:
-    """The announcement as its readers see it (as a correction: the corrected text)."""
+    """The announcement as its readers see it (as a correction: the corrected text, without
+    the attachment they already have)."""
     reply = _compose(ctx, announcement.text, announcement.corrections > 0, correction)
-    if announcement.attachment_name and announcement.attachment is not None:
+    if not correction and announcement.attachment_name and announcement.attachment is not None:
         reply.attachments.append(
             Attachment(
                 announcement.attachment_name,
