@@ -33,6 +33,7 @@ class Scheduler:
         self.tick, self.plan_every = tick, plan_every
         self.aps = AsyncIOScheduler(timezone=UTC)
         self._lock = asyncio.Lock()
+        self._again = False  # woken while dispatching: look once more before resting
 
     async def start(self) -> None:
         self.aps.start()
@@ -70,7 +71,11 @@ class Scheduler:
             self._lock.release()
 
     def wake(self, at: datetime | None = None) -> None:
-        """Dispatch at `at` (clock time), or now."""
+        """Dispatch at `at` (clock time), or now; a dispatch running now just goes round once
+        more (a busy process commits far more often than it can dispatch)."""
+        if at is None and self._lock.locked():
+            self._again = True
+            return
         real = datetime.now(UTC) if at is None else self._real_time(at)
         self.aps.add_job(
             self.dispatch,
@@ -89,7 +94,10 @@ class Scheduler:
     async def dispatch(self) -> None:
         async with self._lock:
             try:
-                await self.dispatcher.run_until_idle()
+                self._again = True
+                while self._again:
+                    self._again = False
+                    await self.dispatcher.run_until_idle()
                 due = await self.dispatcher.next_due()
             except Exception:  # the database may be away: the next tick tries again
                 log.exception("dispatching failed")

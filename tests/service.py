@@ -51,6 +51,8 @@ async def plenary_run(
         stderr=asyncio.subprocess.PIPE,
     )
     running = Running(port, process)
+    # Read stderr as it comes: a full pipe would block the process at its next log line.
+    reading = asyncio.create_task(process.stderr.read())
     try:
         async with httpx.AsyncClient() as client:
             for _ in range(300):
@@ -64,5 +66,5 @@ async def plenary_run(
     finally:
         if process.returncode is None:
             process.send_signal(signal.SIGTERM)
-        _, stderr = await asyncio.wait_for(process.communicate(), 30)
-        running.stderr = stderr.decode()
+        await asyncio.wait_for(process.wait(), 30)
+        running.stderr = (await reading).decode()
