@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean catalogs
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,22 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.reminder_fanout --cap 250
 	$(BIN)/python -m bench.broadcast
 	$(BIN)/python -m bench.broadcast --cap 250
+
+# Translations (bot/locale): extract the messages (babel.cfg) into plenary.pot, merge it
+# into each language's .po (new messages come untranslated, changed ones fuzzy), compile
+# the .mo files. The .mo files are committed with the .po, so a fresh clone needs no step;
+# tests/test_i18n.py fails while a message is untranslated or a .mo is stale.
+LOCALE := bot/locale
+CATALOG_LANGUAGES := ar zh fr ru es
+catalogs: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg --no-default-keywords -k _ -k gettext -k ngettext:1,2 \
+		-k N_ --add-comments=TRANSLATORS: --add-location=file --project=Plenary \
+		-o $(LOCALE)/plenary.pot .
+	for language in $(CATALOG_LANGUAGES); do \
+		$(BIN)/pybabel update -i $(LOCALE)/plenary.pot -d $(LOCALE) -D plenary \
+			-l $$language --init-missing --ignore-obsolete || exit 1; \
+	done
+	$(BIN)/pybabel compile -d $(LOCALE) -D plenary --statistics
 
 clean:
 	rm -rf $(VENV) plenary.db

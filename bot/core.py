@@ -219,7 +219,7 @@ class Core:
                 tr.gettext(
                     "That message is too long ({length} characters). I read questions of up to "
                     "{limit} characters."
-                ).format(length=f"{len(text):,}", limit=f"{MAX_LENGTH:,}")
+                ).format(length=tr.number(len(text)), limit=tr.number(MAX_LENGTH))
             )
         try:
             async with self.sessions() as session:

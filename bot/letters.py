@@ -13,6 +13,7 @@ from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from bot.dates import MONTHS
+from bot.i18n import N_, UserError
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class ProposedMeeting:
     excerpt: str
 
 
-class LetterError(ValueError):
+class LetterError(UserError):
     """The letter announces no meeting that can be read; the message says why, for the user."""
 
 
@@ -106,7 +107,7 @@ def propose_meetings(
         for proposal in _meetings_in(sentence, follow, reading):
             _add(proposals, proposal)
     if not proposals:
-        raise LetterError("I found no meeting date in this letter.")
+        raise LetterError(N_("I found no meeting date in this letter."))
     return proposals
 
 
@@ -184,14 +185,16 @@ def _calendar_day(match: re.Match[str], reference: date | None) -> date:
     if match["year"]:
         years, earliest = [int(match["year"])], date.min
     elif reference is None:
-        raise LetterError(f'The letter gives no year for "{match[0]}": please give the year.')
+        raise LetterError(
+            N_("The letter gives no year for “{date}”: please give the year."), date=match[0]
+        )
     else:
         years, earliest = list(range(reference.year, reference.year + 9)), reference
     for year in years:
         with suppress(ValueError):
             if (candidate := date(year, month, day)) >= earliest:
                 return candidate
-    raise LetterError(f'"{match[0]}" is not a day in the calendar.')
+    raise LetterError(N_("“{date}” is not a day in the calendar."), date=match[0])
 
 
 def _start_time(clause: str) -> time | None:

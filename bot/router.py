@@ -13,6 +13,8 @@ from bot.dates import NoSuchDay, find_date
 from bot.intents import classify
 from bot.messages import Button, Reply
 from bot.metrics import REQUESTS
+from handlers.issue_names import issue_name
+from storage.directory import IssueName
 
 COMMAND = re.compile(r"^/([A-Za-z_]+)(?:@\w+)?(?:\s+(.*))?$", re.S)
 
@@ -98,7 +100,11 @@ def not_understood(ctx: Context, request: Request) -> Reply:
     similar = ctx.names.similar(request.text)
     if similar:
         reply.paragraph(
-            ctx._("Did you mean: {names}?").format(names=", ".join(n.name for n in similar))
+            ctx._("Did you mean: {names}?").format(
+                names=", ".join(
+                    issue_name(ctx, n) if isinstance(n, IssueName) else n.name for n in similar
+                )
+            )
         )
     reply.paragraph(ctx._("Try “when is the next meeting?”, “positions on the veto” or /help."))
     return reply.button_row(

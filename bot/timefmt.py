@@ -40,17 +40,22 @@ def zone_time(instant: datetime, zone: str, tr: Translator) -> str:
     )
 
 
+def _date_and_time(day: str, time: str, tr: Translator) -> str:
+    # TRANSLATORS: "Wednesday 3 February 2016" and "10:00 New York time".
+    return tr.gettext("{date}, {time}").format(date=day, time=time)
+
+
 def venue_and_reader_time(
     instant: datetime, venue_zone: str, reader_zone: str | None, tr: Translator
 ) -> str:
     """ "Wednesday 3 February 2016, 10:00 New York time (16:00 Paris time)"."""
     venue = instant.astimezone(ZoneInfo(venue_zone))
-    text = f"{long_date(venue.date(), tr)}, {zone_time(instant, venue_zone, tr)}"
+    text = _date_and_time(long_date(venue.date(), tr), zone_time(instant, venue_zone, tr), tr)
     if reader_zone and reader_zone != venue_zone:
         reader = instant.astimezone(ZoneInfo(reader_zone))
         own = zone_time(instant, reader_zone, tr)
         if reader.date() != venue.date():
-            own = f"{short_date(reader.date(), tr)}, {own}"
+            own = _date_and_time(short_date(reader.date(), tr), own, tr)
         if reader.utcoffset() != venue.utcoffset() or reader.date() != venue.date():
             text += f" ({own})"
     return text

@@ -6,12 +6,13 @@ from datetime import timedelta
 
 from bot.commands import command
 from bot.context import Context, Request
+from bot.i18n import N_
 from bot.messages import Reply, bold
 from storage import codes, people
 from storage.models import Person, Role
 
 LINK_LIFETIME = timedelta(minutes=10)
-PLATFORMS = {"telegram": "Telegram", "slack": "Slack", "console": "the terminal"}
+PLATFORMS = {"telegram": N_("Telegram"), "slack": N_("Slack"), "console": N_("the terminal")}
 
 
 def _platform_names(ctx: Context, platforms: list[str]) -> str:

@@ -121,7 +121,9 @@ async def delivery_report(ctx: Context, announcement: Announcement) -> Reply:
         return reply.paragraph(ctx._("No deliveries."))
     for platform, counts in progress.items():
         shown = ", ".join(
-            f"{counts[outcome]:,} {labels[outcome]}" for outcome in OUTCOMES if counts[outcome]
+            f"{ctx.tr.number(counts[outcome])} {labels[outcome]}"
+            for outcome in OUTCOMES
+            if counts[outcome]
         )
         reply.item(bold(platform.capitalize()), ": ", shown)
     return reply
@@ -141,12 +143,13 @@ async def _preview(ctx: Context, announcement: Announcement) -> Reply:
     reply.blocks.extend(shown.blocks)
     reply.attachments.extend(shown.attachments)
     counts = ", ".join(
-        f"{p.capitalize()} {n:,}" for p, n in announcements.per_platform(reached).items()
+        f"{p.capitalize()} {ctx.tr.number(n)}"
+        for p, n in announcements.per_platform(reached).items()
     )
     reply.paragraph(
         bold(ctx._("Audience: ")),
         ctx.tr.ngettext("{label}: {count} person", "{label}: {count} people", len(reached)).format(
-            label=audience_label(ctx, audience), count=f"{len(reached):,}"
+            label=audience_label(ctx, audience), count=ctx.tr.number(len(reached))
         ),
         f" ({counts})" if counts else "",
     )
@@ -207,7 +210,7 @@ async def _draft(ctx: Context, text: str) -> Reply:
             ctx._(
                 "That announcement is {length} characters long; one message holds {limit}. "
                 "Shorten it, or send the full text as a document."
-            ).format(length=f"{len(text):,}", limit=f"{MAX_LENGTH:,}")
+            ).format(length=ctx.tr.number(len(text)), limit=ctx.tr.number(MAX_LENGTH))
         )
     person = await ctx.person_for_update()
     draft = await announcements.draft(
@@ -286,14 +289,14 @@ async def _confirm(ctx: Context, announcement: Announcement) -> Reply:
                 "Scheduled for {when}: {count} person. /announce {id} cancel withdraws it.",
                 "Scheduled for {when}: {count} people. /announce {id} cancel withdraws it.",
                 count,
-            ).format(when=when, count=f"{count:,}", id=announcement.id)
+            ).format(when=when, count=ctx.tr.number(count), id=announcement.id)
         )
     return Reply().paragraph(
         ctx.tr.ngettext(
             "Sending to {count} person. You will get a delivery report when it is done.",
             "Sending to {count} people. You will get a delivery report when it is done.",
             count,
-        ).format(count=f"{count:,}")
+        ).format(count=ctx.tr.number(count))
     )
 
 
@@ -312,7 +315,7 @@ async def _cancel(ctx: Context, announcement: Announcement) -> Reply:
             "Withdrawn: {count} message was not sent.",
             "Withdrawn: {count} messages were not sent.",
             withheld,
-        ).format(count=f"{withheld:,}"),
+        ).format(count=ctx.tr.number(withheld)),
     )
 
 
@@ -334,7 +337,7 @@ async def correct(ctx: Context, request: Request) -> Reply:
     if not new_text or len(new_text) > MAX_LENGTH:
         return Reply().paragraph(
             ctx._("Give the corrected text, up to {limit} characters: /correct {id} TEXT.").format(
-                limit=f"{MAX_LENGTH:,}", id=announcement.id
+                limit=ctx.tr.number(MAX_LENGTH), id=announcement.id
             )
         )
     announcement.proposed_correction = new_text
@@ -371,7 +374,7 @@ async def _confirm_correction(ctx: Context, announcement: Announcement) -> Reply
             "Corrected. {count} message already sent is being corrected.",
             "Corrected. {count} messages already sent are being corrected.",
             count,
-        ).format(count=f"{count:,}")
+        ).format(count=ctx.tr.number(count))
     )
 
 

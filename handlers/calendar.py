@@ -9,6 +9,7 @@ from bot.calendar import calendar, meeting_event
 from bot.commands import command
 from bot.context import Context, Request
 from bot.messages import Attachment, Button, Reply, link
+from handlers.issue_names import issue_name
 from handlers.meetings import meeting_title
 from storage import calendar_feeds, meetings, reminders
 from storage.models import Meeting
@@ -22,7 +23,7 @@ async def _leads(ctx: Context) -> list[int]:
 
 
 def _event(ctx: Context, meeting: Meeting, leads: list[int]) -> Event:
-    issues = [issue.name for issue in ctx.names.issues_of(meeting.id)]
+    issues = [issue_name(ctx, issue) for issue in ctx.names.issues_of(meeting.id)]
     title = meeting_title(ctx, meeting)
     return meeting_event(meeting, title, issues, leads, ctx.now, ctx._("time to be announced"))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.context import Context, Request
 from bot.messages import Button, Reply
+from handlers.issue_names import issue_name
 from storage.directory import DelegationName, IssueName
 
 
@@ -20,8 +21,9 @@ def pick_issue(ctx: Context, request: Request, then: str) -> IssueName | Reply:
         message = ctx._("Which key issue?")
     reply = Reply(not_found=bool(text)).paragraph(message)
     for issue in ctx.names.issues.values():
-        reply.item(issue.name)
-        reply.button_row(Button(issue.name, f"{then} {issue.key}"))
+        name = issue_name(ctx, issue)
+        reply.item(name)
+        reply.button_row(Button(name, f"{then} {issue.key}"))
     return reply
 
 

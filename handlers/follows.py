@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.commands import command
 from bot.context import Context, Request
 from bot.messages import Button, Reply
+from handlers.issue_names import issue_name
 from storage import follows
 from storage.models import Follow
 
@@ -20,7 +21,7 @@ def _target(ctx: Context, request: Request) -> tuple[int | None, int | None, str
             return reply
         return candidates[0].id, None, candidates[0].name
     if request.issues:
-        return None, request.issues[0].id, request.issues[0].name
+        return None, request.issues[0].id, issue_name(ctx, request.issues[0])
     return Reply(not_found=bool(request.text.strip())).paragraph(
         ctx._("Follow whom or what? A State, a group or a key issue: /follow Brazil, /follow veto.")
     )
@@ -29,7 +30,7 @@ def _target(ctx: Context, request: Request) -> tuple[int | None, int | None, str
 def _name(ctx: Context, follow: Follow) -> str:
     if follow.delegation_id is not None:
         return ctx.names.delegations[follow.delegation_id].name
-    return ctx.names.issues[follow.key_issue_id].name
+    return issue_name(ctx, ctx.names.issues[follow.key_issue_id])
 
 
 @command("follow", usage="/follow STATE-GROUP-OR-ISSUE", personal=True)

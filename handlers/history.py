@@ -10,6 +10,7 @@ from bot.context import Context, Request
 from bot.messages import Button, Reply, Span, bold, italic
 from bot.timefmt import short_date
 from handlers.choices import pick_delegation, pick_issue
+from handlers.issue_names import issue_name
 from handlers.positions import stated
 from storage import positions
 
@@ -44,11 +45,13 @@ async def history(ctx: Context, request: Request) -> Reply:
     if not found:
         return Reply().paragraph(
             ctx._("{holder} has no position on {issue} on record.").format(
-                holder=holder.name, issue=issue.name
+                holder=holder.name, issue=issue_name(ctx, issue)
             )
         )
     reply = Reply().heading(
-        ctx._("History: {holder} on {issue}").format(holder=holder.name, issue=issue.name)
+        ctx._("History: {holder} on {issue}").format(
+            holder=holder.name, issue=issue_name(ctx, issue)
+        )
     )
     for version, author in found:
         day = short_date(version.stated_on, ctx.tr) if version.stated_on else "—"
@@ -88,7 +91,7 @@ async def compare(ctx: Context, request: Request) -> Reply:
         return issue
     reply = Reply().heading(
         ctx._("{a} and {b} on {issue}").format(
-            a=holders[0].name, b=holders[1].name, issue=issue.name
+            a=holders[0].name, b=holders[1].name, issue=issue_name(ctx, issue)
         )
     )
     for holder in holders:

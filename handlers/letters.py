@@ -13,6 +13,7 @@ from bot.messages import Button, Reply, bold, italic
 from bot.text import clean_paragraphs
 from bot.timefmt import long_date, venue_and_reader_time
 from handlers.announcements import MAX_LENGTH, raw_arguments
+from handlers.issue_names import issue_name
 from handlers.roles import CHAIR_ONLY
 from storage import meetings
 
@@ -53,7 +54,7 @@ async def letter(ctx: Context, request: Request) -> Reply:
     try:
         found = proposals(ctx, text)
     except LetterError as error:
-        return Reply().paragraph(str(error)).paragraph(ctx._("Nothing was stored."))
+        return Reply().paragraph(error.translated(ctx.tr)).paragraph(ctx._("Nothing was stored."))
     reply = Reply().heading(
         ctx.tr.ngettext(
             "This letter announces {count} meeting:",
@@ -61,7 +62,7 @@ async def letter(ctx: Context, request: Request) -> Reply:
             len(found),
         ).format(count=len(found))
     )
-    names = {issue.key: issue.name for issue in ctx.names.issues.values()}
+    names = {issue.key: issue_name(ctx, issue) for issue in ctx.names.issues.values()}
     for number, proposal in enumerate(found, start=1):
         await _describe(ctx, reply, proposal, names, number)
     reply.note(ctx._("Nothing is stored before you press a button."))

@@ -10,6 +10,7 @@ from bot.commands import command
 from bot.context import Context, Request
 from bot.messages import Button, Reply, bold, italic
 from bot.timefmt import long_date, venue_and_reader_time
+from handlers.issue_names import issue_name
 from handlers.paging import PAGE_SIZE, turn_pages, window
 from handlers.sources import add_sources
 from storage import meetings
@@ -38,7 +39,7 @@ def status_label(ctx: Context, meeting: Meeting) -> str:
 
 
 def issue_names(ctx: Context, meeting: Meeting) -> str:
-    return "; ".join(issue.name for issue in ctx.names.issues_of(meeting.id))
+    return "; ".join(issue_name(ctx, issue) for issue in ctx.names.issues_of(meeting.id))
 
 
 def describe(ctx: Context, reply: Reply, meeting: Meeting, issues: list[str] | None = None) -> None:
@@ -53,7 +54,7 @@ def describe(ctx: Context, reply: Reply, meeting: Meeting, issues: list[str] | N
         issues = [issue.name for issue in ctx.names.issues_of(meeting.id)]
     if issues:
         label = ctx.tr.ngettext("Key issue: ", "Key issues: ", len(issues))
-        reply.item(label, "; ".join(issues))
+        reply.item(label, "; ".join(issue_name(ctx, name) for name in issues))
 
 
 def how_soon(ctx: Context, meeting: Meeting) -> str:

@@ -9,6 +9,7 @@ from bot.context import Context
 from bot.messages import Button, Reply, bold, italic
 from bot.timefmt import long_date, venue_and_reader_time
 from handlers import announcements, submissions
+from handlers.issue_names import issue_name
 from handlers.meetings import describe, details_button, meeting_title
 from handlers.subscriptions import lead_label
 from storage import meetings, positions
@@ -54,7 +55,7 @@ async def reminder(ctx: Context, delivery: Delivery, meeting: Meeting) -> Reply:
                     "{count} position on {issue} updated since the last meeting",
                     "{count} positions on {issue} updated since the last meeting",
                     count,
-                ).format(count=count, issue=issue.name),
+                ).format(count=count, issue=issue_name(ctx, issue)),
                 f" (/positions {issue.key})",
             )
     return reply.button_row(
@@ -73,7 +74,7 @@ def _value(ctx: Context, field: str, value: Any, meeting: Meeting) -> str:
     if field == "local_date":
         return long_date(datetime.fromisoformat(value).date(), ctx.tr)
     if field == "key_issues":
-        names = {issue.key: issue.name for issue in ctx.names.issues.values()}
+        names = {issue.key: issue_name(ctx, issue) for issue in ctx.names.issues.values()}
         return "; ".join(names.get(key, key) for key in value)
     if field == "status":
         return {

@@ -7,6 +7,7 @@ from bot.context import Context, Request
 from bot.messages import Button, Reply, bold
 from bot.timefmt import short_date
 from handlers.choices import pick_delegation, pick_issue
+from handlers.issue_names import issue_name
 from handlers.paging import PAGE_SIZE, turn_pages, window
 from handlers.sources import add_sources
 from storage import positions
@@ -33,7 +34,7 @@ async def positions_on_issue(ctx: Context, request: Request) -> Reply:
         return issue
     limit, offset = window(request)
     found = await positions.on_issue(ctx.session, issue.id, limit=limit, offset=offset)
-    reply = Reply().heading(ctx._("Positions on {issue}").format(issue=issue.name))
+    reply = Reply().heading(ctx._("Positions on {issue}").format(issue=issue_name(ctx, issue)))
     if not found:
         return reply.paragraph(ctx._("No position has been submitted on this key issue yet."))
     for current in found[:PAGE_SIZE]:
@@ -60,7 +61,7 @@ async def position_of(ctx: Context, request: Request) -> Reply:
             Reply()
             .paragraph(
                 ctx._("{holder} has no position on {issue} on record.").format(
-                    holder=holder.name, issue=issue.name
+                    holder=holder.name, issue=issue_name(ctx, issue)
                 )
             )
             .button_row(
@@ -80,7 +81,9 @@ async def position_of(ctx: Context, request: Request) -> Reply:
     reply = Reply()
     for current in found:
         reply.heading(
-            ctx._("{holder} on {issue}").format(holder=holder.name, issue=current.key_issue.name)
+            ctx._("{holder} on {issue}").format(
+                holder=holder.name, issue=issue_name(ctx, current.key_issue)
+            )
         )
         reply.paragraph(current.version.text)
         reply.note(stated(ctx, current))

@@ -6,6 +6,7 @@ from bot.commands import command
 from bot.context import Context, Request
 from bot.intents import search_words
 from bot.messages import Button, Reply, bold
+from handlers.issue_names import issue_name
 from handlers.paging import turn_pages, window
 from handlers.positions import stated
 from handlers.snippets import snippet
@@ -46,7 +47,7 @@ async def search(ctx: Context, request: Request) -> Reply:
         reply.item(
             bold(hit.delegation.name),
             " · ",
-            hit.key_issue.name,
+            issue_name(ctx, hit.key_issue),
             ": ",
             *snippet(hit.version.text, hit.terms),
         )

@@ -7,9 +7,11 @@ from zoneinfo import available_timezones
 
 from bot.commands import command
 from bot.context import Context, Request
+from bot.i18n import LANGUAGES
 from bot.messages import Reply, bold
 from bot.names import normalize
 from bot.timefmt import zone_time
+from handlers.roles import role_name
 
 # Cities delegates name that are no IANA zone's city: UN duty stations and capitals.
 CITY_ZONES = {
@@ -63,13 +65,13 @@ async def settings(ctx: Context, request: Request) -> Reply:
     zone = ctx.reader_zone
     reply = Reply().heading(ctx._("Your settings"))
     reply.item(ctx._("Time zone: "), bold(zone) if zone else ctx._("not set (venue time only)"))
-    reply.item(ctx._("Language: "), bold(ctx.tr.language))
-    reply.item(ctx._("Role: "), ctx._(ctx.role.value.replace("_", " ")))
+    reply.item(ctx._("Language: "), bold(LANGUAGES[ctx.tr.language]))
+    reply.item(ctx._("Role: "), role_name(ctx, ctx.role))
     return reply.paragraph(
         ctx._(
             "Change your time zone with /timezone, e.g. /timezone Europe/Paris or /timezone Geneva."
         )
-    )
+    ).paragraph(ctx._("Change your language with /language, e.g. /language fr."))
 
 
 @command("timezone", usage="/timezone ZONE", personal=True)

@@ -10,6 +10,7 @@ from bot.context import Context, Request
 from bot.messages import Button, Reply, italic
 from bot.timefmt import short_date
 from handlers.announcements import raw_arguments
+from handlers.issue_names import issue_name
 from storage import follows, positions
 from storage.directory import IssueName
 from storage.models import Position, PositionVersion, Role
@@ -38,7 +39,7 @@ def _issue_first(ctx: Context, text: str) -> tuple[IssueName | None, str]:
 def _pick_issue(ctx: Context) -> Reply:
     reply = Reply().paragraph(ctx._("Which key issue is your position on?"))
     for issue in ctx.names.issues.values():
-        reply.button_row(Button(issue.name, f"/submit {issue.key}"))
+        reply.button_row(Button(issue_name(ctx, issue), f"/submit {issue.key}"))
     return reply
 
 
@@ -77,7 +78,7 @@ async def submit(ctx: Context, request: Request) -> Reply:
     if len(body) > MAX_LENGTH:
         return Reply().paragraph(
             ctx._("That position is {length} characters long; the limit is {limit}.").format(
-                length=f"{len(body):,}", limit=f"{MAX_LENGTH:,}"
+                length=ctx.tr.number(len(body)), limit=ctx.tr.number(MAX_LENGTH)
             )
         )
     if not confirmed:
@@ -93,7 +94,7 @@ async def submit(ctx: Context, request: Request) -> Reply:
         Reply()
         .paragraph(
             ctx._("Submitted: version {number} of {holder} on {issue}.").format(
-                number=version.number, holder=delegation.name, issue=issue.name
+                number=version.number, holder=delegation.name, issue=issue_name(ctx, issue)
             )
         )
         .note(
@@ -108,7 +109,7 @@ def _preview(
     ctx: Context, holder: str, issue: IssueName, body: str, sources: list[str], rest: str
 ) -> Reply:
     reply = Reply().heading(
-        ctx._("Preview: {holder} on {issue}").format(holder=holder, issue=issue.name)
+        ctx._("Preview: {holder} on {issue}").format(holder=holder, issue=issue_name(ctx, issue))
     )
     for paragraph in body.split("\n\n"):
         reply.paragraph(paragraph)
@@ -127,7 +128,9 @@ async def version_notice(ctx: Context, version: PositionVersion) -> Reply:
     holder = ctx.names.delegations[position.delegation_id]
     issue = ctx.names.issues[position.key_issue_id]
     reply = Reply().heading(
-        ctx._("New position: {holder} on {issue}").format(holder=holder.name, issue=issue.name)
+        ctx._("New position: {holder} on {issue}").format(
+            holder=holder.name, issue=issue_name(ctx, issue)
+        )
     )
     for paragraph in version.text.split("\n\n"):
         reply.paragraph(paragraph)

@@ -11,6 +11,7 @@ from bot.config import parse_duration
 from bot.context import Context, Request
 from bot.messages import Button, Reply, bold
 from bot.timefmt import venue_and_reader_time
+from handlers.issue_names import issue_name
 from storage import people, reminders, subscriptions
 from storage.directory import IssueName
 from storage.models import Delivery, Meeting
@@ -48,7 +49,7 @@ def _issues_named(ctx: Context, text: str) -> list[IssueName] | Reply:
 def _followed(ctx: Context, issue_ids: list[int | None]) -> str:
     if None in issue_ids:
         return ctx._("all meetings")
-    names = [ctx.names.issues[i].name for i in issue_ids if i in ctx.names.issues]
+    names = [issue_name(ctx, ctx.names.issues[i]) for i in issue_ids if i in ctx.names.issues]
     return ctx._("meetings on {issues}").format(issues="; ".join(names))
 
 

@@ -196,7 +196,7 @@ GENERAL = [
     ("hello", ["Welcome to Plenary"]),
     ("/help", ["/next", "/meetings [DATE]", "/position STATE-OR-GROUP [ISSUE]", "/timezone ZONE"]),
     ("what can you do?", ["What I can do"]),
-    ("/settings", ["Your settings", "Time zone: not set", "Language: en", "Role: delegate"]),
+    ("/settings", ["Your settings", "Time zone: not set", "Language: English", "Role: delegate"]),
     ("/nxt", ["I don't know the command /nxt", "Did you mean: /next"]),
     ("/NEXT", ["Next meeting"]),
     ("/next@PlenaryBot", ["Next meeting"]),

@@ -29,7 +29,7 @@ from bot.commands import COMMANDS
 from bot.config import SlackConfig
 from bot.core import Core, list_changed
 from bot.dispatcher import CannotEdit, TryLater, Undeliverable
-from bot.i18n import translator
+from bot.i18n import N_, translator
 from bot.messages import Attachment, Incoming, Reply
 from bot.metrics import RATE_LIMITED
 from bot.render.slack import ACTION_PREFIX, render_messages, render_view
@@ -124,7 +124,7 @@ class SlackTransport:
                 channel,
                 await self._note(
                     event["message"].get("user"),
-                    "I answer new messages, not edits: send your question again.",
+                    N_("I answer new messages, not edits: send your question again."),
                 ),
             )
             return
@@ -138,9 +138,9 @@ class SlackTransport:
             )
             if attachment is None:
                 note = (
-                    "That file is too large: I read documents of up to 1 MB."
+                    N_("That file is too large: I read documents of up to 1 MB.")
                     if shared.get("size", 0) > DOCUMENT_LIMIT
-                    else "I only read text. Ask me a question, or type help."
+                    else N_("I only read text. Ask me a question, or type help.")
                 )
                 await self._say(channel, await self._note(event.get("user"), note))
                 return
