@@ -9,18 +9,18 @@ MONTHS = {
     name: number
     for number, names in enumerate(
         (
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
+            ("january", "jan", "janvier", "enero"),
+            ("february", "feb", "février", "fevrier", "febrero"),
+            ("march", "mar", "mars", "marzo"),
+            ("april", "apr", "avril", "abril"),
+            ("may", "mai", "mayo"),
+            ("june", "jun", "juin", "junio"),
+            ("july", "jul", "juillet", "julio"),
+            ("august", "aug", "août", "aout", "agosto"),
+            ("september", "sep", "sept", "septembre", "septiembre", "setiembre"),
+            ("october", "oct", "octobre", "octubre"),
+            ("november", "nov", "novembre", "noviembre"),
+            ("december", "dec", "décembre", "decembre", "diciembre"),
         ),
         start=1,
     )
@@ -28,12 +28,15 @@ MONTHS = {
 }
 
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
-_DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
+_DAY = r"(\d{1,2})(?:st|nd|rd|th|er)?"
 _YEAR = r"(?:,?\s+(\d{4}))?"
 _PATTERNS = (
     (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"), ("year", "month", "day")),
     (re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b"), ("day", "month", "year")),
-    (re.compile(rf"\b{_DAY}\s+(?:of\s+)?({_MONTH})\.?\b{_YEAR}", re.I), ("day", "month", "year")),
+    (
+        re.compile(rf"\b{_DAY}\s+(?:of\s+|de\s+)?({_MONTH})\.?\b(?:\s+de)?{_YEAR}", re.I),
+        ("day", "month", "year"),
+    ),
     (re.compile(rf"\b({_MONTH})\.?\s+{_DAY}\b{_YEAR}", re.I), ("month", "day", "year")),
 )
 _RELATIVE = {"today": 0, "tonight": 0, "tomorrow": 1, "yesterday": -1}

@@ -8,15 +8,62 @@ from bot.context import Request
 from bot.names import normalize
 
 
-def _words(*patterns: str) -> re.Pattern[str]:
-    return re.compile(r"\b(?:" + "|".join(patterns) + r")\b")
+def _words(*patterns: str, anywhere: tuple[str, ...] = ()) -> re.Pattern[str]:
+    """Whole words or phrases; `anywhere` for scripts written without spaces (Chinese)."""
+    whole = r"\b(?:" + "|".join(patterns) + r")\b"
+    return re.compile("|".join((whole, *anywhere)))
 
 
-HELP = _words("help", "what can you do", "commands", "how does this work")
-GREETING = re.compile(r"^(?:hi|hello|hey|good (?:morning|afternoon|evening)|start)\b")
-NEXT = _words("next", "upcoming meeting", "soonest")
+# English first, then French, Spanish, Russian and Arabic, written as `normalize` leaves them
+# (no accents, no hamza: "الاعدادات", "настроики").
+HELP = _words(
+    "help",
+    "what can you do",
+    "commands",
+    "how does this work",
+    "aide",
+    "ayuda",
+    "помощь",
+    "справка",
+    "مساعدة",
+    anywhere=("帮助",),
+)
+GREETING = re.compile(
+    r"^(?:hi|hello|hey|good (?:morning|afternoon|evening)|start|bonjour|salut|hola|"
+    r"buenos dias|здравствуите|привет|مرحبا)\b|^(?:你好|您好)"
+)
+NEXT = _words(
+    "next",
+    "upcoming meeting",
+    "soonest",
+    "prochaine? (?:reunion|seance)",
+    "proxima (?:reunion|sesion)",
+    "следующ\\w* (?:заседани\\w*|встреч\\w*)",
+    "الاجتماع القادم",
+    anywhere=("下次会议", "下一次会议"),
+)
 MEETING = _words(
-    "meetings?", "sessions?", "scheduled?", "programme", "program", "calendar", "upcoming", "when"
+    "meetings?",
+    "sessions?",
+    "scheduled?",
+    "programme",
+    "program",
+    "calendar",
+    "upcoming",
+    "when",
+    "reunions?",
+    "seances?",
+    "calendrier",
+    "quand",
+    "reuniones",
+    "sesion(?:es)?",
+    "calendario",
+    "cuando",
+    "заседани\\w*",
+    "когда",
+    "اجتماعات",
+    "متى",
+    anywhere=("会议", "什么时候"),
 )
 MEMBERS = _words(
     "who is in",
@@ -38,9 +85,38 @@ POSITIONS = _words(
     "views",
     "who supports?",
     "stances",
+    "que (?:dit|disent|dice|dicen)",
+    "posicion(?:es)?",
+    "posturas?",
+    "позици\\w*",
+    "что говор\\w*",
+    "مواقف",
+    "موقف",
+    anywhere=("立场",),
 )
-ISSUES = _words("issues?", "topics?", "agenda")
-SETTINGS = _words("settings?", "preferences")
+ISSUES = _words(
+    "issues?",
+    "topics?",
+    "agenda",
+    "questions? cles?",
+    "questions? clefs?",
+    "cuestiones clave",
+    "temas",
+    "ключевые вопросы",
+    "المسايل الرييسية",
+    anywhere=("关键问题",),
+)
+SETTINGS = _words(
+    "settings?",
+    "preferences",
+    "parametres",
+    "reglages",
+    "configuracion",
+    "ajustes",
+    "настроики",
+    "الاعدادات",
+    anywhere=("设置",),
+)
 # A search of the positions' words, whatever names the question holds; "who says ..." only when
 # it names no State, group or key issue (else it asks for positions).
 _SEARCH_ASKS = (

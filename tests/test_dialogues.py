@@ -212,7 +212,7 @@ BAD_INPUT = [
     ("1' OR '1'='1", ["Sorry, I didn't understand that"]),
     ("'; DROP TABLE meetings; --", ["Upcoming meetings", "Wednesday 1 June 2016"]),
     ("/position ' OR 1=1 --", ["I know no State or group called"]),
-    ("ما هو موعد الاجتماع القادم؟", ["Sorry, I didn't understand that"]),
+    ("ما هو موعد الاجتماع القادم؟", ["Next meeting", "Wednesday 3 February 2016"]),
     ("<b>veto</b> & size", ["the question of the veto"]),
     ("/timezone Mars/Olympus", ["“Mars/Olympus” is not a time zone I know", "Europe/Paris"]),
     ("/timezone", ["Which time zone?"]),

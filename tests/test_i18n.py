@@ -294,3 +294,30 @@ async def test_a_telegram_user_gets_the_language_of_their_app(plenary):
         await transport.stop()
         await fake.close()
     assert "Prochaine réunion" in answer and "mercredi 3 février 2016" in answer
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "expected"),
+    [
+        ("quand est la prochaine réunion ?", "fr", "3 février 2016"),
+        ("¿cuándo es la próxima reunión?", "es", "3 de febrero de 2016"),
+        ("когда следующее заседание?", "ru", "3 февраля 2016"),
+        ("下次会议是什么时候？", "zh", "2016年2月3日"),
+        ("متى الاجتماع القادم؟", "ar", "2016"),
+        ("quelles sont les questions clés ?", "fr", "la question du veto"),
+        ("¿cuál es la posición del G4 sobre el veto?", "es", "G4"),
+    ],
+)
+async def test_plain_questions_in_other_languages(plenary, question, language, expected):
+    reply = await plenary.core.answer(Incoming("console", "u", question, language=language))
+    assert expected in reply.text, reply.text
+
+
+async def test_dates_in_french_and_spanish(plenary):
+    french = await plenary.core.answer(
+        Incoming("console", "u", "/meetings 22 février", language="fr")
+    )
+    spanish = await plenary.core.answer(
+        Incoming("console", "u", "/meetings 22 de febrero", language="es")
+    )
+    assert "22 février 2016" in french.text and "22 de febrero de 2016" in spanish.text
