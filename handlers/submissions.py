@@ -11,6 +11,7 @@ from bot.messages import Button, Reply, italic
 from bot.timefmt import short_date
 from handlers.announcements import raw_arguments
 from handlers.issue_names import issue_name
+from handlers.letters import attached_text
 from storage import follows, positions
 from storage.directory import IssueName
 from storage.models import Position, PositionVersion, Role
@@ -67,6 +68,7 @@ async def submit(ctx: Context, request: Request) -> Reply:
             .paragraph(ctx._("Start with the key issue: /submit veto TEXT."))
             .button_row(*(Button(i.key, f"/submit {i.key}") for i in ctx.names.issues.values()))
         )
+    rest = rest or attached_text(ctx) or ""  # the text of a .txt/.md document sent with it
     confirmed = rest.startswith(_CONFIRM + " ") or rest == _CONFIRM
     body, sources = _split_source(rest.removeprefix(_CONFIRM).strip() if confirmed else rest)
     if not body:

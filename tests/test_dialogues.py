@@ -69,6 +69,12 @@ MEETINGS = [
 ]
 
 POSITIONS = [
+    ("/history G4 veto", ["History: G4 on the question of the veto", "Version 1"]),
+    (
+        "/compare G4 and UfC on categories",
+        ["G4 and Uniting for Consensus (UfC) on categories of membership", "longer-term"],
+    ),
+    ("who mentions longer-term seats?", ["Uniting for Consensus", "longer-term"]),
     (
         "what does the G4 say about the veto?",
         [

@@ -406,3 +406,14 @@ async def test_json_logs_one_object_a_line_without_secrets(fake, tmp_path):
     assert any(e["message"].startswith("Plenary is running") for e in entries)
     assert all({"time", "level", "logger", "message"} <= set(e) for e in entries)
     assert fake.token not in run.stderr
+
+
+async def test_a_focal_point_submits_a_position_sent_as_a_document(plenary, fake, telegram):
+    code = await invitation(plenary, Role.FOCAL_POINT, "Brazil")
+    started = await converse(fake, private_message(f"/start {code}", CHAIR_CHAT), CHAIR_CHAT)
+    assert "focal point" in started
+    text = b"Brazil supports two new permanent seats for Africa."
+    update = document_message(fake, "position.md", text, caption="/submit veto", user_id=CHAIR_CHAT)
+    preview = await converse(fake, update, CHAIR_CHAT)
+    assert "Preview: Brazil on the question of the veto" in preview
+    assert "two new permanent seats for Africa" in preview
