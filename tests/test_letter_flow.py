@@ -1,14 +1,12 @@
 """A Chair's letter in chat: the meetings it announces proposed, stored only on confirmation."""
 
-from pathlib import Path
-
 from sqlalchemy import func, select
 
 from bot.messages import Incoming
 from storage.models import Announcement, Meeting
 from tests.test_announcements import CHAIR, make_chair, says
+from tests.test_letters import REFERENCE_LETTER
 
-REFERENCE = Path(__file__).parents[2] / "shared" / "reference" / "000_cfcaa1c9d0e21b1b.txt"
 OWN_LETTER = """New York, 1 February 2016
 
 Excellency,
@@ -32,7 +30,7 @@ async def letter_reply(plenary, text: str):
 async def test_the_reference_letter_proposes_the_3_february_meeting(plenary):
     await make_chair(plenary)
     before = await meetings(plenary)
-    reply = await letter_reply(plenary, REFERENCE.read_text())
+    reply = await letter_reply(plenary, REFERENCE_LETTER)
     assert "This letter announces 1 meeting:" in reply.text
     assert "Wednesday 3 February 2016, 10:00 New York time" in reply.text
     assert "Room: Trusteeship Council Chamber" in reply.text
