@@ -27,7 +27,14 @@ from bot.render.plain import render_plain
 from bot.runtime import migrated
 from bot.text import clean_paragraphs
 from bot.timefmt import venue_and_reader_time
-from handlers.announcements import MAX_LENGTH, announcement_reply, audience_label, delivery_report
+from handlers.announcements import (
+    MAX_LENGTH,
+    announcement_reply,
+    audience_label,
+    audience_summary,
+    delivery_report,
+    sending_time,
+)
 from storage import announcements, audit, meta
 from storage.announcements import Audience
 from storage.models import Announcement, DelegationKind
@@ -158,22 +165,10 @@ def _attach(announcement: Announcement, attachment: Attachment | None) -> None:
         announcement.attachment = attachment.content
 
 
-def sending_time(ctx: Context, send_at: datetime | None) -> str:
-    if send_at is not None and send_at > ctx.now:
-        return venue_and_reader_time(send_at, ctx.venue_zone, ctx.reader_zone, ctx.tr)
-    return ctx._("now, on confirmation")
-
-
 def preview(ctx: Context, announcement: Announcement, reached: list[Any]) -> str:
     """What the chat's preview shows: the announcement as readers will see it, whom it
     reaches on which platform, and when it goes."""
     audience = Audience.from_json(announcement.audience)
-    counts = ", ".join(
-        f"{p.capitalize()} {n:,}" for p, n in announcements.per_platform(reached).items()
-    )
-    whom = ctx.tr.ngettext(
-        "{label}: {count} person", "{label}: {count} people", len(reached)
-    ).format(label=audience_label(ctx, audience), count=f"{len(reached):,}")
     lines = [
         "Preview: nothing is stored or sent before you confirm.",
         ctx._("Exactly as it will appear:"),
@@ -186,7 +181,7 @@ def preview(ctx: Context, announcement: Announcement, reached: list[Any]) -> str
             f"Attachment: {announcement.attachment_name} ({announcement.attachment_type}, "
             f"{len(announcement.attachment):,} bytes)"
         )
-    lines.append(ctx._("Audience: ") + whom + (f" ({counts})" if counts else ""))
+    lines.append(ctx._("Audience: ") + audience_summary(ctx, audience, reached))
     lines.append(ctx._("Sending: ") + sending_time(ctx, announcement.send_at))
     return "\n".join(lines)
 

@@ -4,6 +4,8 @@ everyone reads the latest."""
 from __future__ import annotations
 
 import re
+from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.commands import command
@@ -134,6 +136,23 @@ def _excerpt(text: str, length: int = 120) -> str:
     return line if len(line) <= length else line[: length - 1] + "…"
 
 
+def audience_summary(ctx: Context, audience: Audience, reached: list[Any]) -> str:
+    """ "everyone: 3 people (Slack 1, Telegram 2)"."""
+    counts = ", ".join(
+        f"{p.capitalize()} {ctx.tr.number(n)}"
+        for p, n in announcements.per_platform(reached).items()
+    )
+    whom = ctx.tr.ngettext("{label}: {count} person", "{label}: {count} people", len(reached))
+    label = whom.format(label=audience_label(ctx, audience), count=ctx.tr.number(len(reached)))
+    return f"{label} ({counts})" if counts else label
+
+
+def sending_time(ctx: Context, send_at: datetime | None) -> str:
+    if send_at is not None and send_at > ctx.now:
+        return venue_and_reader_time(send_at, ctx.venue_zone, ctx.reader_zone, ctx.tr)
+    return ctx._("now, on confirmation")
+
+
 async def _preview(ctx: Context, announcement: Announcement) -> Reply:
     audience = Audience.from_json(announcement.audience)
     reached = await announcements.reached(ctx.session, audience)
@@ -142,22 +161,8 @@ async def _preview(ctx: Context, announcement: Announcement) -> Reply:
     shown = announcement_reply(ctx, announcement)
     reply.blocks.extend(shown.blocks)
     reply.attachments.extend(shown.attachments)
-    counts = ", ".join(
-        f"{p.capitalize()} {ctx.tr.number(n)}"
-        for p, n in announcements.per_platform(reached).items()
-    )
-    reply.paragraph(
-        bold(ctx._("Audience: ")),
-        ctx.tr.ngettext("{label}: {count} person", "{label}: {count} people", len(reached)).format(
-            label=audience_label(ctx, audience), count=ctx.tr.number(len(reached))
-        ),
-        f" ({counts})" if counts else "",
-    )
-    when = (
-        venue_and_reader_time(announcement.send_at, ctx.venue_zone, ctx.reader_zone, ctx.tr)
-        if announcement.send_at and announcement.send_at > ctx.now
-        else ctx._("now, on confirmation")
-    )
+    reply.paragraph(bold(ctx._("Audience: ")), audience_summary(ctx, audience, reached))
+    when = sending_time(ctx, announcement.send_at)
     reply.paragraph(bold(ctx._("Sending: ")), when)
     key = announcement.id
     if not reached:
@@ -273,10 +278,9 @@ def _already_done(ctx: Context, announcement: Announcement) -> Reply:
 
 
 async def _confirm(ctx: Context, announcement: Announcement) -> Reply:
-    audience = Audience.from_json(announcement.audience)
-    if not await announcements.reached(ctx.session, audience):
-        return Reply().paragraph(ctx._("This audience reaches nobody: there is nothing to send."))
     count = await announcements.confirm(ctx.session, announcement, ctx.now)
+    if not count:
+        return Reply().paragraph(ctx._("This audience reaches nobody: there is nothing to send."))
     await ctx.audit(
         "announce",
         f"announcement {announcement.id}",

@@ -115,12 +115,15 @@ def _row(
 
 
 async def confirm(session: AsyncSession, announcement: Announcement, now: datetime) -> int:
-    """Enqueue the announcement for its audience, due at its send time (or now)."""
+    """Enqueue the announcement for its audience, due at its send time (or now); returns
+    how many deliveries. An audience that reaches nobody leaves the draft as it was (0)."""
+    accounts = await reached(session, Audience.from_json(announcement.audience))
+    if not accounts:
+        return 0
     due = max(announcement.send_at or now, now)
     announcement.status = AnnouncementStatus.CONFIRMED
     announcement.confirmed_at = now
     announcement.send_at = due
-    accounts = await reached(session, Audience.from_json(announcement.audience))
     rows = [
         _row(
             f"announcement:{announcement.id}:{a.id}",

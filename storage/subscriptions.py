@@ -87,11 +87,20 @@ async def recipients(
     )
     if person_id is not None:
         subscribed = subscribed.where(Subscription.person_id == person_id)
-    persons = {
+    return [
+        Recipient(person.id, account.id, person.lead_times)
+        for person, account in await _reached(session, subscribed)
+    ]
+
+
+async def _reached(session: AsyncSession, persons: Any) -> list[tuple[Row, Row]]:
+    """(person, the account reaching them) for each of these persons who can be reached.
+    Plain rows, not ORM objects: there may be ten thousand."""
+    found = {
         row.id: row
         for row in await session.execute(
             select(Person.id, Person.lead_times, Person.preferred_platform).where(
-                Person.id.in_(subscribed)
+                Person.id.in_(persons)
             )
         )
     }
@@ -99,32 +108,13 @@ async def recipients(
     for row in await session.execute(
         select(
             Account.id, Account.person_id, Account.platform, Account.active, Account.chat_id
-        ).where(Account.person_id.in_(subscribed))
+        ).where(Account.person_id.in_(persons))
     ):
         accounts[row.person_id].append(row)
-    found = []
-    for person in persons.values():
-        account = reaching(person.preferred_platform, accounts[person.id])
-        if account is not None:
-            found.append(Recipient(person.id, account.id, person.lead_times))
-    return found
+    pairs = ((p, reaching(p.preferred_platform, accounts[p.id])) for p in found.values())
+    return [(person, account) for person, account in pairs if account is not None]
 
 
 async def reaching_accounts(session: AsyncSession, persons: Any) -> list[Row]:
     """The account reaching each of these persons (id, person_id, platform), one per person."""
-    preferred = dict(
-        (
-            await session.execute(
-                select(Person.id, Person.preferred_platform).where(Person.id.in_(persons))
-            )
-        ).all()
-    )
-    accounts: dict[int, list[Row]] = defaultdict(list)
-    for row in await session.execute(
-        select(
-            Account.id, Account.person_id, Account.platform, Account.active, Account.chat_id
-        ).where(Account.person_id.in_(persons))
-    ):
-        accounts[row.person_id].append(row)
-    found = (reaching(preferred[person], accounts[person]) for person in preferred)
-    return [account for account in found if account is not None]
+    return [account for _person, account in await _reached(session, persons)]

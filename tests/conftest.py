@@ -17,11 +17,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import FixedClock
 from bot.core import Core
+from bot.dispatcher import Dispatcher
 from bot.runtime import prepare
 from bot.transports.console import ConsoleTransport
 from storage.database import create_engine, session_factory
 from storage.importer import import_demo
 from tests import pg
+from tests.recorder import Recorder
 
 DEMO_NOW = datetime.fromisoformat("2016-01-15T12:00:00-05:00")
 BACKENDS = ["sqlite", "postgresql"]
@@ -168,3 +170,15 @@ async def plenary(demo_url: str) -> AsyncIterator[Plenary]:
         yield Plenary(engine, sessions, clock, Core(sessions, clock))
     finally:
         await engine.dispose()
+
+
+@pytest.fixture
+def recorder() -> Recorder:
+    """Stands in for a platform's sender (see tests/recorder.py)."""
+    return Recorder()
+
+
+@pytest.fixture
+def dispatcher(plenary: Plenary, recorder: Recorder) -> Dispatcher:
+    """The dispatcher of the `plenary` fixture's core, sending to `recorder` as the terminal."""
+    return Dispatcher(plenary.core, {"console": recorder})

@@ -51,16 +51,6 @@ async def chair_says(plenary, text: str) -> str:
     return await says(plenary, CHAIR, text)
 
 
-@pytest.fixture
-def recorder():
-    return Recorder()
-
-
-@pytest.fixture
-def dispatcher(plenary, recorder):
-    return Dispatcher(plenary.core, {"console": recorder})
-
-
 async def test_preview_then_confirm_then_a_report(plenary, dispatcher, recorder):
     await make_chair(plenary)
     readers = await people(plenary, 3)

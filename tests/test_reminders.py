@@ -23,16 +23,6 @@ PYTHON = [sys.executable]
 FIRST_START = "start = 2016-02-03T10:00:00-05:00"
 
 
-@pytest.fixture
-def recorder():
-    return Recorder()
-
-
-@pytest.fixture
-def dispatcher(plenary, recorder):
-    return Dispatcher(plenary.core, {"console": recorder})
-
-
 async def at(plenary, when: str) -> None:
     plenary.clock._instant = datetime.fromisoformat(when)
 

@@ -33,7 +33,7 @@ from bot.commands import available_to
 from bot.config import ConfigError, TelegramConfig
 from bot.core import Core, list_changed
 from bot.dispatcher import CannotEdit, TryLater, Undeliverable
-from bot.i18n import translator
+from bot.i18n import N_, translator
 from bot.messages import Attachment, Incoming, Reply
 from bot.render.telegram import keyboard, render_messages
 from bot.transports.telegram_limits import FloodLimiter, Limits
@@ -201,12 +201,8 @@ class TelegramTransport:
         if update.edited_message is not None:
             message = update.edited_message
             if message.chat.type == ChatType.PRIVATE:
-                tr = translator(message.from_user.language_code if message.from_user else None)
-                await self.send(
-                    str(message.chat.id),
-                    Reply().paragraph(
-                        tr.gettext("I answer new messages, not edits: send your question again.")
-                    ),
+                await self._note(
+                    message, N_("I answer new messages, not edits: send your question again.")
                 )
             return
         if update.message is not None:
@@ -237,13 +233,7 @@ class TelegramTransport:
             return
         if message.text is None:
             if message.chat.type == ChatType.PRIVATE:
-                tr = translator(user.language_code)
-                await self.send(
-                    str(message.chat.id),
-                    Reply().paragraph(
-                        tr.gettext("I only read text. Ask me a question, or type /help.")
-                    ),
-                )
+                await self._note(message, N_("I only read text. Ask me a question, or type /help."))
             return
         text = self._addressed_text(message)
         if text is None:
@@ -253,18 +243,18 @@ class TelegramTransport:
         if reply is not None:
             await self.send(incoming.chat_id or "", reply, reply_to=self._reply_to(message))
 
+    async def _note(self, message: Message, text: str) -> None:
+        """A short answer to a message the core does not see, in the sender's language."""
+        user = message.from_user
+        tr = translator(user.language_code if user else None)
+        await self.send(str(message.chat.id), Reply().paragraph(tr.gettext(text)))
+
     async def _on_document(self, message: Message, once_key: str | None) -> None:
         """A document in a private chat: downloaded (up to DOCUMENT_LIMIT) and handed to the
         core with its caption."""
         document, user = message.document, message.from_user
         if document.file_size and document.file_size > DOCUMENT_LIMIT:
-            tr = translator(user.language_code)
-            await self.send(
-                str(message.chat.id),
-                Reply().paragraph(
-                    tr.gettext("That file is too large: I read documents of up to 1 MB.")
-                ),
-            )
+            await self._note(message, N_("That file is too large: I read documents of up to 1 MB."))
             return
         content = bytes(await (await document.get_file()).download_as_bytearray())
         attachment = Attachment(
