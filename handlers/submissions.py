@@ -20,6 +20,7 @@ FOCAL_POINTS = frozenset({Role.FOCAL_POINT})
 MAX_LENGTH = 4000  # one message on every platform, with its heading
 _SOURCE = re.compile(r"\s*\bsource:\s*(\S{1,200})\s*$", re.I)
 _CONFIRM = "confirm"
+_CANCEL = "cancel"
 
 
 def _split_source(text: str) -> tuple[str, list[str]]:
@@ -53,6 +54,8 @@ async def submit(ctx: Context, request: Request) -> Reply:
     text = raw_arguments(ctx)
     if not text:
         return _pick_issue(ctx)
+    if text.casefold() == _CANCEL:
+        return Reply().paragraph(ctx._("Nothing was stored."))
     issue, rest = _issue_first(ctx, text)
     if issue is None:
         other = ctx.names.mentions(text.partition(" ")[0]).delegations
@@ -120,7 +123,7 @@ def _preview(
     reply.note(ctx._("Nothing is stored before you confirm."))
     return reply.button_row(
         Button(ctx._("Confirm"), f"/submit {issue.key} {_CONFIRM} {rest}"),
-        Button(ctx._("Cancel"), "/help"),
+        Button(ctx._("Cancel"), f"/submit {_CANCEL}"),
     )
 
 

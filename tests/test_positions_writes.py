@@ -28,6 +28,7 @@ async def test_a_focal_point_previews_then_submits_versions(plenary):
     preview = await says(plenary, "brazil", f"/submit veto {FIRST}")
     assert "Preview: Brazil on the question of the veto" in preview
     assert "Source: A/69/L.92" in preview and await versions(plenary) == before
+    assert "Nothing was stored." in await says(plenary, "brazil", "/submit cancel")
     assert "Submitted: version 1 of Brazil" in await submit(plenary, FIRST)
     assert "Source:\nA/69/L.92" in await says(plenary, "delegate", "/position Brazil veto")
     assert "already your latest version" in await submit(plenary, FIRST)
