@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -142,8 +142,8 @@ class Request:
     """What was asked, with the names and date found in it."""
 
     text: str
-    issues: list[IssueName] = field(default_factory=list)
-    delegations: list[list[DelegationName]] = field(default_factory=list)
+    issues: tuple[IssueName, ...] = ()
+    delegations: tuple[tuple[DelegationName, ...], ...] = ()
     day: date | None = None
     no_such_day: str | None = None  # what looked like a date but is not one
     page: int = 1  # of a long list ("page 2")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -20,6 +21,7 @@ STOPWORDS = frozenset(
 FUZZY_CUTOFF = 85
 MAX_TOKENS = 48
 MAX_NGRAM = 6
+MENTIONS_KEPT = 4096  # texts whose mentions an index remembers (people repeat questions)
 
 Named = IssueName | DelegationName
 
@@ -38,8 +40,8 @@ def tokens(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Mentions:
-    issues: list[IssueName]
-    delegations: list[list[DelegationName]]
+    issues: tuple[IssueName, ...]
+    delegations: tuple[tuple[DelegationName, ...], ...]
 
 
 class NameIndex:
@@ -55,6 +57,7 @@ class NameIndex:
         for delegation in names.delegations:
             self._add(delegation, (delegation.key, delegation.name, *delegation.aliases))
         self._aliases = list(self._by_alias)
+        self._mentions: OrderedDict[str, Mentions] = OrderedDict()
 
     def _add(self, target: Named, aliases: tuple[str, ...]) -> None:
         for alias in aliases:
@@ -98,15 +101,22 @@ class NameIndex:
         return [targets for _start, targets in sorted(chosen, key=lambda c: c[0])]
 
     def mentions(self, text: str) -> Mentions:
-        """The key issues and the delegations (with any ambiguity) named in `text`."""
+        """The key issues and the delegations (with any ambiguity) named in `text`;
+        remembered, as the index never changes (a new programme makes a new index)."""
+        known = self._mentions.get(text)
+        if known is not None:
+            return known
         found = self.find(text)
-        issues = [targets[0] for targets in found if isinstance(targets[0], IssueName)]
-        delegations = [
-            [t for t in targets if isinstance(t, DelegationName)]
+        issues = tuple(targets[0] for targets in found if isinstance(targets[0], IssueName))
+        delegations = tuple(
+            tuple(t for t in targets if isinstance(t, DelegationName))
             for targets in found
             if isinstance(targets[0], DelegationName)
-        ]
-        return Mentions(issues, delegations)
+        )
+        self._mentions[text] = mentions = Mentions(issues, delegations)
+        if len(self._mentions) > MENTIONS_KEPT:
+            self._mentions.popitem(last=False)
+        return mentions
 
     def similar(self, text: str, limit: int = 3) -> list[Named]:
         """Names that look like `text` when nothing matched well enough (for suggestions)."""

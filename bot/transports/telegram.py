@@ -80,16 +80,17 @@ class TelegramTransport:
         config: TelegramConfig,
         core: Core,
         limits: Limits | None = None,
-        concurrent_updates: int = 32,
     ) -> None:
         self.config, self.core = config, core
+        limits = limits or Limits(overall_per_second=config.messages_per_second)
+        # As many updates handled at once as sends in flight: more would only wait for a
+        # connection, and each one in flight makes every other costlier to run.
         builder = (
             ApplicationBuilder()
             .token(config.token)
-            .rate_limiter(
-                FloodLimiter(limits or Limits(overall_per_second=config.messages_per_second))
-            )
-            .concurrent_updates(concurrent_updates)
+            .rate_limiter(FloodLimiter(limits))
+            .connection_pool_size(limits.connections)
+            .concurrent_updates(limits.connections)
             .job_queue(None)
         )  # the scheduler is Plenary's own
         if config.api_base_url:

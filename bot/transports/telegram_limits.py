@@ -33,11 +33,15 @@ class Limits:
     chat_per_second: float = 1
     group_per_minute: float = 20
     max_retries: int = 5
+    connections: int = 8  # sends in flight at once (Telegram's limits need no more)
 
 
 class FloodLimiter(BaseRateLimiter[None]):
     """Waits as Telegram asks: before each send within the limits, and after a 429 for
-    `retry_after`, pausing every send meanwhile (one 429 usually means more are coming)."""
+    `retry_after`, pausing every send meanwhile (one 429 usually means more are coming).
+
+    A send also waits here for one of `limits.connections`, never in the HTTP client's pool,
+    whose wait times out after a second and whose bookkeeping grows with every waiter."""
 
     def __init__(self, limits: Limits, on_retry: Callable[[], None] | None = None) -> None:
         self.limits = limits
@@ -46,6 +50,7 @@ class FloodLimiter(BaseRateLimiter[None]):
         self._resume = asyncio.Event()
         self._resume.set()
         self._on_retry = on_retry
+        self._connections = asyncio.Semaphore(limits.connections)
 
     async def initialize(self) -> None:
         """Nothing to set up."""
@@ -82,8 +87,9 @@ class FloodLimiter(BaseRateLimiter[None]):
             await self._resume.wait()
             try:
                 if chat_id is None:
-                    return await callback(*args, **kwargs)
-                async with self._chat_limiter(str(chat_id)), self._overall:
+                    async with self._connections:
+                        return await callback(*args, **kwargs)
+                async with self._chat_limiter(str(chat_id)), self._overall, self._connections:
                     return await callback(*args, **kwargs)
             except RetryAfter as error:
                 RATE_LIMITED.labels("telegram").inc()
