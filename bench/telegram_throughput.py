@@ -1,10 +1,12 @@
-"""Telegram throughput: Plenary against a bare python-telegram-bot echo bot, same fake server.
+"""Telegram throughput: Plenary against bare python-telegram-bot echo bots, same fake server.
 
 N simulated users each send M messages, one after the other (the next once the previous one is
-answered), through a fake Bot API on 127.0.0.1 that both bots long-poll. Prints updates per
-second and p50/p99 reply latency (update queued -> reply received by the fake server) for
-each bot, and the ratio. Run: `.venv/bin/python -m bench.telegram_throughput [--users N]
-[--messages M]`.
+answered), through a fake Bot API on 127.0.0.1 that every bot long-polls. Prints updates per
+second and p50/p99 reply latency (update queued -> reply received by the fake server) for:
+the bare echo bot (python-telegram-bot's defaults, as in its own echo example); the same bot
+answering each question with Plenary's reply to it, rendered once beforehand (what sending
+Plenary's longer HTML and its buttons costs, with none of Plenary's work); and Plenary. Then
+the ratios. Run: `.venv/bin/python -m bench.telegram_throughput [--users N] [--messages M]`.
 """
 
 from __future__ import annotations
@@ -15,14 +17,19 @@ import json
 import statistics
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 
 from telegram import Update
+from telegram.constants import ParseMode
 from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
 
+from bench.telegram_driver import QUESTIONS
 from bot.config import Config, DatabaseConfig, TelegramConfig
-from bot.runtime import start_runtime
+from bot.messages import Incoming
+from bot.render.telegram import render_messages
+from bot.runtime import Runtime, start_runtime
 from bot.transports.telegram import TelegramTransport
 from bot.transports.telegram_limits import Limits
 from tests.fakes.telegram_api import FakeTelegram
@@ -30,21 +37,17 @@ from tests.pg import free_port
 
 NO_CAP = Limits(overall_per_second=100_000, chat_burst=100_000, chat_per_second=100_000)
 TOKEN = FakeTelegram.token
+Starter = tuple[Callable[[], Awaitable[None]], Callable[[], Awaitable[None]]]
 
 
-async def echo_bot(base_url: str, _folder: Path) -> tuple[Callable, Callable]:
-    async def echo(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        await update.message.reply_text(update.message.text)
+def bare_bot(base_url: str, answer: Callable[[Update], Awaitable[object]]) -> Starter:
+    """python-telegram-bot with its defaults, answering text messages with `answer`."""
 
-    app = (
-        ApplicationBuilder()
-        .token(TOKEN)
-        .base_url(base_url)
-        .concurrent_updates(32)
-        .job_queue(None)
-        .build()
-    )
-    app.add_handler(MessageHandler(filters.TEXT, echo))
+    async def on_text(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        await answer(update)
+
+    app = ApplicationBuilder().token(TOKEN).base_url(base_url).build()
+    app.add_handler(MessageHandler(filters.TEXT, on_text))
 
     async def start() -> None:
         await app.initialize()
@@ -59,22 +62,47 @@ async def echo_bot(base_url: str, _folder: Path) -> tuple[Callable, Callable]:
     return start, stop
 
 
-async def plenary_bot(base_url: str, folder: Path) -> tuple[Callable, Callable]:
+@asynccontextmanager
+async def plenary(base_url: str, folder: Path) -> AsyncIterator[tuple[Runtime, TelegramTransport]]:
     config = Config(database=DatabaseConfig(f"sqlite:///{folder / 'bench.db'}"))
     runtime = await start_runtime(config, demo=True)
     transport = TelegramTransport(
         TelegramConfig(token=TOKEN, api_base_url=base_url), runtime.core, limits=NO_CAP
     )
-
-    async def stop() -> None:
+    try:
+        yield runtime, transport
+    finally:
         await transport.stop()
         await runtime.close()
 
-    return transport.start, stop
+
+async def echo_bot(base_url: str, _folder: Path) -> Starter:
+    return bare_bot(base_url, lambda update: update.message.reply_text(update.message.text))
+
+
+async def replies_bot(base_url: str, folder: Path) -> Starter:
+    """The bare bot sending, for each question, the messages Plenary answers it with."""
+    prepared = {}
+    async with plenary(base_url, folder) as (runtime, transport):
+        for question in QUESTIONS:
+            reply = await runtime.core.answer(Incoming("telegram", "1", question, chat_id="1"))
+            prepared[question] = (render_messages(reply)[-1], await transport.markup(reply))
+
+    def answer(update: Update) -> Awaitable[object]:
+        text, markup = prepared[update.message.text]
+        return update.message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+
+    return bare_bot(base_url, answer)
+
+
+async def plenary_bot(base_url: str, folder: Path) -> Starter:
+    stack = AsyncExitStack()
+    _runtime, transport = await stack.enter_async_context(plenary(base_url, folder))
+    return transport.start, stack.aclose
 
 
 async def measure(
-    label: str, make: Callable, users: int, messages: int
+    make: Callable[[str, Path], Awaitable[Starter]], users: int, messages: int
 ) -> tuple[float, float, float]:
     """One run against a fresh driver process: (updates per second, p50 ms, p99 ms)."""
     port = free_port()
@@ -106,17 +134,20 @@ async def main(users: int, messages: int, rounds: int) -> None:
         f"Telegram: {users} users x {messages} messages, closed loop, fake Bot API and users "
         f"in another process on 127.0.0.1, no rate cap; {rounds} alternating rounds, medians"
     )
-    print(f"  {'bot':<10} {'updates/s':>9} {'p50 ms':>9} {'p99 ms':>9}")
-    results: dict[str, list[tuple[float, float, float]]] = {"echo": [], "Plenary": []}
+    bots = {"bare echo bot": echo_bot, "echo bot, Plenary's replies": replies_bot}
+    bots["Plenary"] = plenary_bot
+    print(f"  {'bot':<28} {'updates/s':>9} {'p50 ms':>9} {'p99 ms':>9}")
+    results: dict[str, list[tuple[float, float, float]]] = {label: [] for label in bots}
     for _ in range(rounds):
-        results["echo"].append(await measure("echo", echo_bot, users, messages))
-        results["Plenary"].append(await measure("Plenary", plenary_bot, users, messages))
-    medians = {}
+        for label, make in bots.items():
+            results[label].append(await measure(make, users, messages))
+    rates = {}
     for label, runs in results.items():
         rate, p50, p99 = (statistics.median(values) for values in zip(*runs, strict=True))
-        medians[label] = rate
-        print(f"  {label:<10} {rate:>9.0f} {p50:>9.1f} {p99:>9.1f}")
-    print(f"  ratio Plenary / echo: {medians['Plenary'] / medians['echo']:.2f}")
+        rates[label] = rate
+        print(f"  {label:<28} {rate:>9.0f} {p50:>9.1f} {p99:>9.1f}")
+    for baseline in ("bare echo bot", "echo bot, Plenary's replies"):
+        print(f"  ratio Plenary / {baseline}: {rates['Plenary'] / rates[baseline]:.2f}")
 
 
 if __name__ == "__main__":

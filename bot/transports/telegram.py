@@ -342,7 +342,7 @@ class TelegramTransport:
                     chat_id=account.chat_id or account.external_id,
                     message_id=int(message_id),
                     parse_mode=ParseMode.HTML,
-                    reply_markup=await self._markup(reply),
+                    reply_markup=await self.markup(reply),
                     link_preview_options=LinkPreviewOptions(is_disabled=True),
                 )
             except BadRequest as error:
@@ -353,7 +353,8 @@ class TelegramTransport:
                 raise
         return message_id
 
-    async def _markup(self, reply: Reply) -> InlineKeyboardMarkup | None:
+    async def markup(self, reply: Reply) -> InlineKeyboardMarkup | None:
+        """The reply's buttons as an inline keyboard; None when it has none."""
         rows = keyboard(reply.buttons, await payloads(self.core.sessions, reply))
         if not rows:
             return None
@@ -364,7 +365,7 @@ class TelegramTransport:
     async def _post(self, chat_id: str, reply: Reply, reply_to: int | None = None) -> list[int]:
         """Send a reply as one or more messages, the buttons with the last one, then its
         attachments; returns the ids of the text messages."""
-        markup = await self._markup(reply)
+        markup = await self.markup(reply)
         texts = render_messages(reply)
         sent = []
         for index, text in enumerate(texts):
