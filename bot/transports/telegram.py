@@ -45,6 +45,7 @@ PLATFORM = "telegram"
 DOCUMENT_LIMIT = 1024 * 1024  # bytes of a document read from a chat
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
+NO_PREVIEWS = LinkPreviewOptions(is_disabled=True)
 
 
 def _chat_gone(error: BadRequest) -> bool:
@@ -343,7 +344,7 @@ class TelegramTransport:
                     message_id=int(message_id),
                     parse_mode=ParseMode.HTML,
                     reply_markup=await self.markup(reply),
-                    link_preview_options=LinkPreviewOptions(is_disabled=True),
+                    link_preview_options=NO_PREVIEWS,
                 )
             except BadRequest as error:
                 if "not modified" in str(error).lower():
@@ -375,7 +376,7 @@ class TelegramTransport:
                 text,
                 parse_mode=ParseMode.HTML,
                 reply_markup=markup if last else None,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
+                link_preview_options=NO_PREVIEWS,
                 reply_parameters=(
                     ReplyParameters(reply_to, allow_sending_without_reply=True)
                     if reply_to and index == 0
