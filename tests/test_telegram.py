@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import httpx
@@ -197,6 +198,29 @@ async def test_429_is_waited_out_and_everything_arrives_once(plenary, fake):
         await transport.stop()
     assert [len(fake.sent(chat_id=user)) for user in range(601, 611)] == [1] * 10
     assert fake.sent("sendMessage:429"), "the fake server never answered 429"
+
+
+async def test_sends_beyond_the_connections_wait_their_turn_and_all_arrive(plenary, fake):
+    fake.send_delay = 0.2  # 12 sends over 3 connections: four rounds
+    notice = Reply().paragraph("The programme has changed.")
+    transport = TelegramTransport(
+        TelegramConfig(token=fake.token, api_base_url=fake.base_url),
+        plenary.core,
+        limits=replace(FAST, connections=3),
+    )
+    await transport.start()
+    chats = range(601, 613)
+    try:
+        await asyncio.gather(
+            *(
+                transport.deliver(Account(platform="telegram", external_id=str(c)), notice)
+                for c in chats
+            )
+        )
+    finally:
+        await transport.stop()
+    assert fake.most_in_flight == 3
+    assert sorted(call.params["chat_id"] for call in fake.sent()) == list(chats)
 
 
 async def test_a_blocked_chat_deactivates_its_account(plenary, fake, telegram):

@@ -40,8 +40,8 @@ class FloodLimiter(BaseRateLimiter[None]):
     """Waits as Telegram asks: before each send within the limits, and after a 429 for
     `retry_after`, pausing every send meanwhile (one 429 usually means more are coming).
 
-    A send also waits here for one of `limits.connections`, never in the HTTP client's pool,
-    whose wait times out after a second and whose bookkeeping grows with every waiter."""
+    A send also waits here for one of `limits.connections` rather than in the HTTP client's
+    pool, whose bookkeeping at every request grows with each request waiting in it."""
 
     def __init__(self, limits: Limits, on_retry: Callable[[], None] | None = None) -> None:
         self.limits = limits

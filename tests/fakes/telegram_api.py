@@ -50,6 +50,9 @@ class FakeTelegram:
     admins: set[int] = field(default_factory=set)  # users who administer every group
     on_send: Callable[[Call], None] | None = None  # told of every message sent, when set
     files: dict[str, bytes] = field(default_factory=dict)  # file_id → content, for getFile
+    send_delay: float = 0.0  # seconds each send* call takes to answer
+    most_in_flight: int = 0  # the most send* calls being answered at once
+    _in_flight: int = 0
     _updates: list[dict[str, Any]] = field(default_factory=list)
     _new_update: asyncio.Event = field(default_factory=asyncio.Event)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
@@ -141,6 +144,11 @@ class FakeTelegram:
                 },
                 429,
             )
+        if method.startswith("send") and self.send_delay:
+            self._in_flight += 1
+            self.most_in_flight = max(self.most_in_flight, self._in_flight)
+            await asyncio.sleep(self.send_delay)
+            self._in_flight -= 1
         result = await handler(params)
         if self.on_send is not None and method.startswith("send"):
             self.on_send(self.calls[-1])
