@@ -90,10 +90,18 @@ async def test_dialogue_over_telegram(fake, telegram, said, expected):
         assert fragment in answer, f"{fragment!r} missing from:\n{answer}"
 
 
-async def test_commands_menu_is_published_at_start(fake, telegram):
-    (call,) = fake.sent("setMyCommands")
-    names = [c["command"] for c in call.params["commands"]]
-    assert {"next", "meetings", "positions", "position", "help"} <= set(names)
+async def test_commands_menu_is_published_at_start_in_each_language(fake, telegram):
+    menus = {
+        call.params.get("language_code"): {
+            c["command"]: c["description"] for c in call.params["commands"]
+        }
+        for call in fake.sent("setMyCommands")
+    }
+    assert set(menus) == {None, "ar", "zh", "fr", "ru", "es"}
+    assert {"next", "meetings", "positions", "position", "help"} <= set(menus[None])
+    assert menus[None]["next"] == "When and where the next meeting is."
+    assert menus["fr"]["next"] == "Quand et où se tient la prochaine réunion."
+    assert menus["zh"]["next"] == "下次会议的时间和地点。"
 
 
 async def test_start_greets_with_buttons_and_accepts_a_payload(fake, telegram):

@@ -33,7 +33,7 @@ from bot.commands import available_to
 from bot.config import ConfigError, TelegramConfig
 from bot.core import Core, list_changed
 from bot.dispatcher import CannotEdit, TryLater, Undeliverable
-from bot.i18n import N_, translator
+from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, translator
 from bot.messages import Attachment, Incoming, Reply
 from bot.render.telegram import keyboard, render_messages
 from bot.transports.telegram_limits import FloodLimiter, Limits
@@ -147,11 +147,14 @@ class TelegramTransport:
         await self.application.shutdown()
 
     async def publish_commands(self) -> None:
-        tr = translator(None)
-        commands = [
-            BotCommand(c.name, tr.gettext(c.summary)[:256]) for c in available_to(Role.DELEGATE)
-        ]
-        await self.application.bot.set_my_commands(commands)
+        """The command menu in each of Plenary's languages (Telegram shows a user the one of
+        their app's language), English for every other language."""
+        for language in (None, *(code for code in LANGUAGES if code != DEFAULT_LANGUAGE)):
+            tr = translator(language)
+            commands = [
+                BotCommand(c.name, tr.gettext(c.summary)[:256]) for c in available_to(Role.DELEGATE)
+            ]
+            await self.application.bot.set_my_commands(commands, language_code=language)
 
     async def webhook(self, request: Request) -> Response:
         """`POST /telegram/webhook`: checks the secret, then handles the update before 200, so
