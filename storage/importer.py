@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -169,7 +169,7 @@ class _Importer:
             await notify(self.session, meeting, key in existing, differences.get(key, {}), self.now)
 
     async def _delegations(self) -> dict[str, Delegation]:
-        specs = self.programme.delegations
+        specs = await self._as_known_states(self.programme.delegations)
         await self._upsert(
             Delegation,
             "delegation",
@@ -187,6 +187,21 @@ class _Importer:
             if spec.kind == "group" and spec.members:
                 await self._memberships(spec, delegations[spec.key], names)
         return delegations
+
+    async def _as_known_states(self, specs: list[DelegationSpec]) -> list[DelegationSpec]:
+        """The specs, each State that the database knows under another key (the file names it
+        by one of its other names, "UK" for the United Kingdom) taken as that State: its key
+        and name kept, the file's name one alias more."""
+        known = _name_index((await self._all(Delegation)).values())
+        resolved = []
+        for spec in specs:
+            row = known.get(spec.name.casefold()) if spec.kind != "group" else None
+            if row is None or row.key == spec.key or row.kind == DelegationKind.GROUP:
+                resolved.append(spec)
+                continue
+            aliases = [a for a in (*spec.aliases, spec.name) if a.casefold() != row.name.casefold()]
+            resolved.append(replace(spec, key=row.key, name=row.name, aliases=tuple(aliases)))
+        return resolved
 
     async def _memberships(
         self, spec: DelegationSpec, group: Delegation, names: dict[str, Delegation]
@@ -288,7 +303,13 @@ def _meeting_fields(spec: MeetingSpec) -> dict[str, Any]:
 
 
 def _name_index(delegations: Any) -> dict[str, Delegation]:
-    index = {}
+    """Delegations by key, name, or an alias that names only one of them (not "Congo")."""
+    delegations = list(delegations)
+    by_alias: dict[str, list[Delegation]] = {}
+    for delegation in delegations:
+        for alias in delegation.aliases or ():
+            by_alias.setdefault(alias.casefold(), []).append(delegation)
+    index = {alias: named[0] for alias, named in by_alias.items() if len(named) == 1}
     for delegation in delegations:
         index[delegation.key.casefold()] = delegation
         index[delegation.name.casefold()] = delegation

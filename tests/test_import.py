@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 from storage import meetings
 from storage.database import create_engine, session_factory, upgrade
 from storage.importer import DEMO_FILE, import_programme
-from storage.models import Meeting, Membership, PositionVersion
+from storage.member_states import ensure_member_states
+from storage.models import Delegation, Meeting, Membership, PositionVersion
 from storage.programme_file import ProgrammeFileError, parse_programme, read_programme
 
 NOW = datetime(2016, 1, 1, tzinfo=UTC)
@@ -178,3 +179,29 @@ async def test_a_real_programme_is_not_mixed_into_the_demo(sessions):
         await session.commit()
     with pytest.raises(ProgrammeFileError, match="holds the demo programme"):
         await apply(sessions, SMALL)
+
+
+async def test_a_state_the_file_names_otherwise_is_the_state_already_known(sessions):
+    async with sessions() as session:
+        await ensure_member_states(session)
+        await session.commit()
+    delegations = await count(sessions, Delegation)
+    source = SMALL.replace('[[states]]\nname = "Brazil"', '[[states]]\nname = "UK"').replace(
+        'members = ["Brazil"]', 'members = ["Brazil", "Britain"]'
+    )
+    changes = await apply(sessions, source)
+    assert [c for c in changes if c.startswith("add delegation")] == ["add delegation g4"]
+    assert await count(sessions, Delegation) == delegations + 1
+    async with sessions() as session:
+        members = await session.scalars(
+            select(Delegation)
+            .join(Membership, Membership.member_id == Delegation.id)
+            .order_by(Delegation.name)
+        )
+        brazil, uk = members
+    assert (brazil.name, uk.name) == (
+        "Brazil",
+        "United Kingdom of Great Britain and Northern Ireland",
+    )
+    assert "UK" in uk.aliases
+    assert await apply(sessions, source) == []
