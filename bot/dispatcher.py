@@ -33,11 +33,15 @@ class Undeliverable(Exception):
 
 
 class TryLater(Exception):
-    """A passing failure (429, 5xx, network): retry, after `retry_after` seconds if given."""
+    """A passing failure (429, 5xx, network): retry, after `retry_after` seconds if given.
+    `sent` is the id of the message that went out when only its attachments failed: the
+    retry sends them alone."""
 
-    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+    def __init__(
+        self, reason: str, retry_after: float | None = None, sent: str | None = None
+    ) -> None:
         super().__init__(reason)
-        self.retry_after = retry_after
+        self.retry_after, self.sent = retry_after, sent
 
 
 class CannotEdit(Exception):
@@ -53,6 +57,10 @@ class Sender(Protocol):
 
     async def edit(self, account: Account, message_id: str, reply: Reply) -> str:
         """Replace a message sent earlier by `reply`, or raise CannotEdit."""
+        ...
+
+    async def attach(self, account: Account, reply: Reply) -> None:
+        """Send the reply's attachments alone (its text went out on an earlier attempt)."""
         ...
 
 
@@ -193,6 +201,10 @@ class Dispatcher:
 
     async def _deliver_or_edit(self, letter: _Letter, account: Account, reply: Reply) -> str:
         sender = self.senders[account.platform]
+        sent = letter.delivery.message_id  # on a pending row: the text went, not its files
+        if sent is not None:
+            await sender.attach(account, reply)
+            return sent
         if letter.replaces is not None:
             try:
                 return await sender.edit(account, letter.replaces, reply)
@@ -211,9 +223,12 @@ class Dispatcher:
             if error.retry_after is not None
             else backoff(delivery.attempts)
         )
-        return {
+        outcome = {
             "id": delivery.id,
             "status": DeliveryStatus.PENDING,
             "due_at": self.core.clock.now() + wait,
             "error": str(error),
         }
+        if error.sent is not None:
+            outcome["message_id"] = error.sent
+        return outcome

@@ -12,7 +12,7 @@ from bot.dispatcher import Dispatcher
 from bot.transports.slack import SlackTransport
 from storage import announcements
 from storage.announcements import Audience
-from storage.models import Account, Delivery
+from storage.models import Account, Delivery, DeliveryStatus
 from tests.fakes.slack_api import SIGNING_SECRET, FakeSlack
 from tests.fakes.telegram_api import FakeTelegram, button_press, private_message
 from tests.slack_blocks import check_blocks
@@ -145,12 +145,8 @@ async def test_a_correction_edits_the_messages_sent(plenary, fake, fake_slack, d
     assert len(fake_slack.sent("chat.postMessage", channel=colleague)) == 1
 
 
-async def test_an_attachment_goes_as_a_document_and_a_file_upload(
-    plenary, fake, fake_slack, dispatcher
-):
-    (reader,) = await people(plenary, 1, "telegram")
-    (colleague,) = await people(plenary, 1, "slack")
-    content = b"%PDF-1.4 the programme of work"
+async def announce_with_attachment(plenary, content: bytes) -> None:
+    """An announcement to everyone, from the command line, with a PDF attached."""
     async with plenary.sessions() as session:
         now = plenary.clock.now()
         draft = await announcements.draft(
@@ -158,8 +154,17 @@ async def test_an_attachment_goes_as_a_document_and_a_file_upload(
         )
         draft.attachment_name, draft.attachment_type = "programme.pdf", "application/pdf"
         draft.attachment = content
-        assert await announcements.confirm(session, draft, now) == 2
+        await announcements.confirm(session, draft, now)
         await session.commit()
+
+
+async def test_an_attachment_goes_as_a_document_and_a_file_upload(
+    plenary, fake, fake_slack, dispatcher
+):
+    (reader,) = await people(plenary, 1, "telegram")
+    (colleague,) = await people(plenary, 1, "slack")
+    content = b"%PDF-1.4 the programme of work"
+    await announce_with_attachment(plenary, content)
     await dispatcher.run_until_idle()
     (text,) = fake.sent(chat_id=int(reader))
     assert "The programme is attached." in check_message(text.params["text"])
@@ -169,3 +174,30 @@ async def test_an_attachment_goes_as_a_document_and_a_file_upload(
     assert "The programme is attached." in check_blocks(message.params["blocks"])
     assert fake_slack.uploaded(colleague) == [("programme.pdf", content)]
     assert list(fake_slack.uploads.values()) == [content]
+
+
+async def test_an_attachment_that_failed_is_sent_again_without_its_text(
+    plenary, fake, fake_slack, dispatcher
+):
+    (reader,) = await people(plenary, 1, "telegram")
+    (colleague,) = await people(plenary, 1, "slack")
+    content = b"%PDF-1.4 the programme of work"
+    fake.failing["sendDocument"] = 1
+    fake_slack.failing["files.getUploadURLExternal"] = 3  # the client itself tries 3 times
+    await announce_with_attachment(plenary, content)
+    await dispatcher.run_until_idle()
+    assert fake.sent("sendDocument:500", int(reader)) and not fake.sent("sendDocument")
+    assert fake_slack.uploaded(colleague) == []
+    plenary.clock.advance(timedelta(minutes=1))
+    await dispatcher.run_until_idle()
+    (text,) = fake.sent(chat_id=int(reader))
+    assert "The programme is attached." in check_message(text.params["text"])
+    (document,) = fake.sent("sendDocument", int(reader))
+    assert document.params["document"] == {"filename": "programme.pdf", "content": content}
+    assert len(fake_slack.sent("chat.postMessage", channel=colleague)) == 1
+    assert fake_slack.uploaded(colleague) == [("programme.pdf", content)]
+    async with plenary.sessions() as session:
+        rows = await session.execute(select(Delivery.status, Delivery.message_id))
+        assert {(status, bool(message)) for status, message in rows} == {
+            (DeliveryStatus.SENT, True)
+        }

@@ -1,6 +1,7 @@
 """Calendars: an .ics file per meeting and a private feed, parsed back with icalendar and
 checked field by field, after a change and a cancellation too; the feed's authorization."""
 
+import io
 import re
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -11,7 +12,9 @@ from icalendar import Calendar
 
 from bot.http import HttpServer, build_app
 from bot.messages import Incoming
+from bot.transports.console import ConsoleTransport
 from handlers.calendar import MEDIA_TYPE
+from storage.models import Account
 from tests.test_announcements import make_chair, says
 
 FEED = re.compile(r"http://\S+/calendar/(\S+)\.ics")
@@ -79,6 +82,15 @@ async def test_the_terminal_writes_the_file_and_prints_its_path(plenary):
     answer = await plenary.ask("/ics ign70-1")
     path = Path(re.search(r"\[(/\S+ign70-1\.ics)\]", answer).group(1))
     assert Calendar.from_ical(path.read_bytes()).walk("VEVENT")
+
+
+async def test_the_terminal_prints_an_attachment_sent_on_its_own(plenary):
+    reply = await plenary.core.answer(Incoming("console", "delegate", "/ics ign70-1"))
+    printed = io.StringIO()
+    console = ConsoleTransport(plenary.core, io.StringIO(), printed, user="delegate")
+    await console.attach(Account(platform="console", external_id="delegate"), reply)
+    path = Path(re.fullmatch(r"\s*\[(/\S+ign70-1\.ics)\]\s*", printed.getvalue()).group(1))
+    assert path.read_bytes() == reply.attachments[0].content
 
 
 @pytest.fixture

@@ -53,6 +53,10 @@ class ConsoleTransport:
         self.show(reply)
         return f"console-{self._delivered}"
 
+    async def attach(self, account: Account, reply: Reply) -> None:
+        """The attachments alone (the terminal never fails to print a message's text)."""
+        self.show(Reply(attachments=reply.attachments))
+
     async def edit(self, account: Account, message_id: str, reply: Reply) -> str:
         """A terminal cannot change what it printed: the correction comes as a new message."""
         raise CannotEdit("a terminal cannot change what it printed")

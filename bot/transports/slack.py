@@ -286,7 +286,16 @@ class SlackTransport:
         """For the dispatcher: send to the person's direct-message channel, or say whether to
         retry (TryLater) or give up (Undeliverable)."""
         with _delivery_errors():
-            return await self._post(await self._channel_of(account), reply)
+            channel = await self._channel_of(account)
+            sent = await self._post_text(channel, reply)
+        with _delivery_errors(sent):
+            await self._upload(channel, reply)
+        return sent
+
+    async def attach(self, account: Account, reply: Reply) -> None:
+        """For the dispatcher: the attachments alone, their text having gone earlier."""
+        with _delivery_errors():
+            await self._upload(await self._channel_of(account), reply)
 
     async def edit(self, account: Account, message_id: str, reply: Reply) -> str:
         """For the dispatcher: replace a message sent earlier (chat.update), or raise
@@ -319,8 +328,19 @@ class SlackTransport:
         reply: Reply,
         thread_ts: str | None = None,
         ephemeral_to: str | None = None,
+    ) -> None:
+        """Send a reply: its text, then its attachments."""
+        await self._post_text(channel, reply, thread_ts, ephemeral_to)
+        await self._upload(channel, reply, thread_ts)
+
+    async def _post_text(
+        self,
+        channel: str,
+        reply: Reply,
+        thread_ts: str | None = None,
+        ephemeral_to: str | None = None,
     ) -> str:
-        """Send a reply as one or more messages; returns the last message's timestamp."""
+        """Send a reply's text as one or more messages; returns the last one's timestamp."""
         mapping = await payloads(self.core.sessions, reply, BUTTON_VALUE_LIMIT)
         sent = ""
         for message in render_messages(reply, mapping):
@@ -342,6 +362,9 @@ class SlackTransport:
                     unfurl_media=False,
                 )
                 sent = response.get("ts", "")
+        return sent
+
+    async def _upload(self, channel: str, reply: Reply, thread_ts: str | None = None) -> None:
         for attachment in reply.attachments:
             await self.client.files_upload_v2(
                 channel=channel,
@@ -350,7 +373,6 @@ class SlackTransport:
                 title=attachment.filename,
                 thread_ts=thread_ts,
             )
-        return sent
 
 
 class CountedRateLimitRetryHandler(AsyncRateLimitErrorRetryHandler):
@@ -364,8 +386,9 @@ class CountedRateLimitRetryHandler(AsyncRateLimitErrorRetryHandler):
 
 
 @contextmanager
-def _delivery_errors() -> Iterator[None]:
-    """Slack's errors as the dispatcher understands them: give up, or try later."""
+def _delivery_errors(sent: str | None = None) -> Iterator[None]:
+    """Slack's errors as the dispatcher understands them: give up, or try later (after the
+    message `sent`, if its text went out already)."""
     try:
         yield
     except SlackApiError as error:
@@ -373,9 +396,9 @@ def _delivery_errors() -> Iterator[None]:
         if code in UNREACHABLE:
             raise Undeliverable(code) from None
         retry_after = error.response.headers.get("Retry-After")
-        raise TryLater(str(code), float(retry_after) if retry_after else None) from None
+        raise TryLater(str(code), float(retry_after) if retry_after else None, sent) from None
     except (OSError, TimeoutError) as error:
-        raise TryLater(type(error).__name__) from None
+        raise TryLater(type(error).__name__, sent=sent) from None
 
 
 def _once_key(body: dict[str, Any]) -> str | None:

@@ -53,8 +53,9 @@ def _chat_gone(error: BadRequest) -> bool:
 
 
 @contextmanager
-def _delivery_errors() -> Iterator[None]:
-    """Telegram's errors as the dispatcher understands them: give up, or try later."""
+def _delivery_errors(sent: str | None = None) -> Iterator[None]:
+    """Telegram's errors as the dispatcher understands them: give up, or try later (after
+    the message `sent`, if its text went out already)."""
     try:
         yield
     except Forbidden as error:
@@ -62,13 +63,13 @@ def _delivery_errors() -> Iterator[None]:
     except BadRequest as error:
         if _chat_gone(error):
             raise Undeliverable(str(error)) from None
-        raise TryLater(str(error)) from None
+        raise TryLater(str(error), sent=sent) from None
     except RetryAfter as error:
         wait = error.retry_after
         seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-        raise TryLater("429 Too Many Requests", seconds) from None
+        raise TryLater("429 Too Many Requests", seconds, sent) from None
     except TelegramError as error:  # network errors, timeouts, 5xx
-        raise TryLater(str(error)) from None
+        raise TryLater(str(error), sent=sent) from None
 
 
 class TelegramTransport:
@@ -330,8 +331,17 @@ class TelegramTransport:
 
     async def deliver(self, account: Account, reply: Reply) -> str:
         """For the dispatcher: send, or say whether to retry (TryLater) or give up."""
+        chat_id = account.chat_id or account.external_id
         with _delivery_errors():
-            return str((await self._post(account.chat_id or account.external_id, reply))[-1])
+            sent = str((await self._post_text(chat_id, reply))[-1])
+        with _delivery_errors(sent):
+            await self._post_attachments(chat_id, reply)
+        return sent
+
+    async def attach(self, account: Account, reply: Reply) -> None:
+        """For the dispatcher: the attachments alone, their text having gone earlier."""
+        with _delivery_errors():
+            await self._post_attachments(account.chat_id or account.external_id, reply)
 
     async def edit(self, account: Account, message_id: str, reply: Reply) -> str:
         """For the dispatcher: replace a message sent earlier (editMessageText), or raise
@@ -366,9 +376,16 @@ class TelegramTransport:
             [[InlineKeyboardButton(b.label, callback_data=b.payload) for b in row] for row in rows]
         )
 
-    async def _post(self, chat_id: str, reply: Reply, reply_to: int | None = None) -> list[int]:
-        """Send a reply as one or more messages, the buttons with the last one, then its
-        attachments; returns the ids of the text messages."""
+    async def _post(self, chat_id: str, reply: Reply, reply_to: int | None = None) -> None:
+        """Send a reply: its text, then its attachments."""
+        await self._post_text(chat_id, reply, reply_to)
+        await self._post_attachments(chat_id, reply)
+
+    async def _post_text(
+        self, chat_id: str, reply: Reply, reply_to: int | None = None
+    ) -> list[int]:
+        """Send a reply's text as one or more messages, the buttons with the last one;
+        returns their ids."""
         markup = await self.markup(reply)
         texts = render_messages(reply)
         sent = []
@@ -387,11 +404,13 @@ class TelegramTransport:
                 ),
             )
             sent.append(message.message_id)
+        return sent
+
+    async def _post_attachments(self, chat_id: str, reply: Reply) -> None:
         for attachment in reply.attachments:
             await self.application.bot.send_document(
                 chat_id, attachment.content, filename=attachment.filename
             )
-        return sent
 
     async def _deactivate(self, chat_id: str) -> None:
         log.info("Telegram chat %s is unreachable: its accounts are now inactive", chat_id)

@@ -39,6 +39,7 @@ class FakeSlack:
     admins: set[str] = field(default_factory=set)  # workspace admins
     socket_url: str = ""  # what apps.connections.open hands out (Socket Mode)
     gate: asyncio.Event | None = None  # when set, chat.* calls wait for it to open
+    failing: dict[str, int] = field(default_factory=dict)  # method → next calls to fail (500)
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
     _chat_calls: itertools.count = field(default_factory=lambda: itertools.count(1))
     server: HttpServer | None = None
@@ -139,6 +140,10 @@ class FakeSlack:
             return JSONResponse(
                 {"ok": False, "error": "ratelimited"}, 429, headers={"Retry-After": "1"}
             )
+        if self.failing.get(method):
+            self.failing[method] -= 1
+            self.calls.append(Call(f"{method}:500", params))
+            return JSONResponse({"ok": False, "error": "internal_error"}, 500)
         if method.startswith("chat.") and self.gate is not None:
             await self.gate.wait()
         self.calls.append(Call(method, params))

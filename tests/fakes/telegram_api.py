@@ -51,6 +51,7 @@ class FakeTelegram:
     on_send: Callable[[Call], None] | None = None  # told of every message sent, when set
     files: dict[str, bytes] = field(default_factory=dict)  # file_id → content, for getFile
     send_delay: float = 0.0  # seconds each send* call takes to answer
+    failing: dict[str, int] = field(default_factory=dict)  # method → next calls to fail (500)
     most_in_flight: int = 0  # the most send* calls being answered at once
     _in_flight: int = 0
     _updates: list[dict[str, Any]] = field(default_factory=list)
@@ -122,6 +123,10 @@ class FakeTelegram:
         handler = getattr(self, f"_{method}", None)
         if handler is None:
             return JSONResponse({"ok": True, "result": True})
+        if self.failing.get(method):
+            self.failing[method] -= 1
+            self.calls[-1].method = f"{method}:500"
+            return _error(500, "Internal Server Error")
         chat_id = params.get("chat_id")
         if method.startswith("send") and chat_id in self.blocked_chats:
             self.calls[-1].method = f"{method}:403"
