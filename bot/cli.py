@@ -4,25 +4,29 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import admin, announce_cli, export_cli, logs, programme_cli
 from bot.cli_args import UsageError, load_config
 from bot.clock import Clock
-from bot.config import ConfigError
+from bot.config import Config, ConfigError
 from bot.dispatcher import Dispatcher
 from bot.runtime import migrated, prepare, start_runtime
 from bot.scheduler import Scheduler
 from bot.service import Service, has_transports
 from bot.transports.console import PLATFORM, ConsoleTransport
 from storage import meta
-from storage.database import create_engine
+from storage.database import create_engine, is_current, session_factory
 from storage.directory import load_names
 from storage.importer import import_programme
+from storage.member_states import ensure_member_states
 from storage.programme_file import ProgrammeFileError
 from storage.programme_formats import DEFAULT_ZONE, read_any
 
@@ -133,11 +137,31 @@ async def db_upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
+@contextlib.asynccontextmanager
+async def as_it_is(config: Config) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """Sessions on the configured database left as it is (for a dry run, which changes
+    nothing): refused when its schema needs `plenary db upgrade` first."""
+    engine = create_engine(config.database.url)
+    try:
+        if not await is_current(engine):
+            raise UsageError(
+                "the database needs `plenary db upgrade` before a dry run, which changes "
+                "nothing; nothing was imported"
+            )
+        yield session_factory(engine)
+    finally:
+        await engine.dispose()
+
+
 async def import_file(args: argparse.Namespace) -> int:
     """Import a .toml, .csv or .ics file; CSV rows and events without a zone are in the
     programme's zone, and event CATEGORIES may name key issues by name or alias."""
-    async with migrated(load_config(args)) as sessions, sessions() as session:
+    config = load_config(args)
+    database = as_it_is(config) if args.dry_run else migrated(config)
+    async with database as sessions, sessions() as session:
         try:
+            if args.dry_run:  # the States that starting Plenary adds, as an import finds them
+                await ensure_member_states(session)
             zone = (await meta.programme_settings(session)).get("timezone", DEFAULT_ZONE)
             names = (await load_names(session)).issues
             issues = {issue.key: (issue.name, *issue.aliases) for issue in names}

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError
@@ -86,3 +88,12 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
                 text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK}
             )
         await connection.run_sync(lambda sync: command.upgrade(alembic_config(sync), revision))
+
+
+async def is_current(engine: AsyncEngine) -> bool:
+    """Whether the schema is at the newest migration: `upgrade` would change nothing."""
+    async with engine.connect() as connection:
+        current = await connection.run_sync(
+            lambda sync: MigrationContext.configure(sync).get_current_revision()
+        )
+    return current == ScriptDirectory.from_config(alembic_config()).get_current_head()

@@ -1,5 +1,6 @@
 """The `plenary` command as an operator uses it: piped chat, imports, bad configuration."""
 
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -77,9 +78,14 @@ def test_unreadable_configuration(tmp_path):
     assert "missing.toml: cannot read the file" in result.stderr
 
 
-def test_import_dry_run_then_import_then_nothing_to_change(tmp_path):
+def test_import_dry_run_on_a_current_schema_then_import_then_nothing_to_change(tmp_path):
     programme = ROOT / "storage" / "demo" / "ign70.toml"
     db = ["--db", f"sqlite:///{tmp_path / 'real.db'}"]
+    refused = plenary("import", str(programme), "--dry-run", *db, cwd=tmp_path)
+    assert refused.returncode == 2 and "needs `plenary db upgrade`" in refused.stderr
+    with sqlite3.connect(tmp_path / "real.db") as untouched:
+        assert untouched.execute("SELECT count(*) FROM sqlite_master").fetchone() == (0,)
+    assert plenary("db", "upgrade", *db, cwd=tmp_path).returncode == 0
     dry = plenary("import", str(programme), "--dry-run", *db, cwd=tmp_path)
     assert dry.returncode == 0, dry.stderr
     assert "add meeting ign70-1" in dry.stdout and "nothing was stored" in dry.stdout
