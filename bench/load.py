@@ -130,8 +130,11 @@ async def run(users: int, messages: int, processes: int, database: str, folder: 
             ]
             urls = [f"{r.url}/telegram/webhook" for r in running]
             before = [_usage(r.process.pid) for r in running]
-            # aiohttp: httpx's pool slows down with a thousand requests waiting for it.
-            connector = aiohttp.TCPConnector(limit=200)
+            # A connection for each user: requests waiting for one of a few would be served
+            # out of order (aiohttp lets a new request take a freed connection before those
+            # waiting), and the latency would be the driver's. Idle connections are dropped
+            # before uvicorn's 5 s keep-alive ends, so none is reused as the server closes it.
+            connector = aiohttp.TCPConnector(limit=0, keepalive_timeout=2)
             timeout = aiohttp.ClientTimeout(total=None, sock_read=60)
             async with aiohttp.ClientSession(connector=connector, timeout=timeout) as client:
                 per_user = max(1, messages // users)
