@@ -231,6 +231,28 @@ async def test_sends_beyond_the_connections_wait_their_turn_and_all_arrive(plena
     assert sorted(call.params["chat_id"] for call in fake.sent()) == list(chats)
 
 
+async def test_a_chats_messages_are_answered_in_order_and_hold_back_no_other_chat(plenary, fake):
+    # Answers to one chat go at 2 a second after the first, and 2 updates are handled at once.
+    limits = Limits(overall_per_second=1000, chat_burst=1, chat_per_second=2, connections=2)
+    transport = TelegramTransport(
+        TelegramConfig(token=fake.token, api_base_url=fake.base_url), plenary.core, limits=limits
+    )
+    await transport.start()
+    asked = {"/issues": "Key issues", "/groups": "Groups", "/help": "What I can do"}
+    try:
+        for question in [*asked, "/next"]:
+            fake.push(private_message(question, user_id=701))
+        fake.push(private_message("/next", user_id=702))
+        await fake.wait_for(5)
+    finally:
+        await transport.stop()
+    order = [call.params["chat_id"] for call in fake.sent()]
+    assert order.index(702) == 1, f"the other chat waited for the busy one: {order}"
+    answers = [check_message(call.params["text"]) for call in fake.sent(chat_id=701)]
+    for answer, heading in zip(answers, [*asked.values(), "Next meeting"], strict=True):
+        assert answer.startswith(heading), answers
+
+
 async def test_a_blocked_chat_deactivates_its_account(plenary, fake, telegram):
     await converse(fake, private_message("/timezone Europe/Paris", user_id=701), chat_id=701)
     fake.blocked_chats.add(701)

@@ -37,6 +37,7 @@ from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, translator
 from bot.messages import Attachment, Incoming, Reply
 from bot.render.telegram import keyboard, render_messages
 from bot.transports.telegram_limits import FloodLimiter, Limits
+from bot.transports.telegram_order import ChatByChat
 from storage import people
 from storage.models import Account, Role
 
@@ -92,7 +93,7 @@ class TelegramTransport:
             .token(config.token)
             .rate_limiter(FloodLimiter(limits))
             .connection_pool_size(limits.connections)
-            .concurrent_updates(limits.connections)
+            .concurrent_updates(ChatByChat(limits.connections))
             .job_queue(None)
         )  # the scheduler is Plenary's own
         if config.api_base_url:
