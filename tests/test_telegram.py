@@ -232,8 +232,8 @@ async def test_sends_beyond_the_connections_wait_their_turn_and_all_arrive(plena
 
 
 async def test_a_chats_messages_are_answered_in_order_and_hold_back_no_other_chat(plenary, fake):
-    # Answers to one chat go at 2 a second after the first, and 2 updates are handled at once.
-    limits = Limits(overall_per_second=1000, chat_burst=1, chat_per_second=2, connections=2)
+    # Answers to one chat go at 1 a second after the first, and 2 updates are handled at once.
+    limits = Limits(overall_per_second=1000, chat_burst=1, chat_per_second=1, connections=2)
     transport = TelegramTransport(
         TelegramConfig(token=fake.token, api_base_url=fake.base_url), plenary.core, limits=limits
     )
@@ -247,7 +247,7 @@ async def test_a_chats_messages_are_answered_in_order_and_hold_back_no_other_cha
     finally:
         await transport.stop()
     order = [call.params["chat_id"] for call in fake.sent()]
-    assert order.index(702) == 1, f"the other chat waited for the busy one: {order}"
+    assert order.index(702) < 2, f"the other chat waited for the busy one: {order}"
     answers = [check_message(call.params["text"]) for call in fake.sent(chat_id=701)]
     for answer, heading in zip(answers, [*asked.values(), "Next meeting"], strict=True):
         assert answer.startswith(heading), answers
