@@ -16,18 +16,24 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.clock import FixedClock
+from bot.config import TelegramConfig
 from bot.core import Core
 from bot.dispatcher import Dispatcher
 from bot.runtime import prepare
 from bot.transports.console import ConsoleTransport
+from bot.transports.telegram import TelegramTransport
+from bot.transports.telegram_limits import Limits
 from storage.database import create_engine, session_factory
 from storage.importer import import_demo
 from tests import pg
+from tests.fakes.slack_api import FakeSlack
+from tests.fakes.telegram_api import FakeTelegram
 from tests.recorder import Recorder
 
 DEMO_NOW = datetime.fromisoformat("2016-01-15T12:00:00-05:00")
 BACKENDS = ["sqlite", "postgresql"]
 _counter = itertools.count()
+FAST = Limits(overall_per_second=1000, chat_burst=1000, chat_per_second=1000)
 
 
 @pytest.fixture(scope="session")
@@ -182,3 +188,37 @@ def recorder() -> Recorder:
 def dispatcher(plenary: Plenary, recorder: Recorder) -> Dispatcher:
     """The dispatcher of the `plenary` fixture's core, sending to `recorder` as the terminal."""
     return Dispatcher(plenary.core, {"console": recorder})
+
+
+@pytest.fixture
+async def fake_telegram() -> AsyncIterator[FakeTelegram]:
+    server = await FakeTelegram().serve()
+    yield server
+    await server.close()
+
+
+@pytest.fixture
+async def fake_slack() -> AsyncIterator[FakeSlack]:
+    server = await FakeSlack().serve()
+    yield server
+    await server.close()
+
+
+async def start_telegram(plenary: Plenary, fake: FakeTelegram, **config: str) -> TelegramTransport:
+    """Plenary on Telegram, against the fake Bot API, with limits no test waits for."""
+    transport = TelegramTransport(
+        TelegramConfig(token=fake.token, api_base_url=fake.base_url, **config),
+        plenary.core,
+        limits=FAST,
+    )
+    await transport.start()
+    return transport
+
+
+@pytest.fixture
+async def telegram(
+    plenary: Plenary, fake_telegram: FakeTelegram
+) -> AsyncIterator[TelegramTransport]:
+    transport = await start_telegram(plenary, fake_telegram)
+    yield transport
+    await transport.stop()

@@ -1,4 +1,4 @@
-"""Announcements through the real Telegram and Slack clients against the fake servers: a
+"""Announcements through the real Telegram and Slack clients against the fake_telegram servers: a
 chair's preview and Confirm button on Telegram, the broadcast on both platforms with its
 delivery report, corrections as edits, and attachments as documents and file uploads."""
 
@@ -13,36 +13,15 @@ from bot.transports.slack import SlackTransport
 from storage import announcements
 from storage.announcements import Audience
 from storage.models import Account, Delivery, DeliveryStatus
-from tests.fakes.slack_api import SIGNING_SECRET, FakeSlack
-from tests.fakes.telegram_api import FakeTelegram, button_press, private_message
+from tests.fakes.slack_api import SIGNING_SECRET
+from tests.fakes.telegram_api import button_press, private_message
 from tests.slack_blocks import check_blocks
 from tests.telegram_html import check_markup, check_message
 from tests.test_announcements import people
-from tests.test_telegram import CHAIR_CHAT, chair_on_telegram, converse, start
+from tests.test_telegram import CHAIR_CHAT, chair_on_telegram, converse
 
 SQLITE_ONLY = True  # transport tests; the storage tests cover PostgreSQL
 TEXT = "The IGN meets on 3 February.\n\nBring the <b>framework</b> & notes."
-
-
-@pytest.fixture
-async def fake():
-    server = await FakeTelegram().serve()
-    yield server
-    await server.close()
-
-
-@pytest.fixture
-async def telegram(plenary, fake):
-    transport = await start(plenary, fake)
-    yield transport
-    await transport.stop()
-
-
-@pytest.fixture
-async def fake_slack():
-    server = await FakeSlack().serve()
-    yield server
-    await server.close()
 
 
 @pytest.fixture
@@ -66,15 +45,21 @@ def button(call, label: str) -> str:
     return data
 
 
-async def press(fake, call, label: str) -> str:
+async def press(fake_telegram, call, label: str) -> str:
     """Press a button under a message the chair received; what the chair sees next."""
-    return await converse(fake, button_press(button(call, label), user_id=CHAIR_CHAT), CHAIR_CHAT)
+    return await converse(
+        fake_telegram, button_press(button(call, label), user_id=CHAIR_CHAT), CHAIR_CHAT
+    )
 
 
-async def announce_and_confirm(fake, text: str) -> tuple[str, str]:
+async def announce_and_confirm(fake_telegram, text: str) -> tuple[str, str]:
     """The chair's /announce on Telegram, then its Confirm button: (preview, answer) as seen."""
-    preview = await converse(fake, private_message(f"/announce {text}", CHAIR_CHAT), CHAIR_CHAT)
-    return preview, await press(fake, fake.sent(chat_id=CHAIR_CHAT)[-1], "Confirm")
+    preview = await converse(
+        fake_telegram, private_message(f"/announce {text}", CHAIR_CHAT), CHAIR_CHAT
+    )
+    return preview, await press(
+        fake_telegram, fake_telegram.sent(chat_id=CHAIR_CHAT)[-1], "Confirm"
+    )
 
 
 async def message_ids(plenary, platform: str) -> dict[str, str]:
@@ -89,28 +74,28 @@ async def message_ids(plenary, platform: str) -> dict[str, str]:
 
 
 async def test_a_chair_announces_on_telegram_to_telegram_and_slack(
-    plenary, fake, fake_slack, dispatcher
+    plenary, fake_telegram, fake_slack, dispatcher
 ):
-    await chair_on_telegram(plenary, fake)
+    await chair_on_telegram(plenary, fake_telegram)
     readers = await people(plenary, 3, "telegram")
     colleagues = await people(plenary, 2, "slack")
-    fake.blocked_chats.add(int(readers[0]))
-    preview, answer = await announce_and_confirm(fake, TEXT)
+    fake_telegram.blocked_chats.add(int(readers[0]))
+    preview, answer = await announce_and_confirm(fake_telegram, TEXT)
     assert "Preview of announcement #1" in preview
     assert "Bring the <b>framework</b> & notes." in preview  # escaped, and valid HTML
     assert "everyone: 6 people (Slack 2, Telegram 4)" in preview
     assert "[Confirm] /announce 1 confirm" in preview and "[Cancel] /announce 1 cancel" in preview
-    assert fake.sent("answerCallbackQuery"), "Confirm came as a callback query"
+    assert fake_telegram.sent("answerCallbackQuery"), "Confirm came as a callback query"
     assert "Sending to 6 people" in answer
     await dispatcher.run_until_idle()
     for reader in readers[1:]:
-        (call,) = fake.sent(chat_id=int(reader))
+        (call,) = fake_telegram.sent(chat_id=int(reader))
         assert "Announcement from the Chair's office" in check_message(call.params["text"])
-    assert fake.sent("sendMessage:403", int(readers[0])), "the blocked chat was tried once"
+    assert fake_telegram.sent("sendMessage:403", int(readers[0])), "the blocked chat was tried once"
     for colleague in colleagues:
         (call,) = fake_slack.sent("chat.postMessage", channel=colleague)
         assert "Bring the <b>framework</b> & notes." in check_blocks(call.params["blocks"])
-    report = check_message(fake.sent(chat_id=CHAIR_CHAT)[-1].params["text"])
+    report = check_message(fake_telegram.sent(chat_id=CHAIR_CHAT)[-1].params["text"])
     assert "Delivery report: announcement #1" in report
     assert "Telegram: 3 delivered, 1 blocked (account unreachable)" in report
     assert "Slack: 2 delivered" in report
@@ -118,27 +103,29 @@ async def test_a_chair_announces_on_telegram_to_telegram_and_slack(
     assert await dispatcher.run_until_idle() == 0, "nothing is sent twice, nor retried"
 
 
-async def test_a_correction_edits_the_messages_sent(plenary, fake, fake_slack, dispatcher):
-    await chair_on_telegram(plenary, fake)
+async def test_a_correction_edits_the_messages_sent(plenary, fake_telegram, fake_slack, dispatcher):
+    await chair_on_telegram(plenary, fake_telegram)
     (reader,) = await people(plenary, 1, "telegram")
     (colleague,) = await people(plenary, 1, "slack")
-    await announce_and_confirm(fake, "The meeting is in Conference Room 4.")
+    await announce_and_confirm(fake_telegram, "The meeting is in Conference Room 4.")
     await dispatcher.run_until_idle()
     preview = await converse(
-        fake,
+        fake_telegram,
         private_message(
             "/correct 1 The meeting is in the Trusteeship Council Chamber.", CHAIR_CHAT
         ),
         CHAIR_CHAT,
     )
     assert "Preview of the correction" in preview
-    confirmed = await press(fake, fake.sent(chat_id=CHAIR_CHAT)[-1], "Confirm correction")
+    confirmed = await press(
+        fake_telegram, fake_telegram.sent(chat_id=CHAIR_CHAT)[-1], "Confirm correction"
+    )
     assert "3 messages already sent are being corrected" in confirmed
     await dispatcher.run_until_idle()
-    (edit,) = fake.sent("editMessageText", int(reader))
+    (edit,) = fake_telegram.sent("editMessageText", int(reader))
     assert edit.params["message_id"] == int((await message_ids(plenary, "telegram"))[reader])
     assert "Trusteeship Council Chamber" in check_message(edit.params["text"])
-    assert len(fake.sent(chat_id=int(reader))) == 1, "edited, not sent again"
+    assert len(fake_telegram.sent(chat_id=int(reader))) == 1, "edited, not sent again"
     (update,) = fake_slack.sent("chat.update", channel=colleague)
     assert update.params["ts"] == (await message_ids(plenary, "slack"))[colleague]
     assert "Trusteeship Council Chamber" in check_blocks(update.params["blocks"])
@@ -159,16 +146,16 @@ async def announce_with_attachment(plenary, content: bytes) -> None:
 
 
 async def test_an_attachment_goes_as_a_document_and_a_file_upload(
-    plenary, fake, fake_slack, dispatcher
+    plenary, fake_telegram, fake_slack, dispatcher
 ):
     (reader,) = await people(plenary, 1, "telegram")
     (colleague,) = await people(plenary, 1, "slack")
     content = b"%PDF-1.4 the programme of work"
     await announce_with_attachment(plenary, content)
     await dispatcher.run_until_idle()
-    (text,) = fake.sent(chat_id=int(reader))
+    (text,) = fake_telegram.sent(chat_id=int(reader))
     assert "The programme is attached." in check_message(text.params["text"])
-    (document,) = fake.sent("sendDocument", int(reader))
+    (document,) = fake_telegram.sent("sendDocument", int(reader))
     assert document.params["document"] == {"filename": "programme.pdf", "content": content}
     (message,) = fake_slack.sent("chat.postMessage", channel=colleague)
     assert "The programme is attached." in check_blocks(message.params["blocks"])
@@ -177,22 +164,24 @@ async def test_an_attachment_goes_as_a_document_and_a_file_upload(
 
 
 async def test_an_attachment_that_failed_is_sent_again_without_its_text(
-    plenary, fake, fake_slack, dispatcher
+    plenary, fake_telegram, fake_slack, dispatcher
 ):
     (reader,) = await people(plenary, 1, "telegram")
     (colleague,) = await people(plenary, 1, "slack")
     content = b"%PDF-1.4 the programme of work"
-    fake.failing["sendDocument"] = 1
+    fake_telegram.failing["sendDocument"] = 1
     fake_slack.failing["files.getUploadURLExternal"] = 3  # the client itself tries 3 times
     await announce_with_attachment(plenary, content)
     await dispatcher.run_until_idle()
-    assert fake.sent("sendDocument:500", int(reader)) and not fake.sent("sendDocument")
+    assert fake_telegram.sent("sendDocument:500", int(reader)) and not fake_telegram.sent(
+        "sendDocument"
+    )
     assert fake_slack.uploaded(colleague) == []
     plenary.clock.advance(timedelta(minutes=1))
     await dispatcher.run_until_idle()
-    (text,) = fake.sent(chat_id=int(reader))
+    (text,) = fake_telegram.sent(chat_id=int(reader))
     assert "The programme is attached." in check_message(text.params["text"])
-    (document,) = fake.sent("sendDocument", int(reader))
+    (document,) = fake_telegram.sent("sendDocument", int(reader))
     assert document.params["document"] == {"filename": "programme.pdf", "content": content}
     assert len(fake_slack.sent("chat.postMessage", channel=colleague)) == 1
     assert fake_slack.uploaded(colleague) == [("programme.pdf", content)]

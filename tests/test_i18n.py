@@ -25,10 +25,10 @@ from bot.render.slack import render_messages as slack_messages
 from bot.render.telegram import render_messages as telegram_messages
 from handlers.issue_names import KEY_ISSUES
 from storage.models import Person
-from tests.fakes.telegram_api import FakeTelegram, private_message
+from tests.fakes.telegram_api import private_message
 from tests.slack_blocks import check_blocks
 from tests.telegram_html import check_message
-from tests.test_telegram import converse, start
+from tests.test_telegram import converse
 
 SQLITE_ONLY = True  # nothing here depends on the database engine
 ROOT = Path(__file__).resolve().parent.parent
@@ -284,15 +284,9 @@ async def test_arabic_and_every_language_render_on_both_platforms(plenary, langu
         check_platforms(await ask(plenary, said, language))
 
 
-async def test_a_telegram_user_gets_the_language_of_their_app(plenary):
+async def test_a_telegram_user_gets_the_language_of_their_app(fake_telegram, telegram):
     """The real python-telegram-bot: `language_code` chooses the answer's language."""
-    fake = await FakeTelegram().serve()
-    transport = await start(plenary, fake)
-    try:
-        answer = await converse(fake, private_message("/next", language="fr"))
-    finally:
-        await transport.stop()
-        await fake.close()
+    answer = await converse(fake_telegram, private_message("/next", language="fr"))
     assert "Prochaine réunion" in answer and "mercredi 3 février 2016" in answer
 
 

@@ -1,4 +1,4 @@
-"""Slack: the real slack-bolt AsyncApp in Plenary's Starlette app, against a fake Web API."""
+"""Slack: the real slack-bolt AsyncApp in Plenary's Starlette app, against a fake_slack Web API."""
 
 import asyncio
 import json
@@ -16,7 +16,6 @@ from bot.transports.slack import SlackTransport, as_command
 from storage.models import Account, Role
 from tests.fakes.slack_api import (
     SIGNING_SECRET,
-    FakeSlack,
     button_press,
     direct_message,
     event,
@@ -36,17 +35,10 @@ SQLITE_ONLY = True  # transport tests; the storage tests cover PostgreSQL
 
 
 @pytest.fixture
-async def fake():
-    server = await FakeSlack().serve()
-    yield server
-    await server.close()
-
-
-@pytest.fixture
-async def slack(plenary, fake):
+async def slack(plenary, fake_slack):
     transport = SlackTransport(
         SlackConfig(
-            bot_token="xoxb-test", signing_secret=SIGNING_SECRET, api_base_url=fake.base_url
+            bot_token="xoxb-test", signing_secret=SIGNING_SECRET, api_base_url=fake_slack.base_url
         ),
         plenary.core,
     )
@@ -80,19 +72,19 @@ def seen(calls) -> str:
 
 
 async def converse(
-    fake,
+    fake_slack,
     client,
     body: str,
     channel: str = "DU1",
     settle: float = 0.1,
     content_type: str = "application/json",
 ) -> str:
-    before = len(fake.sent(channel=channel))
+    before = len(fake_slack.sent(channel=channel))
     response = await post(client, body, content_type)
     assert response.status_code == 200, response.text
-    await fake.wait_for(before + 1, channel=channel)
+    await fake_slack.wait_for(before + 1, channel=channel)
     await asyncio.sleep(settle)
-    return seen(fake.sent(channel=channel)[before:])
+    return seen(fake_slack.sent(channel=channel)[before:])
 
 
 @pytest.mark.parametrize(
@@ -100,8 +92,8 @@ async def converse(
     MEETINGS + POSITIONS + ISSUES_AND_GROUPS + GENERAL + BAD_INPUT[2:],
     ids=lambda v: v[:40] if isinstance(v, str) else None,
 )
-async def test_dialogue_over_slack_direct_messages(fake, slack, said, expected):
-    answer = await converse(fake, slack, event(direct_message(said)), settle=0.02)
+async def test_dialogue_over_slack_direct_messages(fake_slack, slack, said, expected):
+    answer = await converse(fake_slack, slack, event(direct_message(said)), settle=0.02)
     for fragment in expected:
         assert fragment in answer, f"{fragment!r} missing from:\n{answer}"
 
@@ -115,14 +107,14 @@ async def test_url_verification(slack):
 @pytest.mark.parametrize(
     ("secret", "age"), [("wrong-secret-000000000000000000", 0), (SIGNING_SECRET, 6 * 60)]
 )
-async def test_bad_signature_or_stale_timestamp_is_refused(fake, slack, secret, age):
+async def test_bad_signature_or_stale_timestamp_is_refused(fake_slack, slack, secret, age):
     response = await post(slack, event(direct_message("/next")), secret=secret, age=age)
     assert response.status_code == 401
     await asyncio.sleep(0.2)
-    assert fake.sent() == []
+    assert fake_slack.sent() == []
 
 
-async def test_a_mention_is_answered_in_a_thread(fake, slack):
+async def test_a_mention_is_answered_in_a_thread(fake_slack, slack):
     mention = {
         "type": "app_mention",
         "channel": "C1",
@@ -130,50 +122,56 @@ async def test_a_mention_is_answered_in_a_thread(fake, slack):
         "ts": "1700000000.000777",
         "text": "<@UPLENARY> when is the next meeting?",
     }
-    answer = await converse(fake, slack, event(mention), channel="C1")
+    answer = await converse(fake_slack, slack, event(mention), channel="C1")
     assert "Wednesday 3 February 2016" in answer
-    assert fake.sent(channel="C1")[0].params["thread_ts"] == "1700000000.000777"
+    assert fake_slack.sent(channel="C1")[0].params["thread_ts"] == "1700000000.000777"
 
 
-async def test_slash_command_answers_ephemerally(fake, slack):
+async def test_slash_command_answers_ephemerally(fake_slack, slack):
     answer = await converse(
-        fake, slack, slash_command("positions veto"), channel="C1", content_type=FORM
+        fake_slack, slack, slash_command("positions veto"), channel="C1", content_type=FORM
     )
     assert "Positions on the question of the veto" in answer
-    (call,) = fake.sent("chat.postEphemeral", channel="C1")
+    (call,) = fake_slack.sent("chat.postEphemeral", channel="C1")
     assert call.params["user"] == "U1"
     answer = await converse(
-        fake, slack, slash_command("when is the next meeting?"), channel="C1", content_type=FORM
+        fake_slack,
+        slack,
+        slash_command("when is the next meeting?"),
+        channel="C1",
+        content_type=FORM,
     )
     assert "Wednesday 3 February 2016" in answer
 
 
-async def test_buttons_answer_in_the_channel(fake, slack):
-    answer = await converse(fake, slack, button_press("c:/meeting ign70-3"), content_type=FORM)
+async def test_buttons_answer_in_the_channel(fake_slack, slack):
+    answer = await converse(
+        fake_slack, slack, button_press("c:/meeting ign70-3"), content_type=FORM
+    )
     assert "Wednesday 9 March 2016" in answer
 
 
-async def test_buttons_from_an_ephemeral_answer_stay_ephemeral(fake, slack):
+async def test_buttons_from_an_ephemeral_answer_stay_ephemeral(fake_slack, slack):
     await converse(
-        fake,
+        fake_slack,
         slack,
         button_press("c:/issues", channel="C1", ephemeral=True),
         channel="C1",
         content_type=FORM,
     )
-    assert fake.sent("chat.postEphemeral", channel="C1")
+    assert fake_slack.sent("chat.postEphemeral", channel="C1")
 
 
 @pytest.mark.parametrize("value", ["t:0123456789abcdef01234567", "c:/meeting ign70-99"])
-async def test_a_stale_button_gets_a_polite_answer(fake, slack, value):
-    answer = await converse(fake, slack, button_press(value), content_type=FORM)
+async def test_a_stale_button_gets_a_polite_answer(fake_slack, slack, value):
+    answer = await converse(fake_slack, slack, button_press(value), content_type=FORM)
     assert "This list has changed since it was sent" in answer
 
 
-async def test_app_home_shows_meetings_issues_and_settings(fake, slack):
+async def test_app_home_shows_meetings_issues_and_settings(fake_slack, slack):
     opened = {"type": "app_home_opened", "user": "U1", "channel": "DU1", "tab": "home"}
     assert (await post(slack, event(opened))).status_code == 200
-    (call,) = await fake.wait_for(1, "views.publish")
+    (call,) = await fake_slack.wait_for(1, "views.publish")
     view = call.params["view"]
     assert view["type"] == "home" and call.params["user_id"] == "U1"
     shown = check_blocks(view["blocks"], limit=100)
@@ -186,9 +184,9 @@ async def test_app_home_shows_meetings_issues_and_settings(fake, slack):
         assert fragment in shown
 
 
-async def test_a_retried_event_is_answered_once(fake, slack):
+async def test_a_retried_event_is_answered_once(fake_slack, slack):
     body = event(direct_message("/next"), event_id="Ev-retried")
-    await converse(fake, slack, body)
+    await converse(fake_slack, slack, body)
     for attempt in (1, 2):
         response = await post(
             slack,
@@ -197,10 +195,10 @@ async def test_a_retried_event_is_answered_once(fake, slack):
         )
         assert response.status_code == 200
     await asyncio.sleep(0.3)
-    assert len(fake.sent(channel="DU1")) == 1
+    assert len(fake_slack.sent(channel="DU1")) == 1
 
 
-async def test_bots_edits_deletions_and_files(fake, slack):
+async def test_bots_edits_deletions_and_files(fake_slack, slack):
     for inner in (
         direct_message("/next", bot_id="B2"),
         direct_message("/next", subtype="bot_message"),
@@ -215,9 +213,9 @@ async def test_bots_edits_deletions_and_files(fake, slack):
     ):
         assert (await post(slack, event(inner))).status_code == 200
     await asyncio.sleep(0.3)
-    assert fake.sent() == []
+    assert fake_slack.sent() == []
     files = direct_message("", subtype="file_share", files=[{"id": "F1"}])
-    assert "I only read text" in await converse(fake, slack, event(files))
+    assert "I only read text" in await converse(fake_slack, slack, event(files))
     edited = {
         "type": "message",
         "subtype": "message_changed",
@@ -226,39 +224,44 @@ async def test_bots_edits_deletions_and_files(fake, slack):
         "ts": "1.2",
         "message": {"type": "message", "user": "U1", "text": "/next", "ts": "1.0"},
     }
-    assert "not edits" in await converse(fake, slack, event(edited))
+    assert "not edits" in await converse(fake_slack, slack, event(edited))
 
 
-async def test_mentions_and_channel_pings_are_never_echoed(fake, slack):
-    answer = await converse(fake, slack, event(direct_message("/position <!channel> <@U999>")))
+async def test_mentions_and_channel_pings_are_never_echoed(fake_slack, slack):
+    answer = await converse(
+        fake_slack, slack, event(direct_message("/position <!channel> <@U999>"))
+    )
     assert "<!channel> <@U999>" in answer  # shown as typed, after unescaping
-    raw = json.dumps(fake.sent(channel="DU1")[-1].params)
+    raw = json.dumps(fake_slack.sent(channel="DU1")[-1].params)
     assert "<!channel>" not in raw and "<@U999>" not in raw
 
 
-async def test_a_40000_character_message(fake, slack):
-    answer = await converse(fake, slack, event(direct_message("veto " * 8000)))
+async def test_a_40000_character_message(fake_slack, slack):
+    answer = await converse(fake_slack, slack, event(direct_message("veto " * 8000)))
     assert "That message is too long (39,999 characters)" in answer
 
 
-async def test_429_is_retried_and_everything_arrives_once(fake, slack):
-    fake.rate_limit_every = 2
+async def test_429_is_retried_and_everything_arrives_once(fake_slack, slack):
+    fake_slack.rate_limit_every = 2
     for user in ("U21", "U22", "U23", "U24"):
         assert (await post(slack, event(direct_message("/next", user=user)))).status_code == 200
     for user in ("U21", "U22", "U23", "U24"):
-        await fake.wait_for(1, channel=f"D{user}", timeout=30)
+        await fake_slack.wait_for(1, channel=f"D{user}", timeout=30)
     await asyncio.sleep(0.3)
-    assert [len(fake.sent(channel=f"D{u}")) for u in ("U21", "U22", "U23", "U24")] == [1] * 4
-    assert fake.sent("chat.postMessage:429"), "the fake server never answered 429"
+    assert [len(fake_slack.sent(channel=f"D{u}")) for u in ("U21", "U22", "U23", "U24")] == [1] * 4
+    assert fake_slack.sent("chat.postMessage:429"), "the fake_slack server never answered 429"
 
 
-async def test_an_unreachable_channel_deactivates_its_account(plenary, fake, slack):
+async def test_an_unreachable_channel_deactivates_its_account(plenary, fake_slack, slack):
     await converse(
-        fake, slack, event(direct_message("/timezone Europe/Paris", user="U31")), channel="DU31"
+        fake_slack,
+        slack,
+        event(direct_message("/timezone Europe/Paris", user="U31")),
+        channel="DU31",
     )
-    fake.unreachable_channels.add("DU31")
+    fake_slack.unreachable_channels.add("DU31")
     assert (await post(slack, event(direct_message("/next", user="U31")))).status_code == 200
-    await fake.wait_for(2, channel="DU31")
+    await fake_slack.wait_for(2, channel="DU31")
     await asyncio.sleep(0.2)
     async with plenary.sessions() as session:
         account = await session.scalar(select(Account).where(Account.external_id == "U31"))
@@ -288,27 +291,27 @@ def test_long_answers_split_across_messages_within_limits():
     assert all(len(m.text) <= 3000 for m in messages)
 
 
-async def test_socket_mode_receives_acknowledges_and_answers(plenary, fake):
+async def test_socket_mode_receives_acknowledges_and_answers(plenary, fake_slack):
     socket = await FakeSocketMode().serve()
-    fake.socket_url = socket.url
+    fake_slack.socket_url = socket.url
     transport = SlackTransport(
-        SlackConfig(bot_token="xoxb-test", app_token="xapp-test", api_base_url=fake.base_url),
+        SlackConfig(bot_token="xoxb-test", app_token="xapp-test", api_base_url=fake_slack.base_url),
         plenary.core,
     )
     await transport.start()
     try:
         await socket.send_event(json.loads(event(direct_message("/next"))), "env-1")
         await socket.wait_for_ack("env-1")
-        (call,) = await fake.wait_for(1, channel="DU1")
+        (call,) = await fake_slack.wait_for(1, channel="DU1")
         assert "Wednesday 3 February 2016" in seen([call])
-        assert fake.sent("apps.connections.open")
+        assert fake_slack.sent("apps.connections.open")
     finally:
         await transport.stop()
         await socket.close()
 
 
-async def test_plenary_run_serves_slack_events_until_sigterm(fake, tmp_path):
-    config = f'[slack]\napi_base_url = "{fake.base_url}"\n'
+async def test_plenary_run_serves_slack_events_until_sigterm(fake_slack, tmp_path):
+    config = f'[slack]\napi_base_url = "{fake_slack.base_url}"\n'
     secrets = {
         "PLENARY_SLACK_BOT_TOKEN": "xoxb-secret-token",
         "PLENARY_SLACK_SIGNING_SECRET": SIGNING_SECRET,
@@ -318,7 +321,7 @@ async def test_plenary_run_serves_slack_events_until_sigterm(fake, tmp_path):
         httpx.AsyncClient(base_url=run.url) as client,
     ):
         assert "Wednesday 3 February 2016" in await converse(
-            fake, client, event(direct_message("/next"))
+            fake_slack, client, event(direct_message("/next"))
         )
         bad = await post(client, event(direct_message("/next")), secret="x" * 32)
         assert bad.status_code == 401
@@ -334,27 +337,29 @@ async def test_plenary_run_serves_slack_events_until_sigterm(fake, tmp_path):
         (event(direct_message("/next")), "application/json"),
     ],
 )
-async def test_requests_are_acknowledged_before_the_slow_work(fake, slack, body, content_type):
-    fake.gate = asyncio.Event()  # Slack's side holds every answer back...
+async def test_requests_are_acknowledged_before_the_slow_work(
+    fake_slack, slack, body, content_type
+):
+    fake_slack.gate = asyncio.Event()  # Slack's side holds every answer back...
     response = await asyncio.wait_for(post(slack, body, content_type), 2.5)
     assert response.status_code == 200  # ...and the request is acknowledged all the same
-    assert fake.sent() == []
-    fake.gate.set()
-    await fake.wait_for(1)
+    assert fake_slack.sent() == []
+    fake_slack.gate.set()
+    await fake_slack.wait_for(1)
 
 
-async def test_only_a_workspace_admin_subscribes_a_channel(fake, slack):
+async def test_only_a_workspace_admin_subscribes_a_channel(fake_slack, slack):
     refused = await converse(
-        fake,
+        fake_slack,
         slack,
         slash_command("subscribe", user="U1", channel="C9"),
         channel="C9",
         content_type=FORM,
     )
     assert "Only an admin of this group can change its reminders" in refused
-    fake.admins.add("U2")
+    fake_slack.admins.add("U2")
     accepted = await converse(
-        fake,
+        fake_slack,
         slack,
         slash_command("subscribe", user="U2", channel="C9"),
         channel="C9",
@@ -363,16 +368,18 @@ async def test_only_a_workspace_admin_subscribes_a_channel(fake, slack):
     assert "You follow: all meetings" in accepted
 
 
-async def test_a_chairs_letter_shared_as_a_file_is_read(plenary, fake, slack):
+async def test_a_chairs_letter_shared_as_a_file_is_read(plenary, fake_slack, slack):
     def sharing(*files) -> str:
         return event(direct_message("", subtype="file_share", files=list(files)))
 
     code = await invitation(plenary, Role.CHAIR)
-    registered = await converse(fake, slack, event(direct_message(f"/register {code}")))
+    registered = await converse(fake_slack, slack, event(direct_message(f"/register {code}")))
     assert "Chair's office" in registered
-    answer = await converse(fake, slack, sharing(fake.share("letter.md", OWN_LETTER.encode())))
+    answer = await converse(
+        fake_slack, slack, sharing(fake_slack.share("letter.md", OWN_LETTER.encode()))
+    )
     assert "This letter announces 1 meeting:" in answer and "Conference Room 4" in answer
-    assert fake.downloads == ["Bearer xoxb-test"]
-    big = {**fake.share("big.md", b"x"), "size": 2 * 1024 * 1024}
-    assert "That file is too large" in await converse(fake, slack, sharing(big))
-    assert len(fake.downloads) == 1, "a file over the limit is not fetched"
+    assert fake_slack.downloads == ["Bearer xoxb-test"]
+    big = {**fake_slack.share("big.md", b"x"), "size": 2 * 1024 * 1024}
+    assert "That file is too large" in await converse(fake_slack, slack, sharing(big))
+    assert len(fake_slack.downloads) == 1, "a file over the limit is not fetched"
