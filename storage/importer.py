@@ -190,8 +190,8 @@ class _Importer:
 
     async def _as_known_states(self, specs: list[DelegationSpec]) -> list[DelegationSpec]:
         """The specs, each State that the database knows under another key (the file names it
-        by one of its other names, "UK" for the United Kingdom) taken as that State: its key
-        and name kept, the file's name one alias more."""
+        by one of its other names, "UK" for the United Kingdom) taken as that State: its key,
+        name, kind, note and aliases kept, the file's names added to its aliases."""
         known = _name_index((await self._all(Delegation)).values())
         resolved = []
         for spec in specs:
@@ -199,8 +199,20 @@ class _Importer:
             if row is None or row.key == spec.key or row.kind == DelegationKind.GROUP:
                 resolved.append(spec)
                 continue
-            aliases = [a for a in (*spec.aliases, spec.name) if a.casefold() != row.name.casefold()]
-            resolved.append(replace(spec, key=row.key, name=row.name, aliases=tuple(aliases)))
+            aliases = list(row.aliases)
+            for alias in (spec.name, *spec.aliases):
+                if alias.casefold() not in {a.casefold() for a in (row.name, *aliases)}:
+                    aliases.append(alias)
+            resolved.append(
+                replace(
+                    spec,
+                    key=row.key,
+                    kind=row.kind.value,
+                    name=row.name,
+                    aliases=tuple(aliases),
+                    note=spec.note if spec.note is not None else row.note,
+                )
+            )
         return resolved
 
     async def _memberships(

@@ -186,11 +186,16 @@ async def test_a_state_the_file_names_otherwise_is_the_state_already_known(sessi
         await ensure_member_states(session)
         await session.commit()
     delegations = await count(sessions, Delegation)
-    source = SMALL.replace('[[states]]\nname = "Brazil"', '[[states]]\nname = "UK"').replace(
-        'members = ["Brazil"]', 'members = ["Brazil", "Britain"]'
-    )
+    source = SMALL.replace(
+        '[[states]]\nname = "Brazil"', '[[states]]\nname = "UK"\naliases = ["Royaume-Uni"]'
+    ).replace('members = ["Brazil"]', 'members = ["Brazil", "Britain"]')
     changes = await apply(sessions, source)
-    assert [c for c in changes if c.startswith("add delegation")] == ["add delegation g4"]
+    assert [c for c in changes if "delegation" in c] == [
+        "update delegation united-kingdom-of-great-britain-and-northern-ireland: aliases: "
+        "['United Kingdom', 'UK', 'Britain', 'Great Britain'] → "
+        "['United Kingdom', 'UK', 'Britain', 'Great Britain', 'Royaume-Uni']",
+        "add delegation g4",
+    ]
     assert await count(sessions, Delegation) == delegations + 1
     async with sessions() as session:
         members = await session.scalars(
@@ -205,3 +210,7 @@ async def test_a_state_the_file_names_otherwise_is_the_state_already_known(sessi
     )
     assert "UK" in uk.aliases
     assert await apply(sessions, source) == []
+    observer = await apply(
+        sessions, source.replace('name = "UK"\naliases = ["Royaume-Uni"]', 'name = "Vatican"')
+    )
+    assert [c for c in observer if "delegation" in c] == []  # still an observer State
