@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from functools import lru_cache
 
 MONTHS = {
     name: number
@@ -47,7 +46,6 @@ class NoSuchDay(ValueError):
     """A date that looks like one but is not in the calendar ("30 February")."""
 
 
-@lru_cache(maxsize=4096)  # people repeat their questions
 def find_date(text: str, today: date) -> date | None:
     """The first date mentioned in `text`; without a year, the one nearest to `today`.
     Raises NoSuchDay for a date the calendar does not have."""

@@ -49,11 +49,16 @@ class Translator:
         return format_decimal(value, locale=self.language)
 
 
+def primary_language(tag: str) -> str:
+    """The language of a tag: "fr" for "fr", "fr-CA" or "fr_CA"."""
+    return tag.replace("_", "-").split("-")[0].casefold()
+
+
 @cache
 def translator(language: str | None) -> Translator:
     """The translator for a language tag such as "fr" or "zh-Hans"; English for a language
     that is none of the six (its dates would otherwise not match the words around them)."""
-    language = (language or DEFAULT_LANGUAGE).split("-")[0].split("_")[0].lower()
+    language = primary_language(language or DEFAULT_LANGUAGE)
     if language not in LANGUAGES:
         language = DEFAULT_LANGUAGE
     translations = gettext.translation(DOMAIN, LOCALE_DIR, languages=[language], fallback=True)

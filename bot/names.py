@@ -105,6 +105,7 @@ class NameIndex:
         remembered, as the index never changes (a new programme makes a new index)."""
         known = self._mentions.get(text)
         if known is not None:
+            self._mentions.move_to_end(text)
             return known
         found = self.find(text)
         issues = tuple(targets[0] for targets in found if isinstance(targets[0], IssueName))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.commands import command
 from bot.context import Context, Request
-from bot.i18n import LANGUAGES, translator
+from bot.i18n import LANGUAGES, primary_language, translator
 from bot.messages import Button, Reply, bold
 
 # What a reader may type besides the code: the language's own name or its English name.
@@ -22,7 +22,7 @@ _BY_NAME = {name.casefold(): code for code, name in LANGUAGES.items()} | _ENGLIS
 def find_language(text: str) -> str | None:
     """The code of one of the six from "fr", "fr-CA", "Français" or "French"; else None."""
     text = text.strip().casefold()
-    code = text.replace("_", "-").split("-")[0]
+    code = primary_language(text)
     return code if code in LANGUAGES else _BY_NAME.get(text)
 
 

@@ -297,9 +297,9 @@ async def test_a_telegram_user_gets_the_language_of_their_app(fake_telegram, tel
         ("¿cuándo es la próxima reunión?", "es", "3 de febrero de 2016"),
         ("когда следующее заседание?", "ru", "3 февраля 2016"),
         ("下次会议是什么时候？", "zh", "2016年2月3日"),
-        ("متى الاجتماع القادم؟", "ar", "2016"),
+        ("متى الاجتماع القادم؟", "ar", "الاجتماع القادم"),
         ("quelles sont les questions clés ?", "fr", "la question du veto"),
-        ("¿cuál es la posición del G4 sobre el veto?", "es", "G4"),
+        ("¿cuál es la posición del G4 sobre el veto?", "es", "la cuestión del veto"),
     ],
 )
 async def test_plain_questions_in_other_languages(plenary, question, language, expected):
@@ -314,4 +314,6 @@ async def test_dates_in_french_and_spanish(plenary):
     spanish = await plenary.core.answer(
         Incoming("console", "u", "/meetings 22 de febrero", language="es")
     )
-    assert "22 février 2016" in french.text and "22 de febrero de 2016" in spanish.text
+    # the day's meetings, not the upcoming ones (which list 22 February too)
+    assert "22 février 2016" in french.text.splitlines()[0], french.text
+    assert "22 de febrero de 2016" in spanish.text.splitlines()[0], spanish.text
