@@ -186,7 +186,7 @@ async def test_429_is_waited_out_and_everything_arrives_once(plenary, fake_teleg
 
 
 async def test_sends_beyond_the_connections_wait_their_turn_and_all_arrive(plenary, fake_telegram):
-    fake_telegram.send_delay = 0.2  # 12 sends over 3 connections: four rounds
+    fake_telegram.send_delay = 0.2  # 12 sends over 3 connections, kept open: four rounds
     notice = Reply().paragraph("The programme has changed.")
     transport = TelegramTransport(
         TelegramConfig(token=fake_telegram.token, api_base_url=fake_telegram.base_url),
@@ -205,6 +205,7 @@ async def test_sends_beyond_the_connections_wait_their_turn_and_all_arrive(plena
     finally:
         await transport.stop()
     assert fake_telegram.most_in_flight == 3
+    assert len({call.client_port for call in fake_telegram.sent()}) == 3
     assert sorted(call.params["chat_id"] for call in fake_telegram.sent()) == list(chats)
 
 

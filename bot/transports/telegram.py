@@ -36,6 +36,7 @@ from bot.dispatcher import CannotEdit, TryLater, Undeliverable
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, translator
 from bot.messages import Attachment, Incoming, Reply
 from bot.render.telegram import keyboard, render_messages
+from bot.transports.telegram_http import OneConnectionEach
 from bot.transports.telegram_limits import FloodLimiter, Limits
 from bot.transports.telegram_order import ChatByChat
 from storage import people
@@ -92,7 +93,7 @@ class TelegramTransport:
             ApplicationBuilder()
             .token(config.token)
             .rate_limiter(FloodLimiter(limits))
-            .connection_pool_size(limits.connections)
+            .request(OneConnectionEach(limits.connections))
             .concurrent_updates(ChatByChat(limits.connections))
             .job_queue(None)
         )  # the scheduler is Plenary's own

@@ -38,10 +38,7 @@ class Limits:
 
 class FloodLimiter(BaseRateLimiter[None]):
     """Waits as Telegram asks: before each send within the limits, and after a 429 for
-    `retry_after`, pausing every send meanwhile (one 429 usually means more are coming).
-
-    A send also waits here for one of `limits.connections` rather than in the HTTP client's
-    pool, whose bookkeeping at every request grows with each request waiting in it."""
+    `retry_after`, pausing every send meanwhile (one 429 usually means more are coming)."""
 
     def __init__(self, limits: Limits, on_retry: Callable[[], None] | None = None) -> None:
         self.limits = limits
@@ -50,7 +47,6 @@ class FloodLimiter(BaseRateLimiter[None]):
         self._resume = asyncio.Event()
         self._resume.set()
         self._on_retry = on_retry
-        self._connections = asyncio.Semaphore(limits.connections)
 
     async def initialize(self) -> None:
         """Nothing to set up."""
@@ -87,9 +83,8 @@ class FloodLimiter(BaseRateLimiter[None]):
             await self._resume.wait()
             try:
                 if chat_id is None:
-                    async with self._connections:
-                        return await callback(*args, **kwargs)
-                async with self._chat_limiter(str(chat_id)), self._overall, self._connections:
+                    return await callback(*args, **kwargs)
+                async with self._chat_limiter(str(chat_id)), self._overall:
                     return await callback(*args, **kwargs)
             except RetryAfter as error:
                 RATE_LIMITED.labels("telegram").inc()

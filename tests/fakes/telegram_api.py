@@ -35,6 +35,7 @@ class Call:
     method: str
     params: dict[str, Any]
     at: float
+    client_port: int = 0  # which of the bot's connections it came over
 
 
 @dataclass
@@ -119,7 +120,8 @@ class FakeTelegram:
             return _error(401, "Unauthorized")
         method = request.path_params["method"]
         params = await _params(request)
-        self.calls.append(Call(method, params, time.monotonic()))
+        port = request.client.port if request.client else 0
+        self.calls.append(Call(method, params, time.monotonic(), port))
         handler = getattr(self, f"_{method}", None)
         if handler is None:
             return JSONResponse({"ok": True, "result": True})
