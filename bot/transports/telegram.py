@@ -35,6 +35,7 @@ from bot.core import Core, list_changed
 from bot.dispatcher import CannotEdit, TryLater, Undeliverable
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, translator
 from bot.messages import Attachment, Incoming, Reply
+from bot.render.kept import KeptRenderings
 from bot.render.telegram import keyboard, render_messages
 from bot.transports.telegram_http import OneConnectionEach
 from bot.transports.telegram_limits import FloodLimiter, Limits
@@ -105,6 +106,7 @@ class TelegramTransport:
         self.application: Application = builder.build()
         self.application.add_handler(TypeHandler(Update, self._on_update))
         self._recent: OrderedDict[int, None] = OrderedDict()
+        self._rendering = KeptRenderings(self._render)
 
     @property
     def bot_username(self) -> str:
@@ -348,7 +350,7 @@ class TelegramTransport:
     async def edit(self, account: Account, message_id: str, reply: Reply) -> str:
         """For the dispatcher: replace a message sent earlier (editMessageText), or raise
         CannotEdit when the new text needs more than one message or Telegram refuses."""
-        texts = render_messages(reply)
+        texts, markup = await self._rendering(reply)
         if len(texts) > 1 or not message_id.isdigit():
             raise CannotEdit("the new text does not fit one message")
         with _delivery_errors():
@@ -358,7 +360,7 @@ class TelegramTransport:
                     chat_id=account.chat_id or account.external_id,
                     message_id=int(message_id),
                     parse_mode=ParseMode.HTML,
-                    reply_markup=await self.markup(reply),
+                    reply_markup=markup,
                     link_preview_options=NO_PREVIEWS,
                 )
             except BadRequest as error:
@@ -378,6 +380,9 @@ class TelegramTransport:
             [[InlineKeyboardButton(b.label, callback_data=b.payload) for b in row] for row in rows]
         )
 
+    async def _render(self, reply: Reply) -> tuple[list[str], InlineKeyboardMarkup | None]:
+        return render_messages(reply), await self.markup(reply)
+
     async def _post(self, chat_id: str, reply: Reply, reply_to: int | None = None) -> None:
         """Send a reply: its text, then its attachments."""
         await self._post_text(chat_id, reply, reply_to)
@@ -388,8 +393,7 @@ class TelegramTransport:
     ) -> list[int]:
         """Send a reply's text as one or more messages, the buttons with the last one;
         returns their ids."""
-        markup = await self.markup(reply)
-        texts = render_messages(reply)
+        texts, markup = await self._rendering(reply)
         sent = []
         for index, text in enumerate(texts):
             last = index == len(texts) - 1
