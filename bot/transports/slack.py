@@ -14,7 +14,7 @@ import aiohttp
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -397,7 +397,8 @@ def _delivery_errors(sent: str | None = None) -> Iterator[None]:
             raise Undeliverable(code) from None
         retry_after = error.response.headers.get("Retry-After")
         raise TryLater(str(code), float(retry_after) if retry_after else None, sent) from None
-    except (OSError, TimeoutError) as error:
+    except (SlackClientError, aiohttp.ClientError, OSError, TimeoutError) as error:
+        # e.g. a file's upload (files_upload_v2's second step) refused, or the network
         raise TryLater(type(error).__name__, sent=sent) from None
 
 

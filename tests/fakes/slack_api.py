@@ -39,7 +39,8 @@ class FakeSlack:
     admins: set[str] = field(default_factory=set)  # workspace admins
     socket_url: str = ""  # what apps.connections.open hands out (Socket Mode)
     gate: asyncio.Event | None = None  # when set, chat.* calls wait for it to open
-    failing: dict[str, int] = field(default_factory=dict)  # method → next calls to fail (500)
+    # method (or "upload", files_upload_v2's step 2) → next calls to fail (500)
+    failing: dict[str, int] = field(default_factory=dict)
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
     _chat_calls: itertools.count = field(default_factory=lambda: itertools.count(1))
     server: HttpServer | None = None
@@ -110,6 +111,9 @@ class FakeSlack:
 
     async def _upload(self, request: Request) -> Response:
         """Step 2 of files_upload_v2: the bytes, posted to the URL step 1 handed out."""
+        if self.failing.get("upload"):
+            self.failing["upload"] -= 1
+            return Response("Internal Server Error", 500)
         self.uploads[request.path_params["file_id"]] = await request.body()
         return Response(f"OK - {len(self.uploads[request.path_params['file_id']])}")
 
