@@ -203,7 +203,11 @@ async def announce(args: argparse.Namespace) -> int:
         if not confirmed(f"Send to {_count(reached, 'person', 'people')}?", args.yes):
             print("Nothing was sent.")
             return NOTHING_SENT
-        stored, count = await _confirm(core, text, audience, args.at, attachment)
+        confirmation = await _confirm(core, text, audience, args.at, attachment)
+        if confirmation is None:
+            print("This audience no longer reaches anybody: nothing was stored or sent.")
+            return NOTHING_SENT
+        stored, count = confirmation
         print(f"Announcement #{stored.id} confirmed: {_count(count, 'delivery', 'deliveries')}")
         if stored.send_at > core.clock.now():
             async with core.sessions() as session:
@@ -238,14 +242,17 @@ async def _confirm(
     audience: Audience,
     at: datetime | None,
     attachment: Attachment | None,
-) -> tuple[Announcement, int]:
-    """Store the announcement, queue its deliveries and audit it, in one transaction."""
+) -> tuple[Announcement, int] | None:
+    """Store the announcement, queue its deliveries and audit it, in one transaction; None
+    (and nothing stored) if the audience reaches nobody any more."""
     now = core.clock.now()
     async with core.sessions() as session:
         stored = await announcements.draft(session, None, OPERATOR_PLATFORM, text, audience, now)
         stored.send_at = at
         _attach(stored, attachment)
         count = await announcements.confirm(session, stored, now)
+        if not count:
+            return None
         await audit.record(
             session,
             now,

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.database import create_engine, session_factory
@@ -94,6 +94,28 @@ async def test_answering_no_stores_nothing(demo, tmp_path, letter):
     assert refused.returncode == 1
     assert "Send to 5 people? [y/N] Nothing was sent." in refused.stdout
     assert await count(demo, Announcement) == await count(demo, Delivery) == 0
+
+
+async def test_an_audience_gone_before_the_answer_stores_nothing(demo, tmp_path, letter):
+    command = await asyncio.create_subprocess_exec(
+        *PLENARY,
+        *("announce", "--audience", "all", "--file", "letter.md", "--db", demo),
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(ROOT)},
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    shown = b""
+    while b"[y/N]" not in shown:
+        shown += await asyncio.wait_for(command.stdout.read(200), 60)
+    assert b"Send to 5 people?" in shown
+    async with session_on(demo) as session:  # everyone blocks Plenary meanwhile
+        await session.execute(update(Account).values(active=False))
+        await session.commit()
+    out, _ = await asyncio.wait_for(command.communicate(b"y\n"), 60)
+    assert command.returncode == 1
+    assert "no longer reaches anybody: nothing was stored or sent" in out.decode()
+    assert await count(demo, Announcement) == await count(demo, AuditEntry) == 0
 
 
 async def test_a_scheduled_announcement_with_an_attachment(demo, tmp_path, letter):
