@@ -312,7 +312,7 @@ async def _cancel(ctx: Context, announcement: Announcement) -> Reply:
         announcement.status = AnnouncementStatus.CANCELLED
         await ctx.session.flush()
         return Reply().paragraph(ctx._("Discarded: nothing was sent."))
-    withheld = await announcements.cancel(ctx.session, announcement)
+    withheld = await announcements.cancel(ctx.session, announcement, ctx.now)
     await ctx.audit("cancel announcement", f"announcement {key}", after={"withheld": withheld})
     return Reply().paragraph(
         ctx.tr.ngettext(

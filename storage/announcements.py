@@ -138,24 +138,27 @@ async def confirm(session: AsyncSession, announcement: Announcement, now: dateti
     return await outbox.enqueue(session, rows)
 
 
-async def cancel(session: AsyncSession, announcement: Announcement) -> int:
-    """Withdraw an announcement; returns how many deliveries were still to be sent."""
+async def cancel(session: AsyncSession, announcement: Announcement, now: datetime) -> int:
+    """Withdraw an announcement; returns how many messages were still to be sent (an
+    attachment whose text went out already is withheld too)."""
     announcement.status = AnnouncementStatus.CANCELLED
-    return await outbox.drop_pending(session, Delivery.announcement_id == announcement.id)
+    this_one = Delivery.announcement_id == announcement.id
+    await outbox.withhold_attachments(session, now, this_one)
+    return await outbox.drop_pending(session, this_one)
 
 
 async def correct(
     session: AsyncSession, announcement: Announcement, text: str, now: datetime
 ) -> int:
-    """Replace the text. Deliveries not yet sent carry the new text; those sent get a
-    correction (an edit where the platform allows). Returns how many corrections."""
+    """Replace the text. Deliveries not yet sent carry the new text; those whose text went
+    out get a correction (an edit where the platform allows). Returns how many corrections."""
     announcement.text = text
     announcement.corrections += 1
     sent = await session.execute(
         select(Delivery.account_id).where(
             Delivery.announcement_id == announcement.id,
             Delivery.kind == "announcement",
-            Delivery.status == DeliveryStatus.SENT,
+            outbox.TEXT_WENT_OUT,
         )
     )
     number = announcement.corrections
@@ -279,7 +282,7 @@ async def sent_messages(
     rows = await session.execute(
         select(Delivery.announcement_id, Delivery.account_id, Delivery.message_id).where(
             Delivery.kind == "announcement",
-            Delivery.status == DeliveryStatus.SENT,
+            outbox.TEXT_WENT_OUT,
             Delivery.announcement_id.in_(sorted({d.announcement_id for d in corrections})),
             Delivery.account_id.in_(sorted({d.account_id for d in corrections})),
         )

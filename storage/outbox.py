@@ -14,6 +14,8 @@ from storage.models import Account, Delivery, DeliveryStatus
 
 LEASE = timedelta(minutes=2)  # a claimed row not settled by then goes back to pending
 BATCH = 500  # rows a statement inserts at a time
+# A row whose message went out: sent, or its text sent and its attachments still to come.
+TEXT_WENT_OUT = Delivery.message_id.is_not(None)
 
 
 async def enqueue(session: AsyncSession, rows: list[dict[str, Any]]) -> int:
@@ -118,11 +120,22 @@ async def next_due(session: AsyncSession, platforms: list[str]) -> datetime | No
 
 
 async def drop_pending(session: AsyncSession, *conditions: Any) -> int:
-    """Remove pending rows that are no longer wanted (e.g. a cancelled meeting's reminders):
-    never sent, they leave nothing to remember, and their keys may be planned again."""
+    """Remove pending rows that are no longer wanted (e.g. a cancelled meeting's reminders)
+    and never sent: they leave nothing to remember, and their keys may be planned again."""
     result = await session.execute(
         delete(Delivery)
-        .where(Delivery.status == DeliveryStatus.PENDING, and_(*conditions))
+        .where(Delivery.status == DeliveryStatus.PENDING, ~TEXT_WENT_OUT, and_(*conditions))
         .execution_options(synchronize_session=False)
     )
     return result.rowcount
+
+
+async def withhold_attachments(session: AsyncSession, now: datetime, *conditions: Any) -> None:
+    """Settle the pending rows whose text went out, their attachments still to come: the
+    attachments will not follow (e.g. the announcement was withdrawn)."""
+    await session.execute(
+        update(Delivery)
+        .where(Delivery.status == DeliveryStatus.PENDING, TEXT_WENT_OUT, and_(*conditions))
+        .values(status=DeliveryStatus.SENT, sent_at=now, error="attachments withheld")
+        .execution_options(synchronize_session=False)
+    )

@@ -191,3 +191,53 @@ async def test_an_attachment_that_failed_is_sent_again_without_its_text(
         assert {(status, bool(message)) for status, message in rows} == {
             (DeliveryStatus.SENT, True)
         }
+
+
+async def text_sent_attachment_waiting(plenary, fake_telegram, dispatcher) -> list[str]:
+    """The chair and two readers on Telegram have an announcement's text; its attachment
+    fails until the test clears `fake_telegram.failing`. Their chats."""
+    await chair_on_telegram(plenary, fake_telegram)
+    readers = await people(plenary, 2, "telegram")
+    fake_telegram.failing["sendDocument"] = 100
+    await announce_with_attachment(plenary, b"%PDF-1.4 the wrong file")
+    await dispatcher.run_until_idle()
+    assert len(fake_telegram.sent("sendDocument:500")) == 3
+    return [str(CHAIR_CHAT), *readers]
+
+
+async def test_withdrawn_while_its_attachment_waits_the_attachment_never_follows(
+    plenary, fake_telegram, dispatcher
+):
+    chats = await text_sent_attachment_waiting(plenary, fake_telegram, dispatcher)
+    cancel = private_message("/announce 1 cancel", CHAIR_CHAT)
+    answer = await converse(fake_telegram, cancel, CHAIR_CHAT)
+    assert "Withdrawn: 0 messages were not sent." in answer
+    fake_telegram.failing.clear()
+    plenary.clock.advance(timedelta(hours=1))
+    assert await dispatcher.run_until_idle() == 0
+    assert not fake_telegram.sent("sendDocument")
+    for chat in chats:
+        texts = [check_message(c.params["text"]) for c in fake_telegram.sent(chat_id=int(chat))]
+        assert sum("The programme is attached." in text for text in texts) == 1
+    async with plenary.sessions() as session:
+        rows = await session.execute(select(Delivery.status, Delivery.error))
+        assert set(rows) == {(DeliveryStatus.SENT, "attachments withheld")}
+
+
+async def test_corrected_while_its_attachment_waits_the_text_is_edited_and_the_file_follows(
+    plenary, fake_telegram, dispatcher
+):
+    chats = await text_sent_attachment_waiting(plenary, fake_telegram, dispatcher)
+    correction = private_message("/correct 1 The right programme is attached.", CHAIR_CHAT)
+    await converse(fake_telegram, correction, CHAIR_CHAT)
+    confirmed = await press(
+        fake_telegram, fake_telegram.sent(chat_id=CHAIR_CHAT)[-1], "Confirm correction"
+    )
+    assert "3 messages already sent are being corrected" in confirmed
+    fake_telegram.failing.clear()
+    plenary.clock.advance(timedelta(minutes=1))
+    await dispatcher.run_until_idle()
+    for chat in chats:
+        (edit,) = fake_telegram.sent("editMessageText", int(chat))
+        assert "The right programme is attached." in check_message(edit.params["text"])
+        assert len(fake_telegram.sent("sendDocument", int(chat))) == 1
