@@ -204,6 +204,14 @@ async def report_finished(session: AsyncSession, announcement_ids: set[int], now
     settled (once: the report's key is unique)."""
     if not announcement_ids:
         return 0
+    # Platforms settle their rows in transactions of their own: taken in turn, the last one
+    # to settle sees every other's outcome (on PostgreSQL; SQLite has one writer at a time).
+    await session.execute(
+        select(Announcement.id)
+        .where(Announcement.id.in_(announcement_ids))
+        .order_by(Announcement.id)
+        .with_for_update()
+    )
     unsettled = select(Delivery.announcement_id).where(
         Delivery.announcement_id.in_(announcement_ids),
         Delivery.kind == "announcement",

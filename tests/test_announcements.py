@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from bot.core import Core
 from bot.dispatcher import Dispatcher
 from bot.messages import Incoming
-from storage.models import Announcement, AuditEntry, Delivery, DeliveryStatus, Role
+from storage import announcements, outbox
+from storage.models import Account, Announcement, AuditEntry, Delivery, DeliveryStatus, Role
 from storage.outbox import LEASE
 from tests.bulk import add_people
 from tests.recorder import Recorder
@@ -227,3 +228,34 @@ async def test_a_broadcast_survives_a_crash_midway(plenary):
     in_flight = restarted.batch  # the batch claimed but not settled when the process died
     assert duplicates <= in_flight
     assert "Console: 2,001 delivered" in second.texts(CHAIR)[-1]
+
+
+async def test_platforms_finishing_at_once_still_get_their_report(plenary):
+    """Each platform settles its rows in a transaction of its own: the last one to commit
+    must see the others' outcomes, or neither sends the delivery report."""
+    await make_chair(plenary)
+    await people(plenary, 1, "telegram")
+    await chair_says(plenary, "/announce The IGN meets on 3 February.")
+    assert "Sending to 2 people" in await chair_says(plenary, "/announce 1 confirm")
+    now = plenary.clock.now()
+    async with plenary.sessions() as session:
+        claimed = await outbox.claim(session, now, 10, ["console", "telegram"])
+        platforms = dict((await session.execute(select(Account.id, Account.platform))).all())
+        await session.commit()
+
+    async def settle(platform: str, session) -> int:
+        mine = [d for d in claimed if platforms[d.account_id] == platform]
+        sent = DeliveryStatus.SENT
+        await outbox.settle(
+            session, [{"id": d.id, "status": sent, "message_id": "1", "sent_at": now} for d in mine]
+        )
+        return await announcements.report_finished(session, {1}, now)
+
+    async with plenary.sessions() as console, plenary.sessions() as telegram:
+        assert await settle("console", console) == 0, "Telegram's row is not settled yet"
+        last = asyncio.create_task(settle("telegram", telegram))
+        await asyncio.sleep(0.3)  # both transactions open at once
+        await console.commit()
+        assert await last == 1
+        await telegram.commit()
+    assert await count(plenary, Delivery, Delivery.kind == "report") == 1
