@@ -331,6 +331,25 @@ async def test_a_replayed_update_acts_once(fake_telegram, webhook):
     assert len(fake_telegram.sent(chat_id=802)) == 1
 
 
+async def test_webhook_answers_a_chats_updates_in_order(fake_telegram, webhook):
+    asked = {"/issues": "Key issues", "/groups": "Groups", "/help": "What I can do"}
+    asked["/next"] = "Next meeting"
+
+    async def post(client: httpx.AsyncClient, number: int, question: str) -> None:
+        await asyncio.sleep(0.01 * number)  # arriving in this order, all being handled at once
+        update = {"update_id": 9100 + number, **private_message(question, user_id=803)}
+        response = await client.post(
+            webhook, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}
+        )
+        assert response.status_code == 200
+
+    async with httpx.AsyncClient() as client:
+        await asyncio.gather(*(post(client, n, question) for n, question in enumerate(asked)))
+    answers = [check_message(call.params["text"]) for call in fake_telegram.sent(chat_id=803)]
+    for answer, heading in zip(answers, asked.values(), strict=True):
+        assert answer.startswith(heading), answers
+
+
 async def test_webhook_rejects_garbage(webhook):
     async with httpx.AsyncClient() as client:
         response = await client.post(

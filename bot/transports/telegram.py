@@ -172,7 +172,9 @@ class TelegramTransport:
             update = Update.de_json(json.loads(await request.body()), self.application.bot)
         except (ValueError, TypeError, KeyError):
             return Response(status_code=400)
-        await self.application.process_update(update)
+        # Through the update processor, as polled updates: in order within a chat.
+        processor = self.application.update_processor
+        await processor.process_update(update, self.application.process_update(update))
         return Response(status_code=200)
 
     def _seen_by_this_poller(self, update_id: int) -> bool:
