@@ -95,10 +95,10 @@ class Scheduler:
         async with self._lock:
             try:
                 self._again = True
-                while self._again:
+                while self._again:  # no await between its last test and the lock's release
                     self._again = False
                     await self.dispatcher.run_until_idle()
-                due = await self.dispatcher.next_due()
+                    due = await self.dispatcher.next_due()
             except Exception:  # the database may be away: the next tick tries again
                 log.exception("dispatching failed")
                 return
