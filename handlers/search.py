@@ -10,22 +10,33 @@ from handlers.issue_names import issue_name
 from handlers.paging import turn_pages, window
 from handlers.positions import stated
 from handlers.snippets import snippet
-from storage.search import EmptyQuery, search_positions
+from storage.search import search_positions
+from storage.search_query import parse_query
 
 PAGE_SIZE = 5
 EXAMPLE = "/search review conference"
+QUOTES = '"“”„«»'
+
+
+def _as_typed(typed: str) -> str:
+    """What was typed, for the heading: without the question's punctuation, nor the quotes
+    around the whole of it."""
+    shown = typed.strip(" ?!.")
+    inner = shown[1:-1]
+    quoted = len(shown) > 1 and shown[0] in QUOTES and shown[-1] in QUOTES
+    return inner.strip() if quoted and not any(q in inner for q in QUOTES) else shown
 
 
 @command("search", usage="/search TEXT")
 async def search(ctx: Context, request: Request) -> Reply:
     """Positions that mention some words, e.g. /search review conference."""
     typed = search_words(request.text)
-    limit, offset = window(request, PAGE_SIZE)
-    try:
-        hits = await search_positions(ctx.session, typed, limit=limit, offset=offset)
-    except EmptyQuery:
+    query = parse_query(typed)
+    if query is None:
         return Reply().paragraph(ctx._("Search for what? e.g. {example}").format(example=EXAMPLE))
-    shown = typed.strip(' ?!."“”„«»')
+    limit, offset = window(request, PAGE_SIZE)
+    hits = await search_positions(ctx.session, query, limit=limit, offset=offset)
+    shown = _as_typed(typed) if query.complete else query.text
     if not hits.total:
         return (
             Reply()

@@ -3,7 +3,8 @@
 Every term must be found (AND). A quoted "phrase" matches its words in a row, exactly; a
 word typed alone matches words that begin with it once it has three letters or more ("seat"
 finds "seats"), and exactly when shorter ("UN"). Small words ("a", "the", "about") are left
-out unless nothing else is asked; so are words of over 200 letters. The databases are asked
+out unless nothing else is asked; so are words of over 200 letters, and every term after the
+first MAX_TERMS. The databases are asked
 in the same terms, built from words that hold only letters and digits, so nothing typed
 reaches their query syntax.
 """
@@ -58,6 +59,12 @@ class Term:
 @dataclass(frozen=True)
 class Query:
     terms: tuple[Term, ...]
+    complete: bool = True  # False when terms beyond MAX_TERMS were left out
+
+    @property
+    def text(self) -> str:
+        """The terms searched for, phrases in quotes."""
+        return " ".join(f'"{t.text}"' if len(t.words) > 1 else t.text for t in self.terms)
 
     def fts5(self) -> str:
         """The SQLite FTS5 MATCH expression."""
@@ -93,8 +100,8 @@ def parse_query(text: str) -> Query | None:
         loose = [word for word in loose if word not in STOPWORDS]
     terms = [Term(phrase, prefix=False) for phrase in phrases if phrase]
     terms += [Term((word,), prefix=len(word) >= PREFIX_FROM) for word in loose]
-    unique = tuple(dict.fromkeys(terms))[:MAX_TERMS]
-    return Query(unique) if unique else None
+    unique = tuple(dict.fromkeys(terms))
+    return Query(unique[:MAX_TERMS], len(unique) <= MAX_TERMS) if unique else None
 
 
 def _searchable(text: str) -> tuple[str, ...]:

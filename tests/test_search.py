@@ -326,3 +326,27 @@ async def test_search_results_come_five_to_a_page(plenary):
     assert "page 3" not in second
     assert "No more positions." in await plenary.ask("/search permanent page 3")
     assert "7 positions mention “permanent seats”" in await plenary.ask('/search "permanent seats"')
+
+
+async def test_a_search_of_many_words_says_which_it_searched_for(plenary):
+    async with plenary.sessions() as session:
+        await add(
+            session,
+            "brazil",
+            "veto",
+            "Brazil asks for a review conference of the reformed Council in 2030, fifteen years "
+            "after the reform takes effect.",
+        )
+    searched = "Brazil asks review conference reformed Council fifteen years"
+    answer = await plenary.ask(f"/search {searched} takes effect")
+    assert f"1 position mentions “{searched.lower()}”" in answer, "it says what was searched"
+    answer = await plenary.ask(f"/search {searched} tomorrow")
+    assert f"1 position mentions “{searched.lower()}”" in answer, "tomorrow was not searched"
+    answer = await plenary.ask('/search "reformed Council" Brazil asks review conference in 2030?')
+    assert (
+        '1 position mentions “"reformed Council" Brazil asks review conference in 2030”' in answer
+    )
+    answer = await plenary.ask(f'/search "reformed Council" {searched} takes effect')
+    phrase_first = '"reformed council" brazil asks review conference reformed council fifteen'
+    assert f"1 position mentions “{phrase_first}”" in answer
+    assert "1 position mentions “Brazil 2030”" in await plenary.ask("/search Brazil 2030")
