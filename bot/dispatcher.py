@@ -17,6 +17,7 @@ from storage.announcements import UNREACHABLE
 from storage.models import (
     Account,
     Announcement,
+    AnnouncementStatus,
     Delivery,
     DeliveryStatus,
     Meeting,
@@ -70,6 +71,7 @@ class _Letter:
     account: Account | None
     reply: Reply | None  # None: nothing to send (the account or its subject is gone)
     replaces: str | None = None  # the message a correction edits, if it was sent
+    withdrawn: bool = False  # its announcement was withdrawn after the row was queued
 
 
 def backoff(attempts: int) -> timedelta:
@@ -167,6 +169,12 @@ class Dispatcher:
         )
         if account is None or subject is None or not account.active:
             return _Letter(delivery, account, None)
+        if (
+            isinstance(subject, Announcement)
+            and subject.status == AnnouncementStatus.CANCELLED
+            and delivery.kind != "report"
+        ):
+            return _Letter(delivery, account, None, withdrawn=True)
         person = context["persons"][account.person_id]
         reply = await self.core.notice(session, delivery, account, person, subject)
         replaces = context["sent"].get((delivery.announcement_id, delivery.account_id))
@@ -175,6 +183,8 @@ class Dispatcher:
     async def _send(self, letter: _Letter) -> tuple[dict[str, Any], Account | None]:
         """(the outcome to record, the account to deactivate if it is unreachable)."""
         delivery, account, reply = letter.delivery, letter.account, letter.reply
+        if letter.withdrawn:
+            return self._withdrawn(delivery), None
         if account is None or reply is None:
             gone = account is not None and not account.active
             reason = (
@@ -215,20 +225,33 @@ class Dispatcher:
     def _failed(self, delivery: Delivery, reason: str) -> dict[str, Any]:
         return {"id": delivery.id, "status": DeliveryStatus.FAILED, "error": reason}
 
+    def _withdrawn(self, delivery: Delivery) -> dict[str, Any]:
+        """Nothing more goes; a text that went out already stays sent, without its
+        attachments (as `announcements.cancel` settles the rows it finds waiting)."""
+        if delivery.message_id is None:
+            return self._failed(delivery, "withdrawn")
+        return {
+            "id": delivery.id,
+            "status": DeliveryStatus.SENT,
+            "sent_at": self.core.clock.now(),
+            "error": outbox.WITHHELD,
+        }
+
     def _retry(self, delivery: Delivery, error: TryLater) -> dict[str, Any]:
         if delivery.attempts >= MAX_ATTEMPTS:
-            return self._failed(delivery, f"gave up after {delivery.attempts} attempts: {error}")
-        wait = (
-            timedelta(seconds=error.retry_after)
-            if error.retry_after is not None
-            else backoff(delivery.attempts)
-        )
-        outcome = {
-            "id": delivery.id,
-            "status": DeliveryStatus.PENDING,
-            "due_at": self.core.clock.now() + wait,
-            "error": str(error),
-        }
-        if error.sent is not None:
+            outcome = self._failed(delivery, f"gave up after {delivery.attempts} attempts: {error}")
+        else:
+            wait = (
+                timedelta(seconds=error.retry_after)
+                if error.retry_after is not None
+                else backoff(delivery.attempts)
+            )
+            outcome = {
+                "id": delivery.id,
+                "status": DeliveryStatus.PENDING,
+                "due_at": self.core.clock.now() + wait,
+                "error": str(error),
+            }
+        if error.sent is not None:  # its text went out: a correction will edit it
             outcome["message_id"] = error.sent
         return outcome

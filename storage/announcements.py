@@ -139,12 +139,13 @@ async def confirm(session: AsyncSession, announcement: Announcement, now: dateti
 
 
 async def cancel(session: AsyncSession, announcement: Announcement, now: datetime) -> int:
-    """Withdraw an announcement; returns how many messages were still to be sent (an
-    attachment whose text went out already is withheld too)."""
+    """Withdraw an announcement; returns how many messages will not be sent: those waiting,
+    and the attachments waiting to follow a text that went out (the dispatcher withholds
+    the rest, being sent now, once they come back)."""
     announcement.status = AnnouncementStatus.CANCELLED
     this_one = Delivery.announcement_id == announcement.id
-    await outbox.withhold_attachments(session, now, this_one)
-    return await outbox.drop_pending(session, this_one)
+    withheld = await outbox.withhold_attachments(session, now, this_one)
+    return withheld + await outbox.drop_pending(session, this_one)
 
 
 async def correct(

@@ -16,6 +16,7 @@ LEASE = timedelta(minutes=2)  # a claimed row not settled by then goes back to p
 BATCH = 500  # rows a statement inserts at a time
 # A row whose message went out: sent, or its text sent and its attachments still to come.
 TEXT_WENT_OUT = Delivery.message_id.is_not(None)
+WITHHELD = "attachments withheld"  # the error of a row whose text went out, then withdrawn
 
 
 async def enqueue(session: AsyncSession, rows: list[dict[str, Any]]) -> int:
@@ -130,12 +131,13 @@ async def drop_pending(session: AsyncSession, *conditions: Any) -> int:
     return result.rowcount
 
 
-async def withhold_attachments(session: AsyncSession, now: datetime, *conditions: Any) -> None:
+async def withhold_attachments(session: AsyncSession, now: datetime, *conditions: Any) -> int:
     """Settle the pending rows whose text went out, their attachments still to come: the
-    attachments will not follow (e.g. the announcement was withdrawn)."""
-    await session.execute(
+    attachments will not follow (e.g. the announcement was withdrawn). Returns how many."""
+    result = await session.execute(
         update(Delivery)
         .where(Delivery.status == DeliveryStatus.PENDING, TEXT_WENT_OUT, and_(*conditions))
-        .values(status=DeliveryStatus.SENT, sent_at=now, error="attachments withheld")
+        .values(status=DeliveryStatus.SENT, sent_at=now, error=WITHHELD)
         .execution_options(synchronize_session=False)
     )
+    return result.rowcount

@@ -2,6 +2,7 @@
 chair's preview and Confirm button on Telegram, the broadcast on both platforms with its
 delivery report, corrections as edits, and attachments as documents and file uploads."""
 
+import asyncio
 from datetime import timedelta
 
 import pytest
@@ -10,9 +11,9 @@ from sqlalchemy import select
 from bot.config import SlackConfig
 from bot.dispatcher import Dispatcher
 from bot.transports.slack import SlackTransport
-from storage import announcements
+from storage import announcements, outbox
 from storage.announcements import Audience
-from storage.models import Account, Delivery, DeliveryStatus
+from storage.models import Account, Announcement, Delivery, DeliveryStatus
 from tests.fakes.slack_api import SIGNING_SECRET
 from tests.fakes.telegram_api import button_press, private_message
 from tests.slack_blocks import check_blocks
@@ -211,7 +212,7 @@ async def test_withdrawn_while_its_attachment_waits_the_attachment_never_follows
     chats = await text_sent_attachment_waiting(plenary, fake_telegram, dispatcher)
     cancel = private_message("/announce 1 cancel", CHAIR_CHAT)
     answer = await converse(fake_telegram, cancel, CHAIR_CHAT)
-    assert "Withdrawn: 0 messages were not sent." in answer
+    assert "Withdrawn: 3 messages were not sent." in answer, "the 3 attachments"
     fake_telegram.failing.clear()
     plenary.clock.advance(timedelta(hours=1))
     assert await dispatcher.run_until_idle() == 0
@@ -221,7 +222,31 @@ async def test_withdrawn_while_its_attachment_waits_the_attachment_never_follows
         assert sum("The programme is attached." in text for text in texts) == 1
     async with plenary.sessions() as session:
         rows = await session.execute(select(Delivery.status, Delivery.error))
-        assert set(rows) == {(DeliveryStatus.SENT, "attachments withheld")}
+        assert set(rows) == {(DeliveryStatus.SENT, outbox.WITHHELD)}
+
+
+async def test_withdrawn_while_being_sent_what_comes_back_goes_no_further(
+    plenary, fake_telegram, dispatcher
+):
+    readers = await people(plenary, 2, "telegram")
+    fake_telegram.send_delay = 0.3
+    fake_telegram.failing["sendDocument"] = 100  # till cleared
+    await announce_with_attachment(plenary, b"%PDF-1.4 the wrong file")
+    sending = asyncio.create_task(dispatcher.run_until_idle())
+    await asyncio.sleep(0.1)  # the texts are on their way
+    async with plenary.sessions() as session:
+        announcement = await session.get(Announcement, 1)
+        assert await announcements.cancel(session, announcement, plenary.clock.now()) == 0
+        await session.commit()
+    await sending
+    fake_telegram.failing.clear()
+    plenary.clock.advance(timedelta(hours=1))
+    await dispatcher.run_until_idle()
+    assert [len(fake_telegram.sent(chat_id=int(reader))) for reader in readers] == [1, 1]
+    assert not fake_telegram.sent("sendDocument")
+    async with plenary.sessions() as session:
+        rows = await session.execute(select(Delivery.status, Delivery.error))
+        assert set(rows) == {(DeliveryStatus.SENT, outbox.WITHHELD)}
 
 
 async def test_corrected_while_its_attachment_waits_the_text_is_edited_and_the_file_follows(
@@ -241,3 +266,27 @@ async def test_corrected_while_its_attachment_waits_the_text_is_edited_and_the_f
         (edit,) = fake_telegram.sent("editMessageText", int(chat))
         assert "The right programme is attached." in check_message(edit.params["text"])
         assert len(fake_telegram.sent("sendDocument", int(chat))) == 1
+
+
+async def test_an_attachment_that_never_goes_leaves_its_text_known_as_sent(
+    plenary, fake_telegram, dispatcher
+):
+    (reader,) = await people(plenary, 1, "telegram")
+    # The text goes out at the 6th and last attempt; the attachment never does.
+    fake_telegram.failing.update({"sendMessage": 5, "sendDocument": 100})
+    await announce_with_attachment(plenary, b"%PDF-1.4 the programme of work")
+    for _ in range(8):  # every attempt, 10 minutes apart (the longest back-off)
+        await dispatcher.run_until_idle()
+        plenary.clock.advance(timedelta(minutes=10))
+    assert len(fake_telegram.sent("sendMessage:500", int(reader))) == 5
+    assert len(fake_telegram.sent(chat_id=int(reader))) == 1
+    assert len(fake_telegram.sent("sendDocument:500", int(reader))) == 1
+    async with plenary.sessions() as session:
+        status, message_id, error = (
+            await session.execute(select(Delivery.status, Delivery.message_id, Delivery.error))
+        ).one()
+        assert status == DeliveryStatus.FAILED and error.startswith("gave up after 6 attempts")
+        assert message_id is not None, "its text went out: a correction must edit it"
+        announcement = await session.get(Announcement, 1)
+        now = plenary.clock.now()
+        assert await announcements.correct(session, announcement, "Corrected.", now) == 1
