@@ -107,7 +107,9 @@ async def test_an_audience_gone_before_the_answer_stores_nothing(demo, tmp_path,
     )
     shown = b""
     while b"[y/N]" not in shown:
-        shown += await asyncio.wait_for(command.stdout.read(200), 60)
+        chunk = await asyncio.wait_for(command.stdout.read(200), 60)
+        assert chunk, f"the command ended before asking: {shown.decode()}"
+        shown += chunk
     assert b"Send to 5 people?" in shown
     async with session_on(demo) as session:  # everyone blocks Plenary meanwhile
         await session.execute(update(Account).values(active=False))

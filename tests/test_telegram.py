@@ -331,18 +331,27 @@ async def test_a_replayed_update_acts_once(fake_telegram, webhook):
     assert len(fake_telegram.sent(chat_id=802)) == 1
 
 
-async def test_webhook_answers_a_chats_updates_in_order(fake_telegram, webhook):
+async def test_webhook_answers_a_chats_updates_in_order(
+    plenary, fake_telegram, webhook, monkeypatch
+):
     asked = {"/issues": "Key issues", "/groups": "Groups", "/help": "What I can do"}
     asked["/next"] = "Next meeting"
+    answer_once = plenary.core.answer_once
+
+    async def slow_first(incoming, once_key):  # the first answer takes longest
+        if incoming.text == "/issues":
+            await asyncio.sleep(0.3)
+        return await answer_once(incoming, once_key)
 
     async def post(client: httpx.AsyncClient, number: int, question: str) -> None:
-        await asyncio.sleep(0.01 * number)  # arriving in this order, all being handled at once
+        await asyncio.sleep(0.05 * number)  # arriving in this order
         update = {"update_id": 9100 + number, **private_message(question, user_id=803)}
         response = await client.post(
             webhook, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}
         )
         assert response.status_code == 200
 
+    monkeypatch.setattr(plenary.core, "answer_once", slow_first)
     async with httpx.AsyncClient() as client:
         await asyncio.gather(*(post(client, n, question) for n, question in enumerate(asked)))
     answers = [check_message(call.params["text"]) for call in fake_telegram.sent(chat_id=803)]

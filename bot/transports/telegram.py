@@ -88,8 +88,8 @@ class TelegramTransport:
     ) -> None:
         self.config, self.core = config, core
         limits = limits or Limits(overall_per_second=config.messages_per_second)
-        # As many updates handled at once as sends in flight: more would only wait for a
-        # connection, and each one in flight makes every other costlier to run.
+        # As many updates handled at once as connections to send on: more would only wait
+        # for a connection, holding their sessions and answers meanwhile.
         builder = (
             ApplicationBuilder()
             .token(config.token)

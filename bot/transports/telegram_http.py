@@ -27,8 +27,13 @@ class OneConnectionEach(BaseRequest):
             await client.initialize()
 
     async def shutdown(self) -> None:
-        for client in self._clients:
-            await client.shutdown()
+        """Close every client, even if one fails to close."""
+        results = await asyncio.gather(
+            *(client.shutdown() for client in self._clients), return_exceptions=True
+        )
+        errors = [result for result in results if isinstance(result, BaseException)]
+        if errors:
+            raise errors[0]
 
     async def do_request(
         self, url: str, method: str, request_data: RequestData | None = None, **timeouts: Any
