@@ -164,13 +164,14 @@ async def test_an_attachment_goes_as_a_document_and_a_file_upload(
     assert list(fake_slack.uploads.values()) == [content]
 
 
+@pytest.mark.parametrize("slack_step", ["files.getUploadURLExternal", "upload"])
 async def test_an_attachment_that_failed_is_sent_again_without_its_text(
-    plenary, fake_telegram, fake_slack, dispatcher
+    plenary, fake_telegram, fake_slack, dispatcher, slack_step
 ):
     (reader,) = await people(plenary, 1, "telegram")
     (colleague,) = await people(plenary, 1, "slack")
     content = b"%PDF-1.4 the programme of work"
-    fake_telegram.failing["sendDocument"] = fake_slack.failing["upload"] = 100  # till cleared
+    fake_telegram.failing["sendDocument"] = fake_slack.failing[slack_step] = 100  # till cleared
     await announce_with_attachment(plenary, content)
     await dispatcher.run_until_idle()
     assert fake_telegram.sent("sendDocument:500", int(reader)) and not fake_telegram.sent(

@@ -397,8 +397,10 @@ def _delivery_errors(sent: str | None = None) -> Iterator[None]:
             raise Undeliverable(code) from None
         retry_after = error.response.headers.get("Retry-After")
         raise TryLater(str(code), float(retry_after) if retry_after else None, sent) from None
-    except (SlackClientError, aiohttp.ClientError, OSError, TimeoutError) as error:
-        # e.g. a file's upload (files_upload_v2's second step) refused, or the network
+    except SlackClientError as error:  # e.g. files_upload_v2's upload step refused
+        log.warning("Slack client error, to retry: %s", error, exc_info=True)
+        raise TryLater(type(error).__name__, sent=sent) from None
+    except (aiohttp.ClientError, OSError, TimeoutError) as error:
         raise TryLater(type(error).__name__, sent=sent) from None
 
 
