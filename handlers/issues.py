@@ -6,7 +6,7 @@ from bot.commands import command
 from bot.context import Context, Request
 from bot.messages import Button, Reply, bold
 from handlers.choices import pick_issue
-from handlers.issue_names import issue_name
+from handlers.issue_names import issue_description, issue_name
 from handlers.meetings import summary_line
 from storage import meetings, positions
 
@@ -17,7 +17,7 @@ async def key_issues(ctx: Context, request: Request) -> Reply:
     reply = Reply().heading(ctx._("Key issues"))
     for issue in ctx.names.issues.values():
         name = issue_name(ctx, issue)
-        reply.item(bold(name), " — ", issue.description)
+        reply.item(bold(name), " — ", issue_description(ctx, issue))
         reply.button_row(Button(name, f"/issue {issue.key}"))
     return reply
 
@@ -28,7 +28,7 @@ async def key_issue(ctx: Context, request: Request) -> Reply:
     issue = pick_issue(ctx, request, "/issue")
     if isinstance(issue, Reply):
         return issue
-    reply = Reply().heading(issue_name(ctx, issue)).paragraph(issue.description)
+    reply = Reply().heading(issue_name(ctx, issue)).paragraph(issue_description(ctx, issue))
     upcoming = await meetings.on_issue(ctx.session, issue.id, ctx.now)
     if upcoming:
         reply.paragraph(ctx._("Upcoming meetings on it:"))

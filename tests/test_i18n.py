@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gettext
 import re
+import tomllib
 from functools import cache
 from pathlib import Path
 from string import Formatter
@@ -23,7 +24,7 @@ from bot.i18n import DOMAIN, LANGUAGES, LOCALE_DIR, RIGHT_TO_LEFT
 from bot.messages import Incoming, Reply
 from bot.render.slack import render_messages as slack_messages
 from bot.render.telegram import render_messages as telegram_messages
-from handlers.issue_names import KEY_ISSUES
+from handlers.issue_names import KEY_ISSUE_DESCRIPTIONS, KEY_ISSUES
 from storage.models import Person
 from tests.fakes.telegram_api import private_message
 from tests.slack_blocks import check_blocks
@@ -96,7 +97,14 @@ def test_the_template_holds_every_message_of_the_code():
 def test_command_help_texts_and_key_issue_names_are_in_the_template():
     known = {m.id for m in template() if m.id}
     assert {c.summary for c in COMMANDS.values() if c.summary} <= known
-    assert known >= KEY_ISSUES
+    assert known >= KEY_ISSUES | KEY_ISSUE_DESCRIPTIONS
+
+
+def test_the_demo_key_issues_are_the_ones_translated():
+    with open(ROOT / "storage" / "demo" / "ign70.toml", "rb") as file:
+        issues = tomllib.load(file)["key_issues"]
+    assert {issue["name"] for issue in issues} == KEY_ISSUES
+    assert {issue["description"] for issue in issues} == KEY_ISSUE_DESCRIPTIONS
 
 
 @pytest.mark.parametrize("language", TRANSLATED)
@@ -168,6 +176,7 @@ DIALOGUE = {
         ("/next", "Next meeting: "),
         ("/next", "Wednesday 3 February 2016, 10:00 New York time"),
         ("/issues", "the question of the veto"),
+        ("/issues", "retained, restricted, abolished, or extended"),
         ("/help", "When and where the next meeting is."),
         (
             "when is the next meeting?",
@@ -178,6 +187,7 @@ DIALOGUE = {
         ("/next", "Prochaine réunion\u00a0: "),
         ("/next", "mercredi 3 février 2016 à 10:00, heure de New York"),
         ("/issues", "la question du veto"),
+        ("/issues", "maintenu, restreint, aboli ou étendu"),
         ("/help", "Quand et où se tient la prochaine réunion."),
         ("when is the next meeting?", "les relations entre le Conseil et l'Assemblée générale"),
     ],
@@ -185,6 +195,7 @@ DIALOGUE = {
         ("/next", "Próxima reunión: "),
         ("/next", "miércoles, 3 de febrero de 2016, a las 10:00, hora de Nueva York"),
         ("/issues", "la cuestión del veto"),
+        ("/issues", "mantenerse, restringirse, abolirse"),
         ("/help", "Cuándo y dónde es la próxima reunión."),
         ("when is the next meeting?", "la relación entre el Consejo y la Asamblea General"),
     ],
@@ -192,6 +203,7 @@ DIALOGUE = {
         ("/next", "Следующее заседание: "),
         ("/next", "среда, 3 февраля 2016\u202fг., 10:00, Нью-Йорк"),
         ("/issues", "вопрос о праве вето"),
+        ("/issues", "сохранить, ограничить или отменить право вето"),
         ("/help", "Когда и где состоится следующее заседание."),
         ("when is the next meeting?", "взаимоотношения между Советом и Генеральной Ассамблеей"),
     ],
@@ -199,6 +211,7 @@ DIALOGUE = {
         ("/next", "下次会议："),
         ("/next", "2016年2月3日星期三 纽约时间 10:00"),
         ("/issues", "否决权问题"),
+        ("/issues", "否决权应予保留、限制、废除"),
         ("/help", "下次会议的时间和地点。"),
         ("when is the next meeting?", "安理会与大会的关系"),
     ],
@@ -206,6 +219,7 @@ DIALOGUE = {
         ("/next", "الاجتماع القادم: "),
         ("/next", "الأربعاء، 3 فبراير 2016"),
         ("/issues", "مسألة حق النقض"),
+        ("/issues", "الإبقاء على حق النقض"),
         ("/help", "موعد الاجتماع القادم ومكانه."),
         ("when is the next meeting?", "العلاقة بين المجلس والجمعية العامة"),
     ],
