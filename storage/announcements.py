@@ -211,7 +211,7 @@ async def report_finished(session: AsyncSession, announcement_ids: set[int], now
         select(Announcement.id)
         .where(Announcement.id.in_(announcement_ids))
         .order_by(Announcement.id)
-        .with_for_update()
+        .with_for_update(key_share=True)  # FOR NO KEY UPDATE: new rows may still refer to it
     )
     unsettled = select(Delivery.announcement_id).where(
         Delivery.announcement_id.in_(announcement_ids),
