@@ -39,7 +39,7 @@ class Scheduler:
         self.aps.start()
         self.core.on_commit = self.wake  # a change may have queued something due now
         self.aps.add_job(
-            self.dispatch,
+            self._tick,
             "interval",
             seconds=self.tick.total_seconds(),
             id="tick",
@@ -69,6 +69,11 @@ class Scheduler:
             log.warning("stopping with a batch still sending: its leases will hand it over")
         else:
             self._lock.release()
+
+    async def _tick(self) -> None:
+        """Dispatch now, or have the dispatch running now go round once more (a tick never
+        waits for a dispatch, so none is skipped while a long one runs)."""
+        self.wake()
 
     def wake(self, at: datetime | None = None) -> None:
         """Dispatch at `at` (clock time), or now; a dispatch running now just goes round once
