@@ -104,7 +104,9 @@ async def compare(ctx: Context, request: Request) -> Reply:
             reply.paragraph(italic(ctx._("No position on record.")))
     return reply.button_row(
         *(
-            Button(ctx._("History: {holder}").format(holder=h.key), f"/history {h.key} {issue.key}")
+            Button(
+                ctx._("History: {holder}").format(holder=h.name), f"/history {h.key} {issue.key}"
+            )
             for h in holders
         )
     )

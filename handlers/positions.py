@@ -66,7 +66,7 @@ async def position_of(ctx: Context, request: Request) -> Reply:
             )
             .button_row(
                 Button(
-                    ctx._("All positions of {holder}").format(holder=holder.key),
+                    ctx._("All positions of {holder}").format(holder=holder.name),
                     f"/position {holder.key}",
                 ),
                 Button(

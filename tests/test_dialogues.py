@@ -71,6 +71,10 @@ MEETINGS = [
 POSITIONS = [
     ("/history G4 veto", ["History: G4 on the question of the veto", "Version 1"]),
     (
+        "/position Brazil veto",
+        ["Brazil has no position on the question of the veto", "All positions of Brazil"],
+    ),
+    (
         "/compare G4 and UfC on categories",
         ["G4 and Uniting for Consensus (UfC) on categories of membership", "longer-term"],
     ),
