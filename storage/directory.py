@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Delegation, DelegationKind, KeyIssue, MeetingKeyIssue, Membership
+from storage.state_names import common_names
 
 
 @dataclass(frozen=True)
@@ -44,8 +45,9 @@ async def load_names(session: AsyncSession) -> Names:
         IssueName(i.id, i.key, i.name, i.description, tuple(i.aliases))
         for i in await session.scalars(select(KeyIssue).order_by(KeyIssue.position))
     )
+    common = common_names()
     delegations = tuple(
-        DelegationName(d.id, d.key, d.name, d.kind, tuple(d.aliases), d.note)
+        DelegationName(d.id, d.key, d.name, d.kind, (*d.aliases, *common.get(d.name, ())), d.note)
         for d in await session.scalars(select(Delegation).order_by(Delegation.name))
     )
     members: dict[int, list[int]] = {}

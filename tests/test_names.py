@@ -1,8 +1,14 @@
 """Names: aliases, typos and the words people put around them."""
 
+import pytest
+
+from bot.messages import Incoming
 from bot.names import NameIndex
 from storage.directory import DelegationName, Names
+from storage.member_states import reference_states
 from storage.models import DelegationKind
+from storage.state_names import codes, common_names
+from tests.test_i18n import FSI, PDI
 
 
 def index(*delegations: tuple[str, tuple[str, ...]]) -> NameIndex:
@@ -23,3 +29,30 @@ def test_short_aliases_that_look_like_words_are_found():
 def test_a_name_matching_a_longer_name_is_not_a_mention():
     names = index(("Niger", ()), ("Nigeria", ()))
     assert [d[0].name for d in names.mentions("Nigeria on the veto").delegations] == ["Nigeria"]
+
+
+def test_every_member_state_has_its_names_in_the_six_languages():
+    members = {key for key, spec in reference_states().items() if spec.kind == "member_state"}
+    assert set(codes()) == members and len(members) == 193
+    assert len(set(codes().values())) == 193, "no two States under one code"
+    brazil = common_names()["Brazil"]
+    assert {"Brazil", "Brésil", "Brasil", "Бразилия", "巴西", "البرازيل"} <= set(brazil)
+
+
+@pytest.mark.parametrize(
+    ("language", "asked", "found"),
+    [
+        ("fr", "/position Brésil", "Brazil"),
+        ("es", "/position Alemania", "Germany"),
+        ("ru", "/position Япония", "Japan"),
+        ("zh", "/position 印度", "India"),
+        ("ar", "/position البرازيل", "Brazil"),
+        ("fr", "quelle est la position de la Russie sur le veto ?", "Russian Federation"),
+    ],
+)
+async def test_states_are_found_by_the_names_people_use_in_their_language(
+    plenary, language, asked, found
+):
+    reply = await plenary.core.answer(Incoming("console", "u1", asked, language=language))
+    assert not reply.not_found, reply.text  # not "I know no State called …, did you mean"
+    assert found in reply.text.replace(FSI, "").replace(PDI, ""), reply.text
