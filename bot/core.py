@@ -22,6 +22,7 @@ from bot.reply_cache import ReplyCache
 from bot.router import route
 from bot.text import clean
 from handlers import notices
+from handlers.issue_names import in_every_language
 from handlers.letters import DOCUMENT_COMMAND
 from handlers.notices import LATE_AFTER
 from storage import meta, people, revisions, writes
@@ -100,7 +101,7 @@ class Core:
         if current is None or current.revision != revision:
             current = _Snapshot(
                 revision,
-                NameIndex(await load_names(session)),
+                NameIndex(in_every_language(await load_names(session))),
                 await meta.programme_settings(session),
             )
         self._snapshot = replace(current, checked_at=time.monotonic())

@@ -22,6 +22,8 @@ FUZZY_CUTOFF = 85
 MAX_TOKENS = 48
 MAX_NGRAM = 6
 MENTIONS_KEPT = 4096  # texts whose mentions an index remembers (people repeat questions)
+# Scripts written without spaces between words (Chinese, Japanese): names are found inside runs.
+UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 Named = IssueName | DelegationName
 
@@ -57,6 +59,8 @@ class NameIndex:
         for delegation in names.delegations:
             self._add(delegation, (delegation.key, delegation.name, *delegation.aliases))
         self._aliases = list(self._by_alias)
+        unspaced = sorted((a for a in self._aliases if UNSPACED.search(a)), key=len, reverse=True)
+        self._unspaced = re.compile("|".join(map(re.escape, unspaced))) if unspaced else None
         self._mentions: OrderedDict[str, Mentions] = OrderedDict()
 
     def _add(self, target: Named, aliases: tuple[str, ...]) -> None:
@@ -82,6 +86,8 @@ class NameIndex:
 
     def find(self, text: str) -> list[list[Named]]:
         """The names mentioned in `text`, in order; each entry lists the candidates (ambiguity)."""
+        if self._unspaced is not None and UNSPACED.search(text):
+            text = self._unspaced.sub(r" \g<0> ", normalize(text))  # "巴西对" -> " 巴西 对"
         words = tokens(text)
         candidates: list[tuple[float, int, int, int, list[Named]]] = []
         for start in range(len(words)):

@@ -1,17 +1,26 @@
-"""Key issue names and descriptions in the reader's language.
+"""Key issue names and descriptions in the reader's language, and understood in any.
 
 They come from the database, in English. The five names that General Assembly decision 62/557
 fixed are in the catalogs (msgid = the English name, translated with the UN's wording in each
 language), and so are the demo programme's descriptions of them; any other name or
-description, or one a programme has reworded, is shown as stored.
+description, or one a programme has reworded, is shown as stored. The five are understood
+under their names in every language, and under the shorter words people use for them
+(storage/data/key_issue_words.toml: "вето", "否决权").
 """
 
 from __future__ import annotations
 
+import tomllib
+from dataclasses import replace
+from functools import cache
 from typing import Protocol
 
 from bot.context import Context
-from bot.i18n import N_
+from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, translator
+from storage import DATA_DIR
+from storage.directory import Names
+
+WORDS_FILE = DATA_DIR / "key_issue_words.toml"
 
 KEY_ISSUES = frozenset(
     {
@@ -69,3 +78,30 @@ def issue_name(ctx: Context, issue: Named | str) -> str:
 def issue_description(ctx: Context, issue: Described) -> str:
     """A key issue's description for the reader."""
     return _translated(ctx, issue.description, KEY_ISSUE_DESCRIPTIONS)
+
+
+@cache
+def _other_names() -> dict[str, tuple[str, ...]]:
+    """Each of the five names -> its names and words in the other languages."""
+    with WORDS_FILE.open("rb") as file:
+        words = tomllib.load(file)
+    others = [translator(code) for code in LANGUAGES if code != DEFAULT_LANGUAGE]
+    return {
+        name: tuple(
+            dict.fromkeys(
+                [tr.gettext(name) for tr in others]
+                + [word for in_one in words.get(name, {}).values() for word in in_one]
+            )
+        )
+        for name in KEY_ISSUES
+    }
+
+
+def in_every_language(names: Names) -> Names:
+    """`names`, the five key issues with their names and words in every language as aliases."""
+    others = _other_names()
+    issues = tuple(
+        replace(issue, aliases=(*issue.aliases, *others.get(issue.name, ())))
+        for issue in names.issues
+    )
+    return replace(names, issues=issues)

@@ -6,16 +6,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from functools import cache
-from pathlib import Path
 
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import DATA_DIR
 from storage.database import MIGRATION_LOCK
 from storage.models import Delegation, DelegationKind
 from storage.programme_file import DelegationSpec, read_programme
 
-REFERENCE_FILE = Path(__file__).with_name("data") / "un_members.toml"
+REFERENCE_FILE = DATA_DIR / "un_members.toml"
 
 log = logging.getLogger(__name__)
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import tomllib
 from functools import cache
-from pathlib import Path
 
 from babel import Locale
 
+from storage import DATA_DIR
 from storage.member_states import reference_states
 
-CODES_FILE = Path(__file__).with_name("data") / "state_codes.toml"
+CODES_FILE = DATA_DIR / "state_codes.toml"
 UN_LANGUAGES = ("en", "ar", "zh", "fr", "ru", "es")
 
 

@@ -1,9 +1,12 @@
 """Names: aliases, typos and the words people put around them."""
 
+import tomllib
+
 import pytest
 
 from bot.messages import Incoming
 from bot.names import NameIndex
+from handlers.issue_names import KEY_ISSUES, WORDS_FILE
 from storage.directory import DelegationName, Names
 from storage.member_states import reference_states
 from storage.models import DelegationKind
@@ -48,11 +51,27 @@ def test_every_member_state_has_its_names_in_the_six_languages():
         ("zh", "/position 印度", "India"),
         ("ar", "/position البرازيل", "Brazil"),
         ("fr", "quelle est la position de la Russie sur le veto ?", "Russian Federation"),
+        ("zh", "巴西对否决权的立场是什么？", "没有Brazil关于否决权问题的立场记录"),
+        ("ar", "ما موقف البرازيل من حق النقض؟", "Brazil"),
+        ("ar", "ما موقف البرازيل من حق النقض؟", "مسألة حق النقض"),
+        ("ru", "позиции по вопросу о вето", "Позиции: вопрос о праве вето"),
+        ("zh", "/positions 否决权", "关于否决权问题的立场"),
+        ("es", "posiciones sobre la representación regional", "Posiciones: representación"),
+        ("fr", "positions sur les méthodes de travail", "taille d'un Conseil de sécurité élargi"),
     ],
 )
-async def test_states_are_found_by_the_names_people_use_in_their_language(
+async def test_states_and_key_issues_are_found_by_the_names_people_use_in_their_language(
     plenary, language, asked, found
 ):
     reply = await plenary.core.answer(Incoming("console", "u1", asked, language=language))
     assert not reply.not_found, reply.text  # not "I know no State called …, did you mean"
     assert found in reply.text.replace(FSI, "").replace(PDI, ""), reply.text
+
+
+def test_the_key_issue_words_are_the_five_in_the_five_other_languages():
+    with WORDS_FILE.open("rb") as file:
+        words = tomllib.load(file)
+    assert set(words) == KEY_ISSUES
+    assert all(
+        set(in_languages) == {"ar", "zh", "fr", "ru", "es"} for in_languages in words.values()
+    )
