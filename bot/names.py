@@ -19,6 +19,7 @@ STOPWORDS = frozenset(
 )
 
 FUZZY_CUTOFF = 85
+FUZZY_FROM = 5  # characters a phrase, and a name, needs to be matched despite a typo
 MAX_TOKENS = 48
 MAX_NGRAM = 6
 MENTIONS_KEPT = 4096  # texts whose mentions an index remembers (people repeat questions)
@@ -26,12 +27,15 @@ MENTIONS_KEPT = 4096  # texts whose mentions an index remembers (people repeat q
 UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 Named = IssueName | DelegationName
+ELIDED = re.compile(r"\b(\w|qu)['’](?=\w)")  # French and Italian: l'Inde, d'Italia, qu'il
 
 
 def normalize(text: str) -> str:
-    """Lower case, no accents, no dots or hyphens inside names ("G-4" == "g4", "L.69" == "l69")."""
+    """Lower case, no accents, no dots or hyphens inside names ("G-4" == "g4", "L.69" == "l69"),
+    an elided article apart ("l'Inde" == "l inde")."""
     text = unicodedata.normalize("NFKD", text.casefold())
     text = "".join(c for c in text if not unicodedata.combining(c))
+    text = ELIDED.sub(r"\1 ", text)
     text = re.sub(r"(?<=\w)[.\-'’](?=\w)", "", text)
     return re.sub(r"[^\w]+", " ", text).strip()
 
@@ -59,6 +63,8 @@ class NameIndex:
         for delegation in names.delegations:
             self._add(delegation, (delegation.key, delegation.name, *delegation.aliases))
         self._aliases = list(self._by_alias)
+        # A shorter name is matched exactly: "inde" would otherwise be found in "index".
+        self._fuzzy = [alias for alias in self._aliases if len(alias) >= FUZZY_FROM]
         unspaced = sorted((a for a in self._aliases if UNSPACED.search(a)), key=len, reverse=True)
         self._unspaced = re.compile("|".join(map(re.escape, unspaced))) if unspaced else None
         self._mentions: OrderedDict[str, Mentions] = OrderedDict()
@@ -75,10 +81,10 @@ class NameIndex:
         exact = self._by_alias.get(phrase)
         if exact:
             return exact, 100.0
-        if len(phrase) < 5:
+        if len(phrase) < FUZZY_FROM:
             return [], 0.0
         found = process.extractOne(
-            phrase, self._aliases, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF
+            phrase, self._fuzzy, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF
         )
         if found is None:
             return [], 0.0

@@ -34,6 +34,14 @@ def test_a_name_matching_a_longer_name_is_not_a_mention():
     assert [d[0].name for d in names.mentions("Nigeria on the veto").delegations] == ["Nigeria"]
 
 
+def test_a_short_name_is_matched_exactly_not_inside_a_longer_word():
+    names = index(("India", ("Inde",)), ("Togo", ("Того",)))
+    assert names.mentions("the index of the letters").delegations == ()
+    assert names.mentions("а что насчёт этого?").delegations == ()
+    found = names.mentions("la position de l'Inde et du Того").delegations
+    assert [d[0].name for d in found] == ["India", "Togo"]
+
+
 def test_every_member_state_has_its_names_in_the_six_languages():
     members = {key for key, spec in reference_states().items() if spec.kind == "member_state"}
     assert set(codes()) == members and len(members) == 193
