@@ -24,7 +24,9 @@ MAX_TOKENS = 48
 MAX_NGRAM = 6
 MENTIONS_KEPT = 4096  # texts whose mentions an index remembers (people repeat questions)
 # Scripts written without spaces between words (Chinese, Japanese): names are found inside runs.
-UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+UNSPACED = re.compile(f"[{_CJK}]")
+SCRIPT_CHANGE = re.compile(rf"(?<=[^\W{_CJK}])(?=[{_CJK}])|(?<=[{_CJK}])(?=[^\W{_CJK}])")
 
 Named = IssueName | DelegationName
 ELIDED = re.compile(r"\b(\w|qu)['’](?=\w)")  # French and Italian: l'Inde, d'Italia, qu'il
@@ -38,6 +40,12 @@ def normalize(text: str) -> str:
     text = ELIDED.sub(r"\1 ", text)
     text = re.sub(r"(?<=\w)[.\-'’](?=\w)", "", text)
     return re.sub(r"[^\w]+", " ", text).strip()
+
+
+def _script(text: str) -> str:
+    """The script of a text's first letter ("LATIN", "CYRILLIC", "ARABIC", "CJK"...)."""
+    letter = next((c for c in text if c.isalpha()), None)
+    return unicodedata.name(letter, "").partition(" ")[0] if letter else ""
 
 
 def tokens(text: str) -> list[str]:
@@ -62,10 +70,27 @@ class NameIndex:
             self._add(issue, (issue.key, issue.name, *issue.aliases))
         for delegation in names.delegations:
             self._add(delegation, (delegation.key, delegation.name, *delegation.aliases))
-        self._aliases = list(self._by_alias)
-        # A shorter name is matched exactly: "inde" would otherwise be found in "index".
-        self._fuzzy = [alias for alias in self._aliases if len(alias) >= FUZZY_FROM]
-        unspaced = sorted((a for a in self._aliases if UNSPACED.search(a)), key=len, reverse=True)
+        # A name is looked for among those in the same script; typos are forgiven in names
+        # of 5 letters or more ("inde" would otherwise be found in "index").
+        self._by_script: dict[str, list[str]] = {}
+        for alias in self._by_alias:
+            self._by_script.setdefault(_script(alias), []).append(alias)
+        self._fuzzy = {
+            script: [alias for alias in aliases if len(alias) >= FUZZY_FROM]
+            for script, aliases in self._by_script.items()
+        }
+        # Key issues are also found inside Chinese text written without spaces; States are
+        # not ("中国" stands in "发展中国家", developing countries).
+        unspaced = sorted(
+            {
+                key
+                for issue in names.issues
+                for alias in (issue.name, *issue.aliases)
+                if UNSPACED.search(key := " ".join(tokens(alias)))
+            },
+            key=len,
+            reverse=True,
+        )
         self._unspaced = re.compile("|".join(map(re.escape, unspaced))) if unspaced else None
         self._mentions: OrderedDict[str, Mentions] = OrderedDict()
 
@@ -84,7 +109,10 @@ class NameIndex:
         if len(phrase) < FUZZY_FROM:
             return [], 0.0
         found = process.extractOne(
-            phrase, self._fuzzy, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF
+            phrase,
+            self._fuzzy.get(_script(phrase), ()),
+            scorer=fuzz.ratio,
+            score_cutoff=FUZZY_CUTOFF,
         )
         if found is None:
             return [], 0.0
@@ -92,8 +120,10 @@ class NameIndex:
 
     def find(self, text: str) -> list[list[Named]]:
         """The names mentioned in `text`, in order; each entry lists the candidates (ambiguity)."""
-        if self._unspaced is not None and UNSPACED.search(text):
-            text = self._unspaced.sub(r" \g<0> ", normalize(text))  # "巴西对" -> " 巴西 对"
+        if UNSPACED.search(text):  # "Brazil对否决权的立场" -> "Brazil 对 否决权 的立场"
+            text = SCRIPT_CHANGE.sub(" ", normalize(text))
+            if self._unspaced is not None:
+                text = self._unspaced.sub(r" \g<0> ", text)
         words = tokens(text)
         candidates: list[tuple[float, int, int, int, list[Named]]] = []
         for start in range(len(words)):
@@ -138,7 +168,11 @@ class NameIndex:
             return []
         results: list[Named] = []
         for alias, _score, _ in process.extract(
-            phrase, self._aliases, scorer=fuzz.WRatio, limit=limit * 3, score_cutoff=60
+            phrase,
+            self._by_script.get(_script(phrase), ()),
+            scorer=fuzz.WRatio,
+            limit=limit * 3,
+            score_cutoff=60,
         ):
             for target in self._by_alias[alias]:
                 if target not in results:

@@ -102,8 +102,10 @@ class Scheduler:
                 self._again = True
                 while self._again:  # no await between its last test and the lock's release
                     self._again = False
-                    await self.dispatcher.run_until_idle()
+                    sent = await self.dispatcher.run_until_idle()
                     due = await self.dispatcher.next_due()
+                    if sent and due is not None and due <= self.core.clock.now():
+                        self._again = True  # fell due meanwhile: a job for now would be skipped
             except Exception:  # the database may be away: the next tick tries again
                 log.exception("dispatching failed")
                 return

@@ -14,6 +14,8 @@ from storage.member_states import reference_states
 
 CODES_FILE = DATA_DIR / "state_codes.toml"
 UN_LANGUAGES = ("en", "ar", "zh", "fr", "ru", "es")
+# Names that are also everyday words, so not taken as a State's: Russian "того" ("of that").
+EVERYDAY_WORDS = frozenset({"Того"})
 
 
 @cache
@@ -29,7 +31,11 @@ def common_names() -> dict[str, tuple[str, ...]]:
     states = reference_states()
     return {
         states[key].name: tuple(
-            dict.fromkeys(Locale(language).territories[code] for language in UN_LANGUAGES)
+            dict.fromkeys(
+                name
+                for language in UN_LANGUAGES
+                if (name := Locale(language).territories[code]) not in EVERYDAY_WORDS
+            )
         )
         for key, code in codes().items()
     }

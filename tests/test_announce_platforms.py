@@ -234,7 +234,7 @@ async def test_withdrawn_while_being_sent_what_comes_back_goes_no_further(
     fake_telegram.failing["sendDocument"] = 100  # till cleared
     await announce_with_attachment(plenary, b"%PDF-1.4 the wrong file")
     sending = asyncio.create_task(dispatcher.run_until_idle())
-    await asyncio.sleep(0.1)  # the texts are on their way
+    await fake_telegram.wait_for(2)  # both texts on their way (each answered in 0.3 s)
     async with plenary.sessions() as session:
         announcement = await session.get(Announcement, 1)
         assert await announcements.cancel(session, announcement, plenary.clock.now()) == 0
