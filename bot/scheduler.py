@@ -99,13 +99,15 @@ class Scheduler:
     async def dispatch(self) -> None:
         async with self._lock:
             try:
-                self._again = True
+                self._again, due = True, None
                 while self._again:  # no await between its last test and the lock's release
-                    self._again = False
-                    sent = await self.dispatcher.run_until_idle()
+                    self._again, looked_before = False, due
+                    await self.dispatcher.run_until_idle()
                     due = await self.dispatcher.next_due()
-                    if sent and due is not None and due <= self.core.clock.now():
-                        self._again = True  # fell due meanwhile: a job for now would be skipped
+                    # Fell due meanwhile (a job for now would be skipped as this one runs);
+                    # unless the same one again: then it could not be sent, the tick retries.
+                    if due is not None and due <= self.core.clock.now() and due != looked_before:
+                        self._again = True
             except Exception:  # the database may be away: the next tick tries again
                 log.exception("dispatching failed")
                 return
