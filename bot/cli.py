@@ -22,6 +22,7 @@ from bot.runtime import migrated, prepare, start_runtime
 from bot.scheduler import Scheduler
 from bot.service import Service, has_transports
 from bot.transports.console import PLATFORM, ConsoleTransport
+from handlers.issue_names import in_every_language
 from storage import meta
 from storage.database import create_engine, is_current, session_factory
 from storage.directory import load_names
@@ -163,7 +164,7 @@ async def import_file(args: argparse.Namespace) -> int:
             if args.dry_run:  # the States that starting Plenary adds, as an import finds them
                 await ensure_member_states(session)
             zone = (await meta.programme_settings(session)).get("timezone", DEFAULT_ZONE)
-            names = (await load_names(session)).issues
+            names = in_every_language(await load_names(session)).issues
             issues = {issue.key: (issue.name, *issue.aliases) for issue in names}
             programme = read_any(args.file, zone, issues)
             changes = await import_programme(session, programme, Clock().now())
