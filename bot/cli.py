@@ -22,10 +22,9 @@ from bot.runtime import migrated, prepare, start_runtime
 from bot.scheduler import Scheduler
 from bot.service import Service, has_transports
 from bot.transports.console import PLATFORM, ConsoleTransport
-from handlers.issue_names import in_every_language
+from handlers.issue_names import understood_names
 from storage import meta
 from storage.database import create_engine, is_current, session_factory
-from storage.directory import load_names
 from storage.importer import import_programme
 from storage.member_states import ensure_member_states
 from storage.programme_file import ProgrammeFileError
@@ -164,7 +163,7 @@ async def import_file(args: argparse.Namespace) -> int:
             if args.dry_run:  # the States that starting Plenary adds, as an import finds them
                 await ensure_member_states(session)
             zone = (await meta.programme_settings(session)).get("timezone", DEFAULT_ZONE)
-            names = in_every_language(await load_names(session)).issues
+            names = (await understood_names(session)).issues
             issues = {issue.key: (issue.name, *issue.aliases) for issue in names}
             programme = read_any(args.file, zone, issues)
             changes = await import_programme(session, programme, Clock().now())

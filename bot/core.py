@@ -22,11 +22,10 @@ from bot.reply_cache import ReplyCache
 from bot.router import route
 from bot.text import clean
 from handlers import notices
-from handlers.issue_names import in_every_language
+from handlers.issue_names import understood_names
 from handlers.letters import DOCUMENT_COMMAND
 from handlers.notices import LATE_AFTER
 from storage import meta, people, revisions, writes
-from storage.directory import load_names
 from storage.models import (
     Account,
     Announcement,
@@ -101,7 +100,7 @@ class Core:
         if current is None or current.revision != revision:
             current = _Snapshot(
                 revision,
-                NameIndex(in_every_language(await load_names(session))),
+                NameIndex(await understood_names(session)),
                 await meta.programme_settings(session),
             )
         self._snapshot = replace(current, checked_at=time.monotonic())

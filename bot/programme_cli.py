@@ -15,10 +15,9 @@ from bot.core import Core
 from bot.letters import IssueName, LetterError, propose_meetings
 from bot.render.plain import render_plain
 from bot.runtime import migrated
-from handlers.issue_names import in_every_language
+from handlers.issue_names import understood_names
 from handlers.letters import add_command
 from storage import meta
-from storage.directory import load_names
 from storage.programme_formats import DEFAULT_ZONE
 
 COMMANDS_OF_MEETING = {
@@ -88,7 +87,7 @@ async def letter(args: argparse.Namespace) -> int:
 
     async def work(core: Core) -> int:
         async with core.sessions() as session:
-            names = in_every_language(await load_names(session))
+            names = await understood_names(session)
             zone = (await meta.programme_settings(session)).get("timezone", DEFAULT_ZONE)
         issues = [IssueName(i.key, i.name, i.aliases) for i in names.issues]
         try:

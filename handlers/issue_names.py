@@ -15,10 +15,12 @@ from dataclasses import replace
 from functools import cache
 from typing import Protocol
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.context import Context
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, translator
 from storage import DATA_DIR
-from storage.directory import Names
+from storage.directory import Names, load_names
 
 WORDS_FILE = DATA_DIR / "key_issue_words.toml"
 
@@ -97,8 +99,9 @@ def _other_names() -> dict[str, tuple[str, ...]]:
     }
 
 
-def in_every_language(names: Names) -> Names:
-    """`names`, the five key issues with their names and words in every language as aliases."""
+async def understood_names(session: AsyncSession) -> Names:
+    """Every name Plenary understands: the database's, the five key issues in every language."""
+    names = await load_names(session)
     others = _other_names()
     issues = tuple(
         replace(issue, aliases=(*issue.aliases, *others.get(issue.name, ())))
