@@ -291,3 +291,8 @@ async def test_an_attachment_that_never_goes_leaves_its_text_known_as_sent(
         announcement = await session.get(Announcement, 1)
         now = plenary.clock.now()
         assert await announcements.correct(session, announcement, "Corrected.", now) == 1
+        await session.commit()
+    await dispatcher.run_until_idle()
+    (edit,) = fake_telegram.sent("editMessageText", int(reader))
+    assert edit.params["message_id"] == int(message_id)
+    assert "Corrected." in check_message(edit.params["text"])
