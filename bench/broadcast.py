@@ -18,13 +18,13 @@ from datetime import UTC, datetime
 from bench.fake_platforms import FakePlatforms, fake_platforms
 from bench.fanout import capped_telegram, demo_runtime, print_delivery
 from bot.config import SlackConfig
-from bot.dispatcher import Dispatcher
-from bot.runtime import Runtime
-from bot.transports.slack import SlackTransport
+from bot.runtime.dispatcher import Dispatcher
+from bot.runtime.process import Runtime
+from bot.transports.slack.transport import SlackTransport
 from storage import announcements
 from storage.announcements import Audience
-from tests.bulk import add_people
-from tests.fakes.slack_api import SIGNING_SECRET
+from testkit.bulk import add_people
+from testkit.fakes.slack_api import SIGNING_SECRET
 
 TEXT = "The IGN meets on 3 February at 10:00 in the Trusteeship Council Chamber."
 ROUND = 100  # people added at a time, mixed: the outbox interleaves the platforms

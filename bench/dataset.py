@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import insert, select
 
-from bot.runtime import prepare
+from bot.runtime.process import prepare
 from storage import revisions
 from storage.database import create_engine
 from storage.importer import import_demo
@@ -29,7 +29,7 @@ from storage.models import (
     Position,
     PositionVersion,
 )
-from tests.bulk import add_people
+from testkit.bulk import add_people
 
 NOW = datetime.fromisoformat("2016-01-15T12:00:00-05:00")
 DELEGATIONS, VERSIONS, MEETINGS, PERSONS = 200, 10, 5_000, 100_000
@@ -142,7 +142,7 @@ def on_backends(backend: str, run: Callable[[str, str], Awaitable[None]]) -> Non
         with tempfile.TemporaryDirectory() as folder:
             asyncio.run(run("SQLite", f"sqlite:///{Path(folder) / 'bench.db'}"))
     if backend in ("postgresql", "both"):
-        from tests import pg
+        from testkit import pg
 
         cluster = pg.Cluster()
         cluster.start()

@@ -16,8 +16,8 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from tests.fakes.slack_api import FakeSlack
-from tests.fakes.telegram_api import FakeTelegram
+from testkit.fakes.slack_api import FakeSlack
+from testkit.fakes.telegram_api import FakeTelegram
 
 REPORT_LIMIT = 64 * 1024 * 1024  # bytes of one JSON line of recorded messages
 

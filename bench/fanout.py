@@ -10,10 +10,10 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from bot.config import Config, DatabaseConfig, TelegramConfig
-from bot.core import Core
-from bot.runtime import Runtime, start_runtime
-from bot.transports.telegram import TelegramTransport
-from bot.transports.telegram_limits import Limits
+from bot.core.answering import Core
+from bot.runtime.process import Runtime, start_runtime
+from bot.transports.telegram.limits import Limits
+from bot.transports.telegram.transport import TelegramTransport
 
 
 @asynccontextmanager

@@ -20,9 +20,9 @@ from bench import dataset
 from bench.dataset import NOW, VERSIONS, build
 from bench.timing import answer_times, p50_p99
 from storage.database import create_engine, session_factory
+from storage.files.programme_toml import parse_programme
 from storage.importer import DEMO_FILE
 from storage.models import Position, PositionVersion
-from storage.programme_file import parse_programme
 from storage.search import search_positions
 
 SEARCHES = {

@@ -13,12 +13,12 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from bench.fanout import capped_telegram, demo_runtime, print_delivery
-from bot.clock import Clock
-from bot.dispatcher import Dispatcher
-from bot.scheduler import Scheduler
+from bot.core.clock import Clock
+from bot.runtime.dispatcher import Dispatcher
+from bot.runtime.scheduler import Scheduler
 from storage import meetings, reminders
-from tests.bulk import add_people
-from tests.fakes.telegram_api import FakeTelegram
+from testkit.bulk import add_people
+from testkit.fakes.telegram_api import FakeTelegram
 
 LEAD = 60  # minutes
 START_BEFORE_DUE = timedelta(seconds=3)

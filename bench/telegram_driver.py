@@ -13,7 +13,7 @@ import statistics
 import sys
 import time
 
-from tests.fakes.telegram_api import Call, FakeTelegram, private_message
+from testkit.fakes.telegram_api import Call, FakeTelegram, private_message
 
 QUESTIONS = [
     "when is the next meeting?",

@@ -27,13 +27,13 @@ from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filte
 
 from bench.telegram_driver import QUESTIONS
 from bot.config import Config, DatabaseConfig, TelegramConfig
-from bot.messages import Incoming
+from bot.core.messages import Incoming
 from bot.render.telegram import render_messages
-from bot.runtime import Runtime, start_runtime
-from bot.transports.telegram import TelegramTransport
-from bot.transports.telegram_limits import Limits
-from tests.fakes.telegram_api import FakeTelegram
-from tests.pg import free_port
+from bot.runtime.process import Runtime, start_runtime
+from bot.transports.telegram.limits import Limits
+from bot.transports.telegram.transport import TelegramTransport
+from testkit.fakes.telegram_api import FakeTelegram
+from testkit.pg import free_port
 
 NO_CAP = Limits(overall_per_second=100_000, chat_burst=100_000, chat_per_second=100_000)
 TOKEN = FakeTelegram.token

@@ -7,10 +7,10 @@ import time
 from collections.abc import Awaitable, Callable
 
 from bench.dataset import NOW, PERSONS
-from bot.clock import FixedClock
-from bot.core import Core
-from bot.messages import Incoming
-from bot.reply_cache import ReplyCache
+from bot.core.answering import Core
+from bot.core.clock import FixedClock
+from bot.core.messages import Incoming
+from bot.core.reply_cache import ReplyCache
 from storage.database import create_engine, session_factory
 
 WARM_UP = 20  # rounds left out: caches, prepared statements, the connection pool

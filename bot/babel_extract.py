@@ -1,5 +1,5 @@
 """Message extraction for `pybabel extract` (see babel.cfg): Babel's Python extractor, plus the
-help text of every command, which `bot.commands.command` takes from the first line of the
+help text of every command, which `bot.core.commands.command` takes from the first line of the
 handler's docstring (translated where it is shown)."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ def _is_command(decorator: ast.expr) -> bool:
 
 def command_summaries(source: str | bytes) -> Iterator[tuple[int, str]]:
     """(line, summary) of each function registered with `@command` in a module's source: the
-    same first docstring line `bot.commands.command` shows."""
+    same first docstring line `bot.core.commands.command` shows."""
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and any(
             _is_command(d) for d in node.decorator_list

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.commands import command
-from bot.context import Context, Request
-from bot.i18n import N_
-from bot.messages import Reply, bold
+from bot.core.commands import command
+from bot.core.context import Context, Request
+from bot.core.i18n import N_
+from bot.core.messages import Reply, bold
 from storage import codes, people
 from storage.models import Person, Role
 

@@ -8,14 +8,14 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.commands import command
-from bot.context import Context, Request
-from bot.dates import NoSuchDay
-from bot.messages import Attachment, Button, Reply, bold, italic
-from bot.text import clean_paragraphs
-from bot.timefmt import long_date, venue_and_reader_time
-from bot.when import find_instant
-from handlers.issue_names import issue_name
+from bot.core.commands import command
+from bot.core.context import Context, Request
+from bot.core.dates import NoSuchDay
+from bot.core.issue_names import issue_name
+from bot.core.messages import Attachment, Button, Reply, bold, italic
+from bot.core.text import clean_paragraphs
+from bot.core.timefmt import long_date, venue_and_reader_time
+from bot.core.when import find_instant
 from handlers.roles import CHAIR_ONLY
 from storage import announcements
 from storage.announcements import Audience

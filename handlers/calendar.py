@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from icalendar import Event
 
-from bot.calendar import calendar, meeting_event
-from bot.commands import command
-from bot.context import Context, Request
-from bot.messages import Attachment, Button, Reply, link
-from handlers.issue_names import issue_name
+from bot.core.commands import command
+from bot.core.context import Context, Request
+from bot.core.issue_names import issue_name
+from bot.core.messages import Attachment, Button, Reply, link
 from handlers.meetings import meeting_title
 from storage import calendar_feeds, meetings, reminders
+from storage.files.calendar_ics import calendar, meeting_event
 from storage.models import Meeting
 
 MEDIA_TYPE = "text/calendar"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.context import Context, Request
-from bot.messages import Button, Reply
-from handlers.issue_names import issue_name
+from bot.core.context import Context, Request
+from bot.core.issue_names import issue_name
+from bot.core.messages import Button, Reply
 from storage.directory import DelegationName, IssueName
 
 

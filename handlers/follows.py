@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.commands import command
-from bot.context import Context, Request
-from bot.messages import Button, Reply
-from handlers.issue_names import issue_name
+from bot.core.commands import command
+from bot.core.context import Context, Request
+from bot.core.issue_names import issue_name
+from bot.core.messages import Button, Reply
 from storage import follows
 from storage.models import Follow
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.commands import command
-from bot.context import Context, Request
-from bot.messages import Button, Reply
+from bot.core.commands import command
+from bot.core.context import Context, Request
+from bot.core.messages import Button, Reply
 from handlers.choices import pick_delegation
 from storage.models import DelegationKind
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.commands import available_to, command
-from bot.context import Context, Request
-from bot.messages import Button, Reply, bold
-from bot.timefmt import venue_and_reader_time
+from bot.core.commands import available_to, command
+from bot.core.context import Context, Request
+from bot.core.messages import Button, Reply, bold
+from bot.core.timefmt import venue_and_reader_time
 from handlers.roles import register
 from storage import codes
 

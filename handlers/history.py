@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from difflib import SequenceMatcher
 
-from bot.commands import command
-from bot.context import Context, Request
-from bot.messages import Button, Reply, Span, bold, italic
-from bot.timefmt import short_date
+from bot.core.commands import command
+from bot.core.context import Context, Request
+from bot.core.issue_names import issue_name
+from bot.core.messages import Button, Reply, Span, bold, italic
+from bot.core.timefmt import short_date
 from handlers.choices import pick_delegation, pick_issue
-from handlers.issue_names import issue_name
 from handlers.positions import stated
 from storage import positions
 

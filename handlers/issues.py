@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from bot.commands import command
-from bot.context import Context, Request
-from bot.messages import Button, Reply, bold
+from bot.core.commands import command
+from bot.core.context import Context, Request
+from bot.core.issue_names import issue_description, issue_name
+from bot.core.messages import Button, Reply, bold
 from handlers.choices import pick_issue
-from handlers.issue_names import issue_description, issue_name
 from handlers.meetings import summary_line
 from storage import meetings, positions
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.commands import command
-from bot.context import Context, Request
-from bot.i18n import LANGUAGES, primary_language, translator
-from bot.messages import Button, Reply, bold
+from bot.core.commands import command
+from bot.core.context import Context, Request
+from bot.core.i18n import LANGUAGES, primary_language, translator
+from bot.core.messages import Button, Reply, bold
 
 # What a reader may type besides the code: the language's own name or its English name.
 _ENGLISH_NAMES = {

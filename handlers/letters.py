@@ -6,18 +6,17 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from bot.commands import command
-from bot.context import Context, Request
-from bot.letters import IssueName, LetterError, ProposedMeeting, propose_meetings
-from bot.messages import Button, Reply, bold, italic
-from bot.text import clean_paragraphs
-from bot.timefmt import long_date, venue_and_reader_time
+from bot.core.commands import DOCUMENT_COMMAND, command
+from bot.core.context import Context, Request
+from bot.core.issue_names import issue_name
+from bot.core.letters import IssueName, LetterError, ProposedMeeting, propose_meetings
+from bot.core.messages import Button, Reply, bold, italic
+from bot.core.text import clean_paragraphs
+from bot.core.timefmt import long_date, venue_and_reader_time
 from handlers.announcements import MAX_LENGTH, raw_arguments
-from handlers.issue_names import issue_name
 from handlers.roles import CHAIR_ONLY
 from storage import meetings
 
-DOCUMENT_COMMAND = "document"  # what a document sent without a caption asks
 TEXT_SUFFIXES = (".txt", ".md")
 
 

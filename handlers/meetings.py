@@ -6,11 +6,11 @@ from datetime import timedelta
 
 from babel.dates import format_timedelta
 
-from bot.commands import command
-from bot.context import Context, Request
-from bot.messages import Button, Reply, bold, italic
-from bot.timefmt import long_date, venue_and_reader_time
-from handlers.issue_names import issue_name
+from bot.core.commands import command
+from bot.core.context import Context, Request
+from bot.core.issue_names import issue_name
+from bot.core.messages import Button, Reply, bold, italic
+from bot.core.timefmt import long_date, venue_and_reader_time
 from handlers.paging import PAGE_SIZE, turn_pages, window
 from handlers.sources import add_sources
 from storage import meetings

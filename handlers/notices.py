@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from bot.context import Context
-from bot.messages import Button, Reply, bold, italic
-from bot.timefmt import long_date, venue_and_reader_time
+from bot.core.context import Context
+from bot.core.issue_names import issue_name
+from bot.core.messages import Button, Reply, bold, italic
+from bot.core.notices import is_late, renders_notices
+from bot.core.timefmt import long_date, venue_and_reader_time
 from handlers import announcements, submissions
-from handlers.issue_names import issue_name
 from handlers.meetings import describe, details_button, meeting_title
 from handlers.subscriptions import lead_label
 from storage import meetings, positions
 from storage.models import Announcement, Delivery, Meeting, MeetingStatus, PositionVersion
 
-LATE_AFTER = timedelta(minutes=1)
 
-
+@renders_notices
 async def notice(
     ctx: Context, delivery: Delivery, subject: Meeting | Announcement | PositionVersion
 ) -> Reply:
@@ -38,7 +38,7 @@ async def reminder(ctx: Context, delivery: Delivery, meeting: Meeting) -> Reply:
             meeting=meeting_title(ctx, meeting), lead=lead_label(ctx, delivery.payload["lead"])
         )
     )
-    if ctx.now - delivery.due_at > LATE_AFTER:
+    if is_late(ctx, delivery):
         reply.note(
             ctx._("This reminder is late: it was due at {due}, while Plenary was offline.").format(
                 due=venue_and_reader_time(delivery.due_at, meeting.timezone, None, ctx.tr)

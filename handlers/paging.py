@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.context import Context, Request
-from bot.messages import Button, Reply
+from bot.core.context import Context, Request
+from bot.core.messages import Button, Reply
 
 PAGE_SIZE = 10
 

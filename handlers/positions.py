@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from bot.commands import command
-from bot.context import Context, Request
-from bot.messages import Button, Reply, bold
-from bot.timefmt import short_date
+from bot.core.commands import command
+from bot.core.context import Context, Request
+from bot.core.issue_names import issue_name
+from bot.core.messages import Button, Reply, bold
+from bot.core.timefmt import short_date
 from handlers.choices import pick_delegation, pick_issue
-from handlers.issue_names import issue_name
 from handlers.paging import PAGE_SIZE, turn_pages, window
 from handlers.sources import add_sources
 from storage import positions

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.commands import command
-from bot.context import Context, Request
-from bot.dates import NoSuchDay, find_date
-from bot.messages import Reply, bold, italic
-from bot.when import find_time, local_instant
+from bot.core.commands import command
+from bot.core.context import Context, Request
+from bot.core.dates import NoSuchDay, find_date
+from bot.core.messages import Reply, bold, italic
+from bot.core.when import find_time, local_instant
 from handlers.meetings import describe, meeting_title
 from handlers.roles import CHAIR_ONLY
 from storage import meetings

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.commands import command
-from bot.context import Context, Request
-from bot.messages import Reply, bold
-from bot.timefmt import venue_and_reader_time
+from bot.core.commands import command
+from bot.core.context import Context, Request
+from bot.core.messages import Reply, bold
+from bot.core.timefmt import venue_and_reader_time
 from handlers.choices import pick_delegation
 from storage import audit, roles
 from storage.models import Role

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from bot.commands import command
-from bot.context import Context, Request
-from bot.intents import search_words
-from bot.messages import Button, Reply, bold
-from handlers.issue_names import issue_name
+from bot.core.commands import command
+from bot.core.context import Context, Request
+from bot.core.intents import search_words
+from bot.core.issue_names import issue_name
+from bot.core.messages import Button, Reply, bold
 from handlers.paging import turn_pages, window
 from handlers.positions import stated
 from handlers.snippets import snippet

@@ -5,12 +5,12 @@ from __future__ import annotations
 from functools import cache
 from zoneinfo import available_timezones
 
-from bot.commands import command
-from bot.context import Context, Request
-from bot.i18n import LANGUAGES
-from bot.messages import Reply, bold
-from bot.names import normalize
-from bot.timefmt import zone_time
+from bot.core.commands import command
+from bot.core.context import Context, Request
+from bot.core.i18n import LANGUAGES
+from bot.core.messages import Reply, bold
+from bot.core.names import normalize
+from bot.core.timefmt import zone_time
 from handlers.roles import role_name
 
 # Cities delegates name that are no IANA zone's city: UN duty stations and capitals.

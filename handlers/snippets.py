@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 
-from bot.messages import Span, bold
+from bot.core.messages import Span, bold
 from storage.search_text import written_words
 
 ELLIPSIS = "…"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.context import Context
-from bot.messages import Reply, link
+from bot.core.context import Context
+from bot.core.messages import Reply, link
 from storage import positions
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import re
 
-from bot.commands import command
-from bot.context import Context, Request
-from bot.messages import Button, Reply, italic
-from bot.timefmt import short_date
+from bot.core.commands import command
+from bot.core.context import Context, Request
+from bot.core.issue_names import issue_name
+from bot.core.messages import Button, Reply, italic
+from bot.core.timefmt import short_date
 from handlers.announcements import raw_arguments
-from handlers.issue_names import issue_name
 from handlers.letters import attached_text
 from storage import follows, positions
 from storage.directory import IssueName

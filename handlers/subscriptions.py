@@ -6,12 +6,12 @@ from datetime import timedelta
 
 from babel.units import format_unit
 
-from bot.commands import command
 from bot.config import parse_duration
-from bot.context import Context, Request
-from bot.messages import Button, Reply, bold
-from bot.timefmt import venue_and_reader_time
-from handlers.issue_names import issue_name
+from bot.core.commands import command
+from bot.core.context import Context, Request
+from bot.core.issue_names import issue_name
+from bot.core.messages import Button, Reply, bold
+from bot.core.timefmt import venue_and_reader_time
 from storage import people, reminders, subscriptions
 from storage.directory import IssueName
 from storage.models import Delivery, Meeting

@@ -12,6 +12,14 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import meta, positions
+from storage.files.programme_toml import (
+    DelegationSpec,
+    MeetingSpec,
+    PositionSpec,
+    ProgrammeFile,
+    ProgrammeFileError,
+    read_programme,
+)
 from storage.meetings import place_in_time
 from storage.member_states import with_reference_aliases
 from storage.models import (
@@ -24,14 +32,6 @@ from storage.models import (
     Membership,
 )
 from storage.programme_edits import notify
-from storage.programme_file import (
-    DelegationSpec,
-    MeetingSpec,
-    PositionSpec,
-    ProgrammeFile,
-    ProgrammeFileError,
-    read_programme,
-)
 
 DEMO_FILE = Path(__file__).with_name("demo") / "ign70.toml"
 

@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import DATA_DIR
 from storage.database import MIGRATION_LOCK
+from storage.files.programme_toml import DelegationSpec, read_programme
 from storage.models import Delegation, DelegationKind
-from storage.programme_file import DelegationSpec, read_programme
 
 REFERENCE_FILE = DATA_DIR / "un_members.toml"
 

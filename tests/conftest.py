@@ -9,28 +9,25 @@ import re
 import shutil
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.clock import FixedClock
 from bot.config import TelegramConfig
-from bot.core import Core
-from bot.dispatcher import Dispatcher
-from bot.runtime import prepare
+from bot.core.answering import Core
+from bot.core.clock import FixedClock
+from bot.runtime.dispatcher import Dispatcher
 from bot.transports.console import ConsoleTransport
-from bot.transports.telegram import TelegramTransport
-from bot.transports.telegram_limits import Limits
+from bot.transports.telegram.limits import Limits
+from bot.transports.telegram.transport import TelegramTransport
 from storage.database import create_engine, session_factory
-from storage.importer import import_demo
-from tests import pg
-from tests.fakes.slack_api import FakeSlack
-from tests.fakes.telegram_api import FakeTelegram
+from testkit import pg
+from testkit.demo import DEMO_NOW, migrated_demo
+from testkit.fakes.slack_api import FakeSlack
+from testkit.fakes.telegram_api import FakeTelegram
 from tests.recorder import Recorder
 
-DEMO_NOW = datetime.fromisoformat("2016-01-15T12:00:00-05:00")
 BACKENDS = ["sqlite", "postgresql"]
 _counter = itertools.count()
 FAST = Limits(overall_per_second=1000, chat_burst=1000, chat_per_second=1000)
@@ -50,17 +47,6 @@ def pg_cluster() -> Iterator[pg.Cluster | None]:
         yield cluster
     finally:
         cluster.stop()
-
-
-async def migrated_demo(url: str) -> None:
-    """Migrate the database at `url` and load the demo programme (also for benchmarks)."""
-    engine = create_engine(url)
-    try:
-        async with (await prepare(engine))() as session:
-            await import_demo(session, DEMO_NOW)
-            await session.commit()
-    finally:
-        await engine.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -10,10 +10,10 @@ import asyncio
 import sys
 from datetime import datetime
 
-from bot.clock import FixedClock
-from bot.core import Core
-from bot.dispatcher import Dispatcher
-from bot.messages import Reply
+from bot.core.answering import Core
+from bot.core.clock import FixedClock
+from bot.core.messages import Reply
+from bot.runtime.dispatcher import Dispatcher
 from storage.database import create_engine, session_factory
 from storage.models import Account
 

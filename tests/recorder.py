@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.dispatcher import CannotEdit, Undeliverable
-from bot.messages import Reply
+from bot.core.messages import Reply
+from bot.transports.outcomes import CannotEdit, Undeliverable
 from storage.models import Account
 
 

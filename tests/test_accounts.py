@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from bot.messages import Incoming
+from bot.core.messages import Incoming
 from bot.render.plain import render_plain
 from storage.models import Account, OneTimeCode, Person
 

@@ -12,11 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.database import create_engine, session_factory
 from storage.models import Account, Announcement, AuditEntry, Delivery, DeliveryStatus
-from tests.bulk import add_people
+from testkit.bulk import add_people
+from testkit.fakes.telegram_api import FakeTelegram
+from testkit.service import PLENARY, ROOT, plenary_run
 from tests.conftest import DEMO_NOW
-from tests.fakes.telegram_api import FakeTelegram
-from tests.service import plenary_run
-from tests.test_cli import PLENARY, ROOT, plenary
+from tests.test_cli import plenary
 
 SQLITE_ONLY = True  # the command line over the storage the other tests cover on PostgreSQL
 LETTER = "The IGN meets on 3 February.\n\nBring the <b>framework</b> & notes.\n"

@@ -9,15 +9,15 @@ import pytest
 from sqlalchemy import select
 
 from bot.config import SlackConfig
-from bot.dispatcher import Dispatcher
-from bot.transports.slack import SlackTransport
+from bot.runtime.dispatcher import Dispatcher
+from bot.transports.slack.transport import SlackTransport
 from storage import announcements, outbox
 from storage.announcements import Audience
 from storage.models import Account, Announcement, Delivery, DeliveryStatus
-from tests.fakes.slack_api import SIGNING_SECRET
-from tests.fakes.telegram_api import button_press, private_message
-from tests.slack_blocks import check_blocks
-from tests.telegram_html import check_markup, check_message
+from testkit.fakes.slack_api import SIGNING_SECRET
+from testkit.fakes.telegram_api import button_press, private_message
+from testkit.slack_blocks import check_blocks
+from testkit.telegram_html import check_markup, check_message
 from tests.test_announcements import people
 from tests.test_telegram import CHAIR_CHAT, chair_on_telegram, converse
 

@@ -7,13 +7,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bot.core import Core
-from bot.dispatcher import Dispatcher
-from bot.messages import Incoming
+from bot.core.answering import Core
+from bot.core.messages import Incoming
+from bot.runtime.dispatcher import Dispatcher
 from storage import announcements, outbox
 from storage.models import Account, Announcement, AuditEntry, Delivery, DeliveryStatus, Role
 from storage.outbox import LEASE
-from tests.bulk import add_people
+from testkit.bulk import add_people
 from tests.recorder import Recorder
 from tests.test_roles import invitation
 

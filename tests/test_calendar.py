@@ -10,8 +10,8 @@ import httpx
 import pytest
 from icalendar import Calendar
 
-from bot.http import HttpServer, build_app
-from bot.messages import Incoming
+from bot.core.messages import Incoming
+from bot.runtime.http import HttpServer, build_app
 from bot.transports.console import ConsoleTransport
 from handlers.calendar import MEDIA_TYPE
 from storage.models import Account

@@ -2,13 +2,11 @@
 
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-PLENARY = [sys.executable, "-m", "bot.cli"]
-ROOT = Path(__file__).resolve().parent.parent
+from testkit.service import PLENARY, ROOT
 
 
 def plenary(*args: str, cwd: Path, stdin: str = "", env: dict | None = None):

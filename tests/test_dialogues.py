@@ -3,8 +3,8 @@
 import pytest
 
 from storage import meetings
+from storage.files.programme_toml import parse_programme
 from storage.importer import DEMO_FILE, import_programme
-from storage.programme_file import parse_programme
 
 # (what the delegate says, fragments the answer must contain)
 MEETINGS = [
@@ -259,7 +259,7 @@ async def test_a_change_by_another_process_shows_once_the_revision_is_read(plena
         meeting = await meetings.by_key(session, "ign70-2")
         meeting.room = "Conference Room 4"
         await session.commit()
-    monkeypatch.setattr("bot.core.SNAPSHOT_TTL", 0)  # the revision is read again
+    monkeypatch.setattr("bot.core.answering.SNAPSHOT_TTL", 0)  # the revision is read again
     assert "Room: Conference Room 4" in await plenary.ask("/meeting ign70-2")
 
 

@@ -10,23 +10,23 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bot.clock import FixedClock
-from bot.core import Core
-from bot.dispatcher import Dispatcher
-from bot.messages import Incoming
-from bot.runtime import prepare
-from bot.scheduler import Scheduler
+from bot.core.answering import Core
+from bot.core.clock import FixedClock
+from bot.core.messages import Incoming
+from bot.runtime.dispatcher import Dispatcher
+from bot.runtime.process import prepare
+from bot.runtime.scheduler import Scheduler
 from storage import announcements
 from storage.announcements import Audience
 from storage.database import create_engine, session_factory
 from storage.importer import import_demo
 from storage.models import Delivery, DeliveryStatus
 from storage.outbox import LEASE
-from tests import pg
-from tests.bulk import add_people
+from testkit import pg
+from testkit.bulk import add_people
+from testkit.service import ROOT
 from tests.conftest import DEMO_NOW
 from tests.recorder import Recorder
-from tests.test_cli import ROOT
 
 UNAVAILABLE = "Plenary is temporarily unavailable. Please try again in a moment."
 OUTAGE = 10.0  # seconds

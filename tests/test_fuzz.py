@@ -6,14 +6,14 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.buttons import COMMAND_PREFIX, PAYLOAD_LIMIT, long_commands
-from bot.messages import Block, BlockKind, Button, Incoming, Reply, Span
+from bot.core.buttons import COMMAND_PREFIX, PAYLOAD_LIMIT, long_commands
+from bot.core.messages import Block, BlockKind, Button, Incoming, Reply, Span
 from bot.render.plain import render_plain
 from bot.render.slack import render_messages as slack_messages
 from bot.render.telegram import MESSAGE_LIMIT, keyboard
 from bot.render.telegram import render_messages as telegram_messages
-from tests.slack_blocks import check_blocks
-from tests.telegram_html import check_message
+from testkit.slack_blocks import check_blocks
+from testkit.telegram_html import check_message
 
 SQLITE_ONLY = True  # the router's answers; storage is covered elsewhere
 MARKUP = st.sampled_from(
@@ -49,7 +49,7 @@ FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCh
 
 
 def _short_payloads(reply: Reply) -> dict[str, str]:
-    """Payloads as bot.buttons makes them: the command, or a token for a long one."""
+    """Payloads as bot.core.buttons makes them: the command, or a token for a long one."""
     long = set(long_commands(reply))
     return {
         b.command: f"t:{i:08d}" if b.command in long else COMMAND_PREFIX + b.command

@@ -6,9 +6,9 @@ import re
 import httpx
 import pytest
 
-from bot.core import Core
-from bot.dispatcher import Dispatcher
-from bot.http import HttpServer, build_app
+from bot.core.answering import Core
+from bot.runtime.dispatcher import Dispatcher
+from bot.runtime.http import HttpServer, build_app
 from storage.database import create_engine, session_factory
 from tests.recorder import Recorder
 from tests.test_reminders import at

@@ -19,16 +19,16 @@ from babel.messages.pofile import read_po
 from sqlalchemy import func, select
 
 import handlers  # noqa: F401 - registers every command
-from bot.commands import COMMANDS
-from bot.i18n import DOMAIN, LANGUAGES, LOCALE_DIR, RIGHT_TO_LEFT
-from bot.messages import Incoming, Reply
+from bot.core.commands import COMMANDS
+from bot.core.i18n import DOMAIN, LANGUAGES, LOCALE_DIR, RIGHT_TO_LEFT
+from bot.core.issue_names import KEY_ISSUE_DESCRIPTIONS, KEY_ISSUES
+from bot.core.messages import Incoming, Reply
 from bot.render.slack import render_messages as slack_messages
 from bot.render.telegram import render_messages as telegram_messages
-from handlers.issue_names import KEY_ISSUE_DESCRIPTIONS, KEY_ISSUES
 from storage.models import Person
-from tests.fakes.telegram_api import private_message
-from tests.slack_blocks import check_blocks
-from tests.telegram_html import check_message
+from testkit.fakes.telegram_api import private_message
+from testkit.slack_blocks import check_blocks
+from testkit.telegram_html import check_message
 from tests.test_telegram import converse
 
 SQLITE_ONLY = True  # nothing here depends on the database engine

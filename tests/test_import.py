@@ -7,10 +7,10 @@ from sqlalchemy import func, select
 
 from storage import meetings
 from storage.database import create_engine, session_factory, upgrade
+from storage.files.programme_toml import ProgrammeFileError, parse_programme, read_programme
 from storage.importer import DEMO_FILE, import_programme
 from storage.member_states import ensure_member_states
 from storage.models import Delegation, Meeting, Membership, PositionVersion
-from storage.programme_file import ProgrammeFileError, parse_programme, read_programme
 
 NOW = datetime(2016, 1, 1, tzinfo=UTC)
 

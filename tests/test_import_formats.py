@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import func, select, update
 
 from storage.database import create_engine, session_factory, upgrade
+from storage.files.formats import read_any
+from storage.files.programme_toml import ProgrammeFileError, parse_programme
 from storage.importer import import_programme
 from storage.models import Delivery, DeliveryStatus, Meeting, MeetingStatus, PositionVersion
-from storage.programme_file import ProgrammeFileError, parse_programme
-from storage.programme_formats import read_any
-from tests.bulk import add_people
+from testkit.bulk import add_people
 from tests.test_cli import plenary
 
 NOW = datetime(2016, 1, 1, tzinfo=UTC)

@@ -2,7 +2,7 @@
 
 from sqlalchemy import func, select
 
-from bot.messages import Incoming
+from bot.core.messages import Incoming
 from storage.models import Announcement, Meeting
 from tests.test_announcements import CHAIR, make_chair, says
 from tests.test_letters import REFERENCE_LETTER

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.letters import IssueName, LetterError, ProposedMeeting, propose_meetings
+from bot.core.letters import IssueName, LetterError, ProposedMeeting, propose_meetings
 
 SQLITE_ONLY = True
 ZONE = "America/New_York"

@@ -1,7 +1,7 @@
 """Load, sized for CI (`make bench` runs 1,000 users and 20,000 messages): users send
 messages through the webhooks of two processes on one PostgreSQL; every one is answered."""
 
-from bench.load import run
+from testkit.load import run
 
 
 async def test_two_processes_answer_every_message(pg_cluster, pg_template, tmp_path):

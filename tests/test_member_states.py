@@ -8,15 +8,15 @@ from functools import cache
 import pytest
 from sqlalchemy import func, select, update
 
-from bot.names import NameIndex, tokens
-from bot.runtime import prepare
+from bot.core.names import NameIndex, tokens
+from bot.runtime.process import prepare
 from storage import meta
 from storage.database import create_engine, session_factory
 from storage.directory import DelegationName, IssueName, Names
+from storage.files.programme_toml import read_programme
 from storage.importer import DEMO_FILE, import_programme
 from storage.member_states import ensure_member_states, reference_states
 from storage.models import Delegation, DelegationKind, Membership, Position
-from storage.programme_file import read_programme
 
 DEMO = read_programme(DEMO_FILE)
 EVERY_STATE = {DelegationKind.MEMBER_STATE: 193, DelegationKind.OBSERVER_STATE: 2}

@@ -4,9 +4,9 @@ import tomllib
 
 import pytest
 
-from bot.messages import Incoming
-from bot.names import NameIndex
-from handlers.issue_names import KEY_ISSUES, WORDS_FILE
+from bot.core.issue_names import KEY_ISSUES, WORDS_FILE
+from bot.core.messages import Incoming
+from bot.core.names import NameIndex
 from storage.directory import DelegationName, Names
 from storage.member_states import reference_states
 from storage.models import DelegationKind

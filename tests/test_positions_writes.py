@@ -4,7 +4,7 @@ reads the history with a diff, compares, and follows."""
 import pytest
 from sqlalchemy import func, select
 
-from bot.dispatcher import Dispatcher
+from bot.runtime.dispatcher import Dispatcher
 from storage.models import AuditEntry, PositionVersion
 from tests.recorder import Recorder
 from tests.test_announcements import make_focal_point, says

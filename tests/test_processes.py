@@ -7,8 +7,8 @@ import signal
 
 import httpx
 
-from tests.fakes.telegram_api import FakeTelegram, private_message
-from tests.service import plenary_run
+from testkit.fakes.telegram_api import FakeTelegram, private_message
+from testkit.service import plenary_run
 
 LEADING = re.compile(r'^plenary_leader\{lock="telegram-polling"\} (\S+)$', re.M)
 

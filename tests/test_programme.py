@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
-from bot.dispatcher import Dispatcher
+from bot.runtime.dispatcher import Dispatcher
 from storage.meetings import by_key
 from storage.models import AuditEntry, Meeting, MeetingStatus
 from tests.recorder import Recorder

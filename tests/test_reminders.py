@@ -7,17 +7,17 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bot.core import Core
-from bot.dispatcher import Dispatcher
-from bot.messages import Incoming
+from bot.core.answering import Core
+from bot.core.messages import Incoming
+from bot.runtime.dispatcher import Dispatcher
 from storage import reminders
 from storage.database import create_engine, session_factory
+from storage.files.programme_toml import parse_programme
 from storage.importer import DEMO_FILE, import_programme
 from storage.models import Delivery, DeliveryStatus, Subscription
-from storage.programme_file import parse_programme
-from tests.bulk import add_people
+from testkit.bulk import add_people
+from testkit.service import ROOT
 from tests.recorder import Recorder
-from tests.test_cli import ROOT
 
 PYTHON = [sys.executable]
 FIRST_START = "start = 2016-02-03T10:00:00-05:00"

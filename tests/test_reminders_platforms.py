@@ -6,16 +6,16 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from bot.config import SlackConfig, TelegramConfig
-from bot.dispatcher import Dispatcher
-from bot.messages import Incoming
-from bot.transports.slack import SlackTransport
-from bot.transports.telegram import TelegramTransport
-from bot.transports.telegram_limits import Limits
+from bot.core.messages import Incoming
+from bot.runtime.dispatcher import Dispatcher
+from bot.transports.slack.transport import SlackTransport
+from bot.transports.telegram.limits import Limits
+from bot.transports.telegram.transport import TelegramTransport
 from storage.models import Account, Delivery, DeliveryStatus
-from tests.fakes.slack_api import SIGNING_SECRET, FakeSlack
-from tests.fakes.telegram_api import FakeTelegram
-from tests.slack_blocks import check_blocks
-from tests.telegram_html import check_message
+from testkit.fakes.slack_api import SIGNING_SECRET, FakeSlack
+from testkit.fakes.telegram_api import FakeTelegram
+from testkit.slack_blocks import check_blocks
+from testkit.telegram_html import check_message
 
 SUBSCRIBED_AT = datetime.fromisoformat("2016-02-01T12:00:00-05:00")
 AFTER_FIRST_DUE = timedelta(hours=22, seconds=30)  # 2 February, 10:00:30

@@ -1,4 +1,4 @@
-from bot.messages import Attachment, Reply
+from bot.core.messages import Attachment, Reply
 from bot.render.kept import KeptRenderings
 
 

@@ -1,8 +1,8 @@
 """Telegram HTML rendering: escaping, splitting under 4,096 characters, valid markup."""
 
-from bot.messages import Reply, bold, link
+from bot.core.messages import Reply, bold, link
 from bot.render.telegram import render_messages
-from tests.telegram_html import check_message
+from testkit.telegram_html import check_message
 
 
 def test_long_replies_split_between_paragraphs_within_the_limit():

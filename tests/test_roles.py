@@ -7,14 +7,14 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.commands import COMMANDS
-from bot.messages import Incoming
+from bot.core.commands import COMMANDS
+from bot.core.messages import Incoming
 from bot.render.plain import render_plain
 from handlers.roles import CHAIR_ONLY
 from storage import roles
 from storage.models import AuditEntry, Role
-from tests.fakes.telegram_api import FakeTelegram
-from tests.test_cli import PLENARY, ROOT
+from testkit.fakes.telegram_api import FakeTelegram
+from testkit.service import PLENARY, ROOT
 from tests.test_cli import plenary as cli
 
 CODE = re.compile(r"[A-Z2-9]{4}-[A-Z2-9]{4}")

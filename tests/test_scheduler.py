@@ -4,8 +4,8 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
-from bot.dispatcher import Dispatcher
-from bot.scheduler import Scheduler
+from bot.runtime.dispatcher import Dispatcher
+from bot.runtime.scheduler import Scheduler
 from storage import announcements
 from storage.announcements import Audience
 from tests.test_announcements import chair_says, make_chair, people

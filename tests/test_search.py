@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import delete, func, select, text
 
-from bot.messages import Incoming, Span, bold
+from bot.core.messages import Incoming, Span, bold
 from bot.render.telegram import render_messages
 from handlers.snippets import ELLIPSIS, snippet
 from storage import positions
@@ -18,8 +18,8 @@ from storage.models import Delegation, KeyIssue, Position, PositionVersion
 from storage.search import EmptyQuery, search_positions
 from storage.search_query import parse_query
 from storage.search_text import FTS5_TOKENIZER, words
+from testkit.telegram_html import check_message
 from tests.conftest import DEMO_NOW
-from tests.telegram_html import check_message
 
 AFRICAN = [
     ("african-group", "categories"),

@@ -5,9 +5,9 @@ from datetime import datetime
 import pytest
 from sqlalchemy import func, select
 
-from bot.i18n import translator
-from bot.messages import Incoming
-from bot.timefmt import venue_and_reader_time
+from bot.core.i18n import translator
+from bot.core.messages import Incoming
+from bot.core.timefmt import venue_and_reader_time
 from storage.models import Account, Person
 
 

@@ -5,8 +5,8 @@ import asyncio
 
 from sqlalchemy import func, select
 
-from bot.dispatcher import Dispatcher
-from bot.scheduler import Scheduler
+from bot.runtime.dispatcher import Dispatcher
+from bot.runtime.scheduler import Scheduler
 from storage.models import Delivery, DeliveryStatus
 from tests.recorder import Recorder
 from tests.test_announcements import chair_says, make_chair, people

@@ -9,12 +9,12 @@ from sqlalchemy import select
 from starlette.routing import Route
 
 from bot.config import SlackConfig
-from bot.http import HttpServer, build_app
-from bot.messages import Button, Reply
+from bot.core.messages import Button, Reply
 from bot.render.slack import render_messages
-from bot.transports.slack import SlackTransport, as_command
+from bot.runtime.http import HttpServer, build_app
+from bot.transports.slack.transport import SlackTransport, as_command
 from storage.models import Account, Role
-from tests.fakes.slack_api import (
+from testkit.fakes.slack_api import (
     SIGNING_SECRET,
     button_press,
     direct_message,
@@ -22,9 +22,9 @@ from tests.fakes.slack_api import (
     signed,
     slash_command,
 )
-from tests.fakes.slack_socket import FakeSocketMode
-from tests.service import plenary_run
-from tests.slack_blocks import check_blocks
+from testkit.fakes.slack_socket import FakeSocketMode
+from testkit.service import plenary_run
+from testkit.slack_blocks import check_blocks
 from tests.test_dialogues import BAD_INPUT, GENERAL, ISSUES_AND_GROUPS, MEETINGS, POSITIONS
 from tests.test_letter_flow import OWN_LETTER
 from tests.test_roles import invitation

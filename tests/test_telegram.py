@@ -10,23 +10,23 @@ import pytest
 from sqlalchemy import select
 from starlette.routing import Route
 
-from bot.buttons import command_for, payloads
 from bot.config import TelegramConfig
-from bot.dispatcher import Dispatcher
-from bot.http import HttpServer, build_app
-from bot.messages import Button, Reply
-from bot.transports.telegram import TelegramTransport
-from bot.transports.telegram_limits import Limits
+from bot.core.buttons import command_for, payloads
+from bot.core.messages import Button, Reply
+from bot.runtime.dispatcher import Dispatcher
+from bot.runtime.http import HttpServer, build_app
+from bot.transports.telegram.limits import Limits
+from bot.transports.telegram.transport import TelegramTransport
 from storage.models import Account, Announcement, Role
-from tests.conftest import FAST, start_telegram
-from tests.fakes.telegram_api import (
+from testkit.fakes.telegram_api import (
     button_press,
     document_message,
     group_message,
     private_message,
 )
-from tests.service import plenary_run
-from tests.telegram_html import check_markup, check_message
+from testkit.service import plenary_run
+from testkit.telegram_html import check_markup, check_message
+from tests.conftest import FAST, start_telegram
 from tests.test_dialogues import BAD_INPUT, GENERAL, ISSUES_AND_GROUPS, MEETINGS, POSITIONS
 from tests.test_letter_flow import OWN_LETTER
 from tests.test_roles import invitation
@@ -431,7 +431,7 @@ CHAIR_CHAT = 601
 
 async def chair_on_telegram(plenary, fake_telegram) -> None:
     code = await invitation(plenary, Role.CHAIR)
-    from tests.fakes.telegram_api import private_message
+    from testkit.fakes.telegram_api import private_message
 
     assert "Chair's office" in await converse(
         fake_telegram, private_message(f"/start {code}", CHAIR_CHAT), CHAIR_CHAT

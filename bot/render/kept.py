@@ -7,7 +7,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Generic, TypeVar
 
-from bot.messages import Reply
+from bot.core.messages import Reply
 
 Rendered = TypeVar("Rendered")
 

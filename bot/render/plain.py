@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.messages import Block, BlockKind, Reply, Span
+from bot.core.messages import Block, BlockKind, Reply, Span
 
 
 def _span(span: Span) -> str:

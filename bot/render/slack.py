@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.messages import Block, BlockKind, Reply, Span
+from bot.core.messages import Block, BlockKind, Reply, Span
 from bot.render.plain import render_plain
 
 MAX_BLOCKS = 50

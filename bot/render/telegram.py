@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-from bot.messages import Block, BlockKind, Button, Reply, Span
+from bot.core.messages import Block, BlockKind, Button, Reply, Span
 
 MESSAGE_LIMIT = 4096
 BUTTON_TEXT_LIMIT = 64

@@ -9,10 +9,10 @@ import tempfile
 from pathlib import Path
 from typing import TextIO
 
-from bot.core import Core
-from bot.dispatcher import CannotEdit
-from bot.messages import Incoming, Reply
+from bot.core.answering import Core
+from bot.core.messages import Incoming, Reply
 from bot.render.plain import render_plain
+from bot.transports.outcomes import CannotEdit
 from storage.models import Account
 
 FILES = Path(tempfile.gettempdir()) / "plenary-files"  # where the terminal writes attachments

@@ -1,0 +1,1 @@
+"""The `plenary` command line: one module per command group."""

@@ -1,0 +1,1 @@
+"""The platform-free core: messages, commands, routing, understanding, i18n, time."""

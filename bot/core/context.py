@@ -1,0 +1,149 @@
+"""What a handler knows about the question: who asks, in which language and zone, and when."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.clock import Clock
+from bot.core.i18n import Translator
+from bot.core.messages import Incoming
+from bot.core.names import NameIndex
+from bot.core.reply_cache import ReplyCache
+from storage import audit, people
+from storage.directory import DelegationName, IssueName
+from storage.models import Person, Role
+from storage.people import PersonView
+
+
+@dataclass
+class Context:
+    session: AsyncSession
+    clock: Clock
+    names: NameIndex
+    incoming: Incoming
+    tr: Translator
+    programme: dict[str, str]
+    revision: int
+    replies: ReplyCache
+    person: Person | PersonView | None = None
+    public_url: str = ""  # where Plenary's HTTP server is reached from outside
+
+    def _(self, message: str) -> str:
+        return self.tr.gettext(message)
+
+    def cache_key(self, command: str, text: str) -> tuple:
+        """Everything an answer that is not personal depends on."""
+        minute = int(self.now.timestamp() // 60)
+        return (
+            command,
+            text.casefold(),
+            self.tr.language,
+            self.reader_zone,
+            self.role,
+            self.revision,
+            minute,
+        )
+
+    @property
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    @property
+    def venue_zone(self) -> str:
+        return self.programme.get("timezone", "UTC")
+
+    @property
+    def reader_zone(self) -> str | None:
+        return self.person.timezone if self.person else None
+
+    @property
+    def today(self) -> date:
+        """Today at the venue: the day people at the negotiation are living."""
+        return self.now.astimezone(ZoneInfo(self.venue_zone)).date()
+
+    @property
+    def role(self) -> Role:
+        return self.person.role if self.person else Role.DELEGATE
+
+    @property
+    def short_name(self) -> str:
+        return self.programme.get("short_name", "Plenary")
+
+    async def subscriber(self, for_update: bool) -> Person | None:
+        """Whose reminders a message is about: in a group chat or channel, the group's (changed
+        only by its admins: see `may_change_group`); elsewhere the asker's."""
+        message = self.incoming
+        if message.group_title is None or message.chat_id is None:
+            return await self.person_for_update() if for_update else self.person
+        found = await people.find_account(self.session, message.platform, f"chat:{message.chat_id}")
+        if found is not None or not for_update:
+            return found[1] if found else None
+        _account, group = await people.create_account(
+            self.session,
+            message.platform,
+            f"chat:{message.chat_id}",
+            message.group_title,
+            self.now,
+            chat_id=message.chat_id,
+        )
+        return group
+
+    async def may_change_group(self) -> bool:
+        """True outside groups; in a group, only for the group's admins."""
+        check = self.incoming.is_group_admin
+        return self.incoming.group_title is None or (check is not None and await check())
+
+    async def audit(
+        self,
+        action: str,
+        target: str = "",
+        before: Any = None,
+        after: Any = None,
+        allowed: bool = True,
+    ) -> None:
+        """Record, in this transaction, what the asker did (or was refused)."""
+        await audit.record(
+            self.session,
+            self.now,
+            self.person.id if self.person else None,
+            self.incoming.platform,
+            action,
+            target,
+            before,
+            after,
+            allowed,
+        )
+
+    async def person_for_update(self) -> Person:
+        """The asker's person record (to change), created on their first change of anything."""
+        if isinstance(self.person, PersonView):
+            self.person = await self.session.get(Person, self.person.id)
+        if self.person is None:
+            message = self.incoming
+            _account, self.person = await people.create_account(
+                self.session,
+                message.platform,
+                message.user_id,
+                message.display_name,
+                self.now,
+                chat_id=message.direct_chat_id,
+            )
+            self.person.language = message.language
+        return self.person
+
+
+@dataclass(frozen=True)
+class Request:
+    """What was asked, with the names and date found in it."""
+
+    text: str
+    issues: tuple[IssueName, ...] = ()
+    delegations: tuple[tuple[DelegationName, ...], ...] = ()
+    day: date | None = None
+    no_such_day: str | None = None  # what looked like a date but is not one
+    page: int = 1  # of a long list ("page 2")

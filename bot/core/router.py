@@ -1,0 +1,113 @@
+"""The router: from a line of text to the handler that answers it."""
+
+from __future__ import annotations
+
+import re
+
+from rapidfuzz import fuzz, process
+
+from bot.core.commands import COMMANDS, available_to
+from bot.core.context import Context, Request
+from bot.core.dates import NoSuchDay, find_date
+from bot.core.intents import classify
+from bot.core.issue_names import issue_name
+from bot.core.messages import Button, Reply
+from bot.metrics import REQUESTS
+from storage.directory import IssueName
+
+COMMAND = re.compile(r"^/([A-Za-z_]+)(?:@\w+)?(?:\s+(.*))?$", re.S)
+
+
+PAGE = re.compile(r"\bpage\s+(\d{1,4})\b", re.IGNORECASE)
+
+
+def request_for(ctx: Context, text: str) -> Request:
+    page = PAGE.search(text)
+    if page:
+        text = (text[: page.start()] + text[page.end() :]).strip()
+    mentions = ctx.names.mentions(text)
+    try:
+        day, no_such_day = find_date(text, ctx.today), None
+    except NoSuchDay as error:
+        day, no_such_day = None, str(error)
+    return Request(
+        text=text,
+        issues=mentions.issues,
+        delegations=mentions.delegations,
+        day=day,
+        no_such_day=no_such_day,
+        page=max(1, int(page.group(1))) if page else 1,
+    )
+
+
+async def route(ctx: Context, text: str) -> Reply:
+    """Answer one message: a /command with arguments, or a question in plain words."""
+    match = COMMAND.match(text)
+    if match:
+        name, arguments = match.group(1).lower(), (match.group(2) or "").strip()
+        if name not in COMMANDS:
+            REQUESTS.labels(ctx.incoming.platform, "unknown command").inc()
+            return unknown_command(ctx, name)
+        return await run(ctx, name, request_for(ctx, arguments))
+    request = request_for(ctx, text)
+    name = classify(text, request)
+    if name is None:
+        REQUESTS.labels(ctx.incoming.platform, "not understood").inc()
+        return not_understood(ctx, request)
+    return await run(ctx, name, request)
+
+
+async def run(ctx: Context, name: str, request: Request) -> Reply:
+    REQUESTS.labels(ctx.incoming.platform, name).inc()
+    command = COMMANDS[name]
+    if ctx.role not in command.roles:
+        await ctx.audit(name, request.text[:200], allowed=False)
+        return Reply().paragraph(
+            ctx._("Sorry, /{command} is not available to you.").format(command=name)
+        )
+    if command.personal:
+        return await command.handler(ctx, request)
+    key = ctx.cache_key(name, f"{request.text}#page{request.page}")
+    reply = ctx.replies.get(key)
+    if reply is None:
+        reply = await command.handler(ctx, request)
+        ctx.replies.put(key, reply)
+    return reply
+
+
+def unknown_command(ctx: Context, name: str) -> Reply:
+    names = [c.name for c in available_to(ctx.role)]
+    nearest = [
+        n
+        for n, _score, _ in process.extract(
+            name, names, scorer=fuzz.ratio, limit=3, score_cutoff=50
+        )
+    ]
+    reply = Reply().paragraph(
+        ctx._("I don't know the command /{command}.").format(command=name[:40])
+    )
+    if nearest:
+        reply.paragraph(
+            ctx._("Did you mean: {commands}?").format(commands=", ".join(f"/{n}" for n in nearest))
+        )
+        reply.button_row(*(Button(f"/{n}", f"/{n}") for n in nearest))
+    return reply.note(ctx._("/help lists every command."))
+
+
+def not_understood(ctx: Context, request: Request) -> Reply:
+    reply = Reply().paragraph(ctx._("Sorry, I didn't understand that."))
+    similar = ctx.names.similar(request.text)
+    if similar:
+        reply.paragraph(
+            ctx._("Did you mean: {names}?").format(
+                names=", ".join(
+                    issue_name(ctx, n) if isinstance(n, IssueName) else n.name for n in similar
+                )
+            )
+        )
+    reply.paragraph(ctx._("Try “when is the next meeting?”, “positions on the veto” or /help."))
+    return reply.button_row(
+        Button(ctx._("Next meeting"), "/next"),
+        Button(ctx._("Key issues"), "/issues"),
+        Button(ctx._("Help"), "/help"),
+    )

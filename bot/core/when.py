@@ -1,0 +1,43 @@
+"""Finding a time of day ("10:00", "10 a.m.", "3.30 pm", "noon") and placing a date and time
+in a time zone."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from bot.core.dates import find_date
+
+_MERIDIEM = r"(a\.?\s?m\.?|p\.?\s?m\.?)"
+_TWELVE_HOUR = re.compile(rf"\b(\d{{1,2}})(?:[:.](\d{{2}}))?\s*{_MERIDIEM}(?!\w)", re.I)
+_TWENTY_FOUR_HOUR = re.compile(r"(?<![\d-])(\d{1,2})[:h](\d{2})\b")
+_NOON = re.compile(r"\bnoon\b|\bmidday\b", re.I)
+
+
+def find_time(text: str) -> time | None:
+    """The first time of day written in `text`, or None (also for "25:00")."""
+    found = _TWELVE_HOUR.search(text)
+    if found:
+        hour, minute = int(found.group(1)), int(found.group(2) or 0)
+        if not 1 <= hour <= 12 or minute > 59:
+            return None
+        afternoon = found.group(3).lower().startswith("p")
+        return time(hour % 12 + (12 if afternoon else 0), minute)
+    found = _TWENTY_FOUR_HOUR.search(text)
+    if found:
+        hour, minute = int(found.group(1)), int(found.group(2))
+        return time(hour, minute) if hour < 24 and minute < 60 else None
+    return time(12) if _NOON.search(text) else None
+
+
+def local_instant(day: date, at: time, zone: str) -> datetime:
+    """`day` at `at` on the clocks of `zone`, as an aware datetime."""
+    return datetime.combine(day, at, ZoneInfo(zone))
+
+
+def find_instant(text: str, today: date, zone: str) -> datetime | None:
+    """A date and a time written in `text` ("2016-02-01 09:00", "1 February 9 a.m."), read on
+    the clocks of `zone`; None unless both are there. Raises NoSuchDay for an impossible date."""
+    day, at = find_date(text, today), find_time(text)
+    return local_instant(day, at, zone) if day and at else None

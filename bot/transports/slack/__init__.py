@@ -1,0 +1,1 @@
+"""Slack: slack-bolt's AsyncApp in Plenary's loop."""

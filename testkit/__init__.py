@@ -1,0 +1,1 @@
+"""What tests and benchmarks share: fake platforms, data builders, a throwaway PostgreSQL."""
