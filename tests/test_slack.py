@@ -12,7 +12,8 @@ from bot.config import SlackConfig
 from bot.core.messages import Button, Reply
 from bot.render.slack import render_messages
 from bot.runtime.http import HttpServer, build_app
-from bot.transports.slack.transport import SlackTransport, as_command
+from bot.transports.slack.receiving import as_command
+from bot.transports.slack.transport import SlackTransport
 from storage.models import Account, Role
 from testkit.fakes.slack_api import (
     SIGNING_SECRET,
