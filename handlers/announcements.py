@@ -8,24 +8,30 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.core import drafts
 from bot.core.commands import command
 from bot.core.context import Context, Request
 from bot.core.dates import NoSuchDay
+from bot.core.drafts import draft_kind
 from bot.core.issue_names import issue_name
 from bot.core.messages import Attachment, Button, Reply, bold, italic
 from bot.core.text import clean_paragraphs
 from bot.core.timefmt import long_date, venue_and_reader_time
 from bot.core.when import find_instant
+from handlers.drafts import confirm_taken, take
 from handlers.roles import CHAIR_ONLY
 from storage import announcements
 from storage.announcements import Audience
-from storage.models import Announcement, AnnouncementStatus, DelegationKind, Delivery
+from storage.drafts import close_open, latest_open
+from storage.models import Announcement, AnnouncementStatus, DelegationKind, Delivery, Draft
 
 MAX_LENGTH = 3500  # one message on every platform, with room for the heading
 _COMMAND_WORD = re.compile(r"^\s*/\w+(?:@\w+)?\s*")
 _ACTION = re.compile(r"^#?(\d{1,9})\s+(confirm|cancel|to|at|now|preview)\b\s*(.*)$", re.I | re.S)
 _AUDIENCE_PREFIX = re.compile(r"^to\s+([^:\n]{1,80}):\s*", re.I)
 VISIBLE_TO_ALL = ("all", "delegates")
+KIND = "announcement"
+CORRECTION = "correction"
 
 
 def raw_arguments(ctx: Context) -> str:
@@ -165,14 +171,13 @@ async def _preview(ctx: Context, announcement: Announcement) -> Reply:
     when = sending_time(ctx, announcement.send_at)
     reply.paragraph(bold(ctx._("Sending: ")), when)
     key = announcement.id
+    draft = await drafts.propose(ctx, KIND, {"announcement_id": key}, f"announcement:{key}")
+    confirm, cancel = drafts.buttons(ctx, draft)
     if not reached:
         reply.paragraph(ctx._("This audience reaches nobody: there is nothing to send."))
-        reply.button_row(Button(ctx._("Cancel"), f"/announce {key} cancel"))
+        reply.button_row(cancel)
     else:
-        reply.button_row(
-            Button(ctx._("Confirm"), f"/announce {key} confirm"),
-            Button(ctx._("Cancel"), f"/announce {key} cancel"),
-        )
+        reply.button_row(confirm, cancel)
     reply.button_row(
         Button(ctx._("Everyone"), f"/announce {key} to everyone"),
         Button(ctx._("Delegates only"), f"/announce {key} to delegates"),
@@ -239,7 +244,7 @@ async def _act(ctx: Context, key: int, action: str, rest: str) -> Reply:
     if announcement.status != AnnouncementStatus.DRAFT:
         return _already_done(ctx, announcement)
     if action == "confirm":
-        return await _confirm(ctx, announcement)
+        return await _typed_confirmation(ctx, KIND, announcement)
     if action == "to":
         found = find_audience(ctx, rest)
         if found is None:
@@ -277,7 +282,39 @@ def _already_done(ctx: Context, announcement: Announcement) -> Reply:
     )
 
 
-async def _confirm(ctx: Context, announcement: Announcement) -> Reply:
+async def _typed_confirmation(ctx: Context, kind: str, announcement: Announcement) -> Reply:
+    """ "/announce ID confirm", "/correct ID confirm": the asker's open preview of it."""
+    subject = f"announcement:{announcement.id}"
+    draft = await latest_open(ctx.session, kind, drafts.author(ctx), ctx.now, subject)
+    if draft is None:
+        return Reply().paragraph(
+            ctx._("No preview of announcement #{id} is waiting for you.").format(
+                id=announcement.id
+            ),
+            " ",
+            ctx._("Nothing was done."),
+        )
+    return await confirm_taken(ctx, await take(ctx, draft.token, "confirmed"))
+
+
+async def _draft_announcement(ctx: Context, draft: Draft) -> Announcement | None:
+    return await ctx.session.get(Announcement, draft.payload["announcement_id"])
+
+
+async def _withdraw_draft(ctx: Context, draft: Draft) -> None:
+    announcement = await _draft_announcement(ctx, draft)
+    if announcement is not None and announcement.status == AnnouncementStatus.DRAFT:
+        announcement.status = AnnouncementStatus.CANCELLED
+
+
+@draft_kind(KIND, roles=CHAIR_ONLY, discard=_withdraw_draft)
+async def send_announcement(ctx: Context, draft: Draft) -> Reply:
+    """A confirmed announcement: its deliveries into the outbox."""
+    announcement = await _draft_announcement(ctx, draft)
+    if announcement is None:
+        return Reply(not_found=True).paragraph(ctx._("This announcement no longer exists."))
+    if announcement.status != AnnouncementStatus.DRAFT:
+        return _already_done(ctx, announcement)
     count = await announcements.confirm(ctx.session, announcement, ctx.now)
     if not count:
         return Reply().paragraph(ctx._("This audience reaches nobody: there is nothing to send."))
@@ -310,7 +347,7 @@ async def _cancel(ctx: Context, announcement: Announcement) -> Reply:
         return _already_done(ctx, announcement)
     if announcement.status == AnnouncementStatus.DRAFT:
         announcement.status = AnnouncementStatus.CANCELLED
-        await ctx.session.flush()
+        await close_open(ctx.session, f"announcement:{key}", ctx.now)
         return Reply().paragraph(ctx._("Discarded: nothing was sent."))
     withheld = await announcements.cancel(ctx.session, announcement, ctx.now)
     await ctx.audit("cancel announcement", f"announcement {key}", after={"withheld": withheld})
@@ -337,15 +374,19 @@ async def correct(ctx: Context, request: Request) -> Reply:
         )
     new_text = (found.group(2) or "").strip()
     if new_text.lower() == "confirm":
-        return await _confirm_correction(ctx, announcement)
+        return await _typed_confirmation(ctx, CORRECTION, announcement)
     if not new_text or len(new_text) > MAX_LENGTH:
         return Reply().paragraph(
             ctx._("Give the corrected text, up to {limit} characters: /correct {id} TEXT.").format(
                 limit=ctx.tr.number(MAX_LENGTH), id=announcement.id
             )
         )
-    announcement.proposed_correction = new_text
-    await ctx.session.flush()
+    draft = await drafts.propose(
+        ctx,
+        CORRECTION,
+        {"announcement_id": announcement.id, "text": new_text},
+        f"announcement:{announcement.id}",
+    )
     reply = Reply().heading(ctx._("Preview of the correction"))
     reply.blocks.extend(_compose(ctx, new_text, corrected=True, correction=True).blocks)
     return reply.paragraph(
@@ -353,23 +394,21 @@ async def correct(ctx: Context, request: Request) -> Reply:
             "Messages already sent are edited where the platform allows; otherwise the "
             "correction is sent as a new message."
         )
-    ).button_row(
-        Button(ctx._("Confirm correction"), f"/correct {announcement.id} confirm"),
-    )
+    ).button_row(*drafts.buttons(ctx, draft, ctx._("Confirm correction")))
 
 
-async def _confirm_correction(ctx: Context, announcement: Announcement) -> Reply:
-    if not announcement.proposed_correction:
-        return Reply().paragraph(
-            ctx._("No correction is waiting: /correct {id} TEXT proposes one.").format(
-                id=announcement.id
+@draft_kind(CORRECTION, roles=CHAIR_ONLY)
+async def send_correction(ctx: Context, draft: Draft) -> Reply:
+    """A confirmed correction: sent messages edited, those not yet sent carry the new text."""
+    announcement = await _draft_announcement(ctx, draft)
+    if announcement is None or announcement.status != AnnouncementStatus.CONFIRMED:
+        return Reply(not_found=True).paragraph(
+            ctx._("There is no sent announcement #{id}.").format(
+                id=draft.payload["announcement_id"]
             )
         )
     before = announcement.text
-    count = await announcements.correct(
-        ctx.session, announcement, announcement.proposed_correction, ctx.now
-    )
-    announcement.proposed_correction = None
+    count = await announcements.correct(ctx.session, announcement, draft.payload["text"], ctx.now)
     await ctx.audit(
         "correct announcement", f"announcement {announcement.id}", before, announcement.text
     )

@@ -5,26 +5,33 @@ from __future__ import annotations
 
 import re
 
+from bot.core import drafts
 from bot.core.commands import command
 from bot.core.context import Context, Request
+from bot.core.drafts import draft_kind
 from bot.core.issue_names import issue_name
 from bot.core.messages import Button, Reply, italic
 from bot.core.timefmt import short_date
 from handlers.announcements import raw_arguments
+from handlers.drafts import confirm_taken, discard_taken, take
 from handlers.letters import attached_text
 from storage import follows, positions
-from storage.directory import IssueName
-from storage.models import Position, PositionVersion, Role
+from storage.directory import DelegationName, IssueName
+from storage.drafts import latest_open
+from storage.models import Draft, Position, PositionVersion, Role
 
 FOCAL_POINTS = frozenset({Role.FOCAL_POINT})
 MAX_LENGTH = 4000  # one message on every platform, with its heading
-_SOURCE = re.compile(r"\s*\bsource:\s*(\S{1,200})\s*$", re.I)
+# "source: A/69/L.92" at the end, bracketed as /help writes it or not.
+_SOURCE = re.compile(r"\s*\[?\s*\bsource:\s*([^\[\]]{1,200}?)\s*\]?\s*$", re.I)
+_FOR = re.compile(r"^(?:for|on behalf of)\s+([^:]{1,80}):\s*", re.I)
 _CONFIRM = "confirm"
 _CANCEL = "cancel"
+KIND = "position"
 
 
 def _split_source(text: str) -> tuple[str, list[str]]:
-    """The text without a trailing "source: A/69/L.92", and the source (if any)."""
+    """The text without a trailing "[source: A/69/L.92]", and the source (if any)."""
     found = _SOURCE.search(text)
     if not found:
         return text, []
@@ -45,7 +52,21 @@ def _pick_issue(ctx: Context) -> Reply:
     return reply
 
 
-@command("submit", usage="/submit ISSUE TEXT [source: SYMBOL]", roles=FOCAL_POINTS, personal=True)
+async def _not_for_you(ctx: Context, mine: DelegationName, other: DelegationName) -> Reply:
+    await ctx.audit("submit", f"for {other.key}", allowed=False)
+    return Reply().paragraph(
+        ctx._("You act for {mine}: you cannot submit for {other}.").format(
+            mine=mine.name, other=other.name
+        )
+    )
+
+
+@command(
+    "submit",
+    usage="/submit ISSUE TEXT [source: SYMBOL] | confirm | cancel",
+    roles=FOCAL_POINTS,
+    personal=True,
+)
 async def submit(ctx: Context, request: Request) -> Reply:
     """Submit your delegation's position on a key issue (a new version)."""
     delegation = ctx.names.delegations.get(ctx.person.delegation_id or -1)
@@ -54,26 +75,35 @@ async def submit(ctx: Context, request: Request) -> Reply:
     text = raw_arguments(ctx)
     if not text:
         return _pick_issue(ctx)
-    if text.casefold() == _CANCEL:
-        return Reply().paragraph(ctx._("Nothing was stored."))
+    if text.casefold() in (_CONFIRM, _CANCEL):
+        return await _typed_answer(ctx, text.casefold())
     issue, rest = _issue_first(ctx, text)
     if issue is None:
         other = ctx.names.mentions(text.partition(" ")[0]).delegations
         if other and other[0][0].id != delegation.id:
-            await ctx.audit("submit", f"for {other[0][0].key}", allowed=False)
-            return Reply().paragraph(
-                ctx._("You act for {mine}: you cannot submit for {other}.").format(
-                    mine=delegation.name, other=other[0][0].name
-                )
-            )
+            return await _not_for_you(ctx, delegation, other[0][0])
         return (
             Reply(not_found=True)
             .paragraph(ctx._("Start with the key issue: /submit veto TEXT."))
-            .button_row(*(Button(i.key, f"/submit {i.key}") for i in ctx.names.issues.values()))
+            .button_row(
+                *(Button(issue_name(ctx, i), f"/submit {i.key}") for i in ctx.names.issues.values())
+            )
         )
+    behalf = _FOR.match(rest)
+    if behalf:
+        named = ctx.names.mentions(behalf.group(1)).delegations
+        if not named or named[0][0].id != delegation.id:
+            other = named[0][0] if named else None
+            if other is None:
+                return Reply().paragraph(
+                    ctx._("You act for {mine}: a position is always your delegation's.").format(
+                        mine=delegation.name
+                    )
+                )
+            return await _not_for_you(ctx, delegation, other)
+        rest = rest[behalf.end() :]
     rest = rest or attached_text(ctx) or ""  # the text of a .txt/.md document sent with it
-    confirmed = rest.startswith(_CONFIRM + " ") or rest == _CONFIRM
-    body, sources = _split_source(rest.removeprefix(_CONFIRM).strip() if confirmed else rest)
+    body, sources = _split_source(rest)
     if not body:
         return Reply().paragraph(
             ctx._(
@@ -86,10 +116,69 @@ async def submit(ctx: Context, request: Request) -> Reply:
                 length=ctx.tr.number(len(body)), limit=ctx.tr.number(MAX_LENGTH)
             )
         )
-    if not confirmed:
-        return _preview(ctx, delegation.name, issue, body, sources, rest)
+    payload = {
+        "delegation_id": delegation.id,
+        "key_issue_id": issue.id,
+        "text": body,
+        "sources": sources,
+    }
+    draft = await drafts.propose(ctx, KIND, payload, f"{delegation.id}/{issue.id}")
+    return _preview(ctx, delegation.name, issue, body, sources, draft)
+
+
+async def _typed_answer(ctx: Context, answer: str) -> Reply:
+    """ "/submit confirm" or "/submit cancel": the asker's latest preview, as its buttons."""
+    draft = await latest_open(ctx.session, KIND, drafts.author(ctx), ctx.now)
+    if draft is None:
+        return Reply().paragraph(
+            ctx._("No preview is waiting: /submit ISSUE TEXT shows one."),
+            " ",
+            ctx._("Nothing was stored."),
+        )
+    if answer == _CANCEL:
+        return await discard_taken(ctx, await take(ctx, draft.token, "discarded"))
+    return await confirm_taken(ctx, await take(ctx, draft.token, "confirmed"))
+
+
+def _preview(
+    ctx: Context,
+    holder: str,
+    issue: IssueName,
+    body: str,
+    sources: list[str],
+    draft: Draft,
+) -> Reply:
+    reply = Reply().heading(
+        ctx._("Preview: {holder} on {issue}").format(holder=holder, issue=issue_name(ctx, issue))
+    )
+    for paragraph in body.split("\n\n"):
+        reply.paragraph(paragraph)
+    if sources:
+        reply.note(ctx._("Source: {source}").format(source=sources[0]))
+    reply.note(ctx._("Nothing is stored before you confirm (or type /submit confirm)."))
+    return reply.button_row(*drafts.buttons(ctx, draft))
+
+
+@draft_kind(KIND, roles=FOCAL_POINTS)
+async def store_submission(ctx: Context, draft: Draft) -> Reply:
+    """A confirmed submission: a new version of the delegation's position, followers told."""
+    payload = draft.payload
+    delegation = ctx.names.delegations.get(payload["delegation_id"])
+    issue = ctx.names.issues.get(payload["key_issue_id"])
+    if delegation is None or issue is None or ctx.person.delegation_id != delegation.id:
+        await ctx.audit("submit", f"draft {draft.id}", allowed=False)
+        return Reply().paragraph(
+            ctx._("You no longer act for that delegation."), " ", ctx._("Nothing was stored.")
+        )
     version = await positions.add_version(
-        ctx.session, delegation.id, issue.id, body, ctx.today, sources, ctx.person.id, ctx.now
+        ctx.session,
+        delegation.id,
+        issue.id,
+        payload["text"],
+        ctx.today,
+        payload["sources"],
+        ctx.person.id,
+        ctx.now,
     )
     if version is None:
         return Reply().paragraph(ctx._("That is already your latest version: nothing changed."))
@@ -107,23 +196,6 @@ async def submit(ctx: Context, request: Request) -> Reply:
                 count=told
             )
         )
-    )
-
-
-def _preview(
-    ctx: Context, holder: str, issue: IssueName, body: str, sources: list[str], rest: str
-) -> Reply:
-    reply = Reply().heading(
-        ctx._("Preview: {holder} on {issue}").format(holder=holder, issue=issue_name(ctx, issue))
-    )
-    for paragraph in body.split("\n\n"):
-        reply.paragraph(paragraph)
-    if sources:
-        reply.note(ctx._("Source: {source}").format(source=sources[0]))
-    reply.note(ctx._("Nothing is stored before you confirm."))
-    return reply.button_row(
-        Button(ctx._("Confirm"), f"/submit {issue.key} {_CONFIRM} {rest}"),
-        Button(ctx._("Cancel"), f"/submit {_CANCEL}"),
     )
 
 

@@ -372,7 +372,7 @@ class Announcement(Base):
     `audience` says whom it addresses ({"kind": "all" | "delegates" | "group" | "delegation" |
     "issue", "id": ..., "label": ...}). Deliveries render `text` when they are sent, so a
     correction reaches those not yet served as well; `corrections` counts the corrections.
-    A correction is first proposed (previewed), then confirmed.
+    Confirming it, like a correction, goes through a `Draft`.
     """
 
     __tablename__ = "announcements"
@@ -389,7 +389,6 @@ class Announcement(Base):
     attachment_type: Mapped[str | None] = mapped_column(String(127))
     attachment: Mapped[bytes | None] = mapped_column(LargeBinary)
     corrections: Mapped[int] = mapped_column(Integer, default=0)
-    proposed_correction: Mapped[str | None] = mapped_column(Text)  # shown, not yet confirmed
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
@@ -420,3 +419,28 @@ class CalendarFeed(Base):
     )
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Draft(Base):
+    """A preview waiting for its author's confirmation: every preview -> confirm flow is one.
+
+    `token` is what the Confirm and Cancel buttons carry; only the author (a person, or the
+    operator at the command line when `author_id` is null) may use it, once, before
+    `expires_at`. `subject` names what it is about ("announcement:12"), so a newer preview of
+    the same thing replaces an older one.
+    """
+
+    __tablename__ = "drafts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(32), unique=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str] = mapped_column(String(64), default="")
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("persons.id", ondelete="CASCADE"), index=True
+    )
+    author_platform: Mapped[str] = mapped_column(String(16))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    outcome: Mapped[str | None] = mapped_column(String(16))  # confirmed | discarded | replaced

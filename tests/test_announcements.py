@@ -259,3 +259,24 @@ async def test_platforms_finishing_at_once_still_get_their_report(plenary):
         assert await last == 1
         await telegram.commit()
     assert await count(plenary, Delivery, Delivery.kind == "report") == 1
+
+
+async def test_only_the_author_confirms_an_announcement_and_once(plenary, dispatcher, recorder):
+    await make_chair(plenary)
+    code = await invitation(plenary, Role.CHAIR)
+    assert "Chair's office" in await says(plenary, "deputy", f"/register {code}")
+    await people(plenary, 2)
+    incoming = Incoming("console", CHAIR, "/announce Agenda attached.", chat_id=CHAIR)
+    preview = await plenary.core.answer(incoming)
+    (confirm,) = [b.command for row in preview.buttons for b in row if b.label == "Confirm"]
+    refused = await says(plenary, "deputy", confirm)
+    assert "belongs to someone else" in refused and "Nothing was done." in refused
+    assert "No preview of announcement #1 is waiting" in await says(
+        plenary, "deputy", "/announce 1 confirm"
+    )
+    assert await count(plenary, Delivery) == 0
+    assert "Sending to 4 people" in await chair_says(plenary, confirm)
+    assert "confirmed already" in await chair_says(plenary, confirm)
+    await dispatcher.run_until_idle()
+    assert await count(plenary, Delivery, Delivery.kind == "announcement") == 4
+    assert await count(plenary, AuditEntry, AuditEntry.allowed.is_(False)) == 1
