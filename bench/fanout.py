@@ -20,7 +20,7 @@ from bot.transports.telegram.transport import TelegramTransport
 async def demo_runtime(name: str) -> AsyncIterator[Runtime]:
     """The demo programme on a new SQLite file, removed afterwards."""
     with tempfile.TemporaryDirectory() as folder:
-        config = Config(database=DatabaseConfig(f"sqlite:///{Path(folder) / name}"))
+        config = Config(database=DatabaseConfig(url=f"sqlite:///{Path(folder) / name}"))
         runtime = await start_runtime(config, demo=True)
         try:
             yield runtime

@@ -64,7 +64,7 @@ def bare_bot(base_url: str, answer: Callable[[Update], Awaitable[object]]) -> St
 
 @asynccontextmanager
 async def plenary(base_url: str, folder: Path) -> AsyncIterator[tuple[Runtime, TelegramTransport]]:
-    config = Config(database=DatabaseConfig(f"sqlite:///{folder / 'bench.db'}"))
+    config = Config(database=DatabaseConfig(url=f"sqlite:///{folder / 'bench.db'}"))
     runtime = await start_runtime(config, demo=True)
     transport = TelegramTransport(
         TelegramConfig(token=TOKEN, api_base_url=base_url), runtime.core, limits=NO_CAP

@@ -1,14 +1,31 @@
-"""Configuration: one TOML file, secrets from the environment, every fault named by its key."""
+"""Configuration: one TOML file, secrets from the environment, every fault named by its key.
+pydantic-settings reads both and checks every value; secrets stay `SecretStr`."""
 
 from __future__ import annotations
 
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field, fields
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    model_validator,
+)
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
 
 from storage.database import EMBEDDED_URL, async_url
 
@@ -16,75 +33,6 @@ from storage.database import EMBEDDED_URL, async_url
 class ConfigError(ValueError):
     """A configuration that cannot be used; the message names the key and the problem."""
 
-
-@dataclass(frozen=True)
-class DatabaseConfig:
-    url: str = EMBEDDED_URL
-
-
-@dataclass(frozen=True)
-class HttpConfig:
-    host: str = "127.0.0.1"
-    port: int = 8080
-    public_url: str = ""  # how delegates reach this server (calendar links); default host:port
-
-    @property
-    def base_url(self) -> str:
-        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
-
-
-@dataclass(frozen=True)
-class TelegramConfig:
-    token: str = ""
-    mode: str = "polling"
-    api_base_url: str = ""
-    webhook_url: str = ""
-    webhook_secret: str = ""
-    messages_per_second: float = 30  # this process's share of Telegram's overall limit
-
-
-@dataclass(frozen=True)
-class SlackConfig:
-    bot_token: str = ""
-    signing_secret: str = ""
-    app_token: str = ""
-    api_base_url: str = ""
-
-
-@dataclass(frozen=True)
-class RemindersConfig:
-    lead_times: tuple[str, ...] = ("24h", "1h")
-
-
-@dataclass(frozen=True)
-class LoggingConfig:
-    format: str = "text"  # or "json": one object a line, for log collectors
-
-
-@dataclass(frozen=True)
-class Config:
-    database: DatabaseConfig = field(default_factory=DatabaseConfig)
-    http: HttpConfig = field(default_factory=HttpConfig)
-    telegram: TelegramConfig = field(default_factory=TelegramConfig)
-    slack: SlackConfig = field(default_factory=SlackConfig)
-    reminders: RemindersConfig = field(default_factory=RemindersConfig)
-    logging: LoggingConfig = field(default_factory=LoggingConfig)
-    source: str = "built-in defaults"
-
-    @property
-    def embedded(self) -> bool:
-        """True when running on the embedded SQLite database of a fresh checkout."""
-        return self.database.url == EMBEDDED_URL
-
-
-ENVIRONMENT = {
-    ("database", "url"): "PLENARY_DATABASE_URL",
-    ("telegram", "token"): "PLENARY_TELEGRAM_TOKEN",
-    ("telegram", "webhook_secret"): "PLENARY_TELEGRAM_WEBHOOK_SECRET",
-    ("slack", "bot_token"): "PLENARY_SLACK_BOT_TOKEN",
-    ("slack", "signing_secret"): "PLENARY_SLACK_SIGNING_SECRET",
-    ("slack", "app_token"): "PLENARY_SLACK_APP_TOKEN",
-}
 
 DURATION = re.compile(r"^(\d+)([mhd])$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days"}
@@ -98,112 +46,226 @@ def parse_duration(text: str) -> timedelta:
     return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
 
 
-def _check(section: str, key: str, value: Any, expected: Any) -> Any:
-    where = f"[{section}] {key}"
-    # A mistyped secret is still a secret: never repeat it.
-    shown = "a value" if (section, key) in ENVIRONMENT and key != "url" else repr(value)
-    if expected is int:
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise ConfigError(f"{where}: expected a whole number, got {shown}")
-        return value
-    if expected is float:
-        if not isinstance(value, int | float) or isinstance(value, bool):
-            raise ConfigError(f"{where}: expected a number, got {shown}")
-        return float(value)
-    if expected is str:
-        if not isinstance(value, str):
-            raise ConfigError(f"{where}: expected text, got {shown}")
-        return value
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"{where}: expected a list of texts, got {shown}")
-    return tuple(value)
+def _database_url(url: str) -> str:
+    async_url(url)  # raises ValueError naming what is wrong
+    return url
 
 
-def validate(config: Config) -> None:
-    """Raise ConfigError naming the first key whose value cannot work."""
+def _http_url(url: str) -> str:
+    if url and not re.fullmatch(r"https?://[^\s/]+(/\S*)?", url):
+        raise ValueError(f"{url!r} is not an http(s) URL")
+    return url
+
+
+def _webhook_secret(secret: SecretStr) -> SecretStr:
+    if secret and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret.get_secret_value()):
+        raise ValueError("use 1-256 characters A-Z, a-z, 0-9, _ or -")
+    return secret
+
+
+def _durations(values: tuple[str, ...]) -> tuple[str, ...]:
+    for value in values:
+        parse_duration(value)
+    return values
+
+
+class Section(BaseModel):
+    """A [section] of the file: its keys checked strictly, unknown keys refused."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class DatabaseConfig(Section):
+    url: Annotated[str, AfterValidator(_database_url)] = EMBEDDED_URL
+
+
+class HttpConfig(Section):
+    host: str = "127.0.0.1"
+    port: int = Field(8080, gt=0, lt=65536)
+    # How delegates reach this server (calendar links); default http://host:port.
+    public_url: Annotated[str, AfterValidator(_http_url)] = ""
+
+    @property
+    def base_url(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+
+class TelegramConfig(Section):
+    token: SecretStr = SecretStr("")
+    mode: Literal["polling", "webhook"] = "polling"
+    api_base_url: str = ""
+    webhook_url: str = ""
+    webhook_secret: Annotated[SecretStr, AfterValidator(_webhook_secret)] = SecretStr("")
+    messages_per_second: float = Field(30, gt=0, le=100_000)  # this process's share
+
+    @model_validator(mode="after")
+    def _webhook(self) -> TelegramConfig:
+        if self.mode == "webhook" and self.token and not (self.webhook_url and self.webhook_secret):
+            raise ValueError("webhook_url and webhook_secret are needed in webhook mode")
+        return self
+
+
+class SlackConfig(Section):
+    bot_token: SecretStr = SecretStr("")
+    signing_secret: SecretStr = SecretStr("")
+    app_token: SecretStr = SecretStr("")
+    api_base_url: str = ""
+
+    @model_validator(mode="after")
+    def _mode(self) -> SlackConfig:
+        if self.bot_token and not (self.signing_secret or self.app_token):
+            raise ValueError(
+                "signing_secret (HTTP mode) or app_token (Socket Mode) is needed with bot_token"
+            )
+        return self
+
+
+class RemindersConfig(Section):
+    lead_times: Annotated[tuple[str, ...], Field(strict=False), AfterValidator(_durations)] = (
+        "24h",
+        "1h",
+    )
+
+
+class LoggingConfig(Section):
+    format: Literal["text", "json"] = "text"  # json: one object a line, for log collectors
+
+
+# The environment variables that may hold each secret (and the database URL).
+ENVIRONMENT = {
+    ("database", "url"): "PLENARY_DATABASE_URL",
+    ("telegram", "token"): "PLENARY_TELEGRAM_TOKEN",
+    ("telegram", "webhook_secret"): "PLENARY_TELEGRAM_WEBHOOK_SECRET",
+    ("slack", "bot_token"): "PLENARY_SLACK_BOT_TOKEN",
+    ("slack", "signing_secret"): "PLENARY_SLACK_SIGNING_SECRET",
+    ("slack", "app_token"): "PLENARY_SLACK_APP_TOKEN",
+}
+
+
+class SecretsFromEnvironment(PydanticBaseSettingsSource):
+    """The secrets (and the database URL) the environment holds, under their own names."""
+
+    def __init__(self, settings_cls: type[BaseSettings], environ: dict[str, str]) -> None:
+        super().__init__(settings_cls)
+        self.environ = environ
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return self().get(field_name), field_name, True
+
+    def __call__(self) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for (section, key), variable in ENVIRONMENT.items():
+            if self.environ.get(variable):
+                values.setdefault(section, {})[key] = self.environ[variable]
+        return values
+
+
+class Config(BaseSettings):
+    """Every section; `source` says where it came from. Only what `load` reads is used:
+    no other environment variable, no .env file."""
+
+    model_config = SettingsConfigDict(extra="forbid", frozen=True)
+    database: DatabaseConfig = DatabaseConfig()
+    http: HttpConfig = HttpConfig()
+    telegram: TelegramConfig = TelegramConfig()
+    slack: SlackConfig = SlackConfig()
+    reminders: RemindersConfig = RemindersConfig()
+    logging: LoggingConfig = LoggingConfig()
+    source: str = Field("built-in defaults", exclude=True)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        **_other: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings,)
+
+    @property
+    def embedded(self) -> bool:
+        """True when running on the embedded SQLite database of a fresh checkout."""
+        return self.database.url == EMBEDDED_URL
+
+    def with_database(self, url: str) -> Config:
+        """The same configuration on another database (`--db`), checked."""
+        return _validated(lambda: Config(**{**dict(self), "database": {"url": url}}))
+
+
+def _where(error: dict[str, Any]) -> str:
+    location = [str(part) for part in error["loc"]]
+    if len(location) >= 2:
+        return f"[{location[0]}] {location[1]}"
+    return f"[{location[0]}]" if location else "the configuration"
+
+
+_EXPECTED = {
+    "int_type": "expected a whole number",
+    "float_type": "expected a number",
+    "string_type": "expected text",
+    "tuple_type": "expected a list of texts",
+    "model_type": "expected a table",
+    "dict_type": "expected a table",
+}
+
+
+def _message(error: dict[str, Any]) -> str:
+    """A pydantic error in the file's terms; a secret's value is never repeated."""
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return "unknown key" if len(error["loc"]) > 1 else "unknown section"
+    if kind in _EXPECTED:
+        return _EXPECTED[kind]
+    if kind == "literal_error":
+        return "must be " + error["ctx"]["expected"].replace("'", '"')
+    if kind == "value_error":
+        return error["msg"].removeprefix("Value error, ")
+    return error["msg"][0].lower() + error["msg"][1:]
+
+
+def _validated(make: Callable[[], Config]) -> Config:
     try:
-        async_url(config.database.url)
-    except ValueError as error:
-        raise ConfigError(f"[database] url: {error}") from None
-    if config.telegram.mode not in ("polling", "webhook"):
-        raise ConfigError(
-            f'[telegram] mode: must be "polling" or "webhook", got {config.telegram.mode!r}'
-        )
-    if (
-        config.telegram.mode == "webhook"
-        and config.telegram.token
-        and not (config.telegram.webhook_url and config.telegram.webhook_secret)
-    ):
-        raise ConfigError("[telegram] webhook_url and webhook_secret are needed in webhook mode")
-    if config.telegram.webhook_secret and not re.fullmatch(
-        r"[A-Za-z0-9_-]{1,256}", config.telegram.webhook_secret
-    ):
-        raise ConfigError("[telegram] webhook_secret: use 1-256 characters A-Z, a-z, 0-9, _ or -")
-    if config.slack.bot_token and not (config.slack.signing_secret or config.slack.app_token):
-        raise ConfigError(
-            "[slack] signing_secret (HTTP mode) or app_token (Socket Mode) is needed with bot_token"
-        )
-    if not 0 < config.telegram.messages_per_second <= 100_000:
-        raise ConfigError("[telegram] messages_per_second: must be above 0")
-    if not 0 < config.http.port < 65536:
-        raise ConfigError(f"[http] port: {config.http.port} is not a TCP port")
-    if config.http.public_url and not re.fullmatch(
-        r"https?://[^\s/]+(/\S*)?", config.http.public_url
-    ):
-        raise ConfigError(f"[http] public_url: {config.http.public_url!r} is not an http(s) URL")
-    if config.logging.format not in ("text", "json"):
-        raise ConfigError(
-            f'[logging] format: must be "text" or "json", got {config.logging.format!r}'
-        )
-    for lead in config.reminders.lead_times:
-        try:
-            parse_duration(lead)
-        except ValueError as error:
-            raise ConfigError(f"[reminders] lead_times: {error}") from None
+        return make()
+    except ValidationError as error:
+        first = error.errors(include_input=False)[0]
+        raise ConfigError(f"{_where(first)}: {_message(first)}") from None
 
 
-def build(data: dict[str, Any], environ: dict[str, str], source: str) -> Config:
-    """A Config from parsed TOML and the environment; raises ConfigError on any fault."""
-    sections = {f.name: f.type for f in fields(Config) if f.name != "source"}
-    values: dict[str, Any] = {}
-    for section, content in data.items():
-        if section not in sections:
-            raise ConfigError(f"[{section}]: unknown section (known: {', '.join(sections)})")
-        if not isinstance(content, dict):
-            raise ConfigError(f"[{section}]: expected a table")
-        section_class = globals()[sections[section]]
-        known = {f.name: f for f in fields(section_class)}
-        checked = {}
-        for key, value in content.items():
-            if key not in known:
-                raise ConfigError(f"[{section}] {key}: unknown key (known: {', '.join(known)})")
-            expected = {"int": int, "str": str, "float": float}.get(str(known[key].type), list)
-            checked[key] = _check(section, key, value, expected)
-        values[section] = checked
-    for (section, key), variable in ENVIRONMENT.items():
-        if environ.get(variable):
-            values.setdefault(section, {})[key] = environ[variable]
-    parts = {name: globals()[kind](**values.get(name, {})) for name, kind in sections.items()}
-    config = Config(**parts, source=source)
-    validate(config)
-    return config
+def _reading(file: str | None, environ: dict[str, str]) -> type[Config]:
+    """Config whose values come from the environment's secrets, then the TOML file."""
+
+    class Read(Config):
+        @classmethod
+        def settings_customise_sources(
+            cls,
+            settings_cls: type[BaseSettings],
+            init_settings: PydanticBaseSettingsSource,
+            **_other: PydanticBaseSettingsSource,
+        ) -> tuple[PydanticBaseSettingsSource, ...]:
+            sources = [init_settings, SecretsFromEnvironment(settings_cls, environ)]
+            if file is not None:
+                sources.append(TomlConfigSettingsSource(settings_cls, toml_file=file))
+            return tuple(sources)
+
+    return Read
 
 
 def load(path: str | None = None, environ: dict[str, str] | None = None) -> Config:
-    """`--config FILE`, else $PLENARY_CONFIG, else ./config.toml if present, else defaults."""
+    """`--config FILE`, else $PLENARY_CONFIG, else ./config.toml if present, else defaults;
+    the secrets in the environment win over the file's."""
     environ = dict(os.environ) if environ is None else environ
     chosen = path or environ.get("PLENARY_CONFIG")
     if chosen is None and Path("config.toml").is_file():
         chosen = "config.toml"
     if chosen is None:
-        return build({}, environ, "built-in defaults")
+        return _validated(lambda: _reading(None, environ)())
     try:
-        data = tomllib.loads(Path(chosen).read_text(encoding="utf-8"))
+        tomllib.loads(Path(chosen).read_text(encoding="utf-8"))
     except OSError as error:
         raise ConfigError(f"{chosen}: cannot read the file ({error.strerror})") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ConfigError(f"{chosen}: not valid TOML ({error})") from None
     try:
-        return build(data, environ, chosen)
+        return _validated(lambda: _reading(chosen, environ)(source=chosen))
     except ConfigError as error:
         raise ConfigError(f"{chosen}: {error}") from None

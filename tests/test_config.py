@@ -1,8 +1,9 @@
 """Configuration: the example file is complete and valid; secrets come from the environment."""
 
 import tomllib
-from dataclasses import fields
 from pathlib import Path
+
+import pytest
 
 from bot import config
 
@@ -12,8 +13,8 @@ EXAMPLE = Path(__file__).resolve().parent.parent / "config.example.toml"
 def test_example_documents_every_key_and_loads_as_the_defaults():
     data = tomllib.loads(EXAMPLE.read_text())
     loaded = config.load(str(EXAMPLE), environ={})
-    for section in ("database", "http", "telegram", "slack", "reminders"):
-        keys = {f.name for f in fields(getattr(loaded, section))}
+    for section in ("database", "http", "telegram", "slack", "reminders", "logging"):
+        keys = set(type(getattr(loaded, section)).model_fields)
         assert set(data[section]) == keys, section
     assert loaded.database == config.Config().database
     assert loaded.reminders.lead_times == ("24h", "1h")
@@ -30,8 +31,9 @@ def test_secrets_from_the_environment_win(tmp_path):
             "PLENARY_DATABASE_URL": "postgresql://x/y",
         },
     )
-    assert loaded.telegram.token == "from-env"
-    assert loaded.slack.signing_secret == "s3cret"
+    assert loaded.telegram.token.get_secret_value() == "from-env"
+    assert loaded.slack.signing_secret.get_secret_value() == "s3cret"
+    assert "from-env" not in repr(loaded) and "s3cret" not in str(loaded)
     assert loaded.database.url == "postgresql://x/y"
 
 
@@ -39,3 +41,29 @@ def test_no_file_means_defaults(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     loaded = config.load(None, environ={})
     assert loaded.source == "built-in defaults" and loaded.embedded
+
+
+def test_a_boolean_is_not_a_number_and_unrelated_variables_are_ignored(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text("[telegram]\nmessages_per_second = true\n")
+    with pytest.raises(config.ConfigError, match=r"\[telegram\] messages_per_second: expected"):
+        config.load(str(path), environ={})
+    path.write_text('[http]\nport = 8081\n[reminders]\nlead_times = ["2h"]\n')
+    loaded = config.load(str(path), environ={"HTTP": '{"port": 1}', "DATABASE": "x"})
+    assert loaded.http.port == 8081 and loaded.reminders.lead_times == ("2h",)
+
+
+def test_a_mistyped_secret_is_never_repeated(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text('[telegram]\nwebhook_secret = "not allowed!"\n')
+    with pytest.raises(config.ConfigError) as raised:
+        config.load(str(path), environ={})
+    assert "[telegram] webhook_secret: use 1-256 characters" in str(raised.value)
+    assert "not allowed!" not in str(raised.value)
+
+
+def test_another_database_is_checked(tmp_path):
+    loaded = config.load(None, environ={})
+    assert loaded.with_database("sqlite:///other.db").database.url == "sqlite:///other.db"
+    with pytest.raises(config.ConfigError, match=r"\[database\] url"):
+        loaded.with_database("mysql://nowhere")

@@ -78,7 +78,7 @@ async def telegram_username(config: TelegramConfig) -> str:
         return "<your bot>"
     base = config.api_base_url.rstrip("/") or "https://api.telegram.org/bot"
     try:
-        async with Bot(config.token, base_url=base) as bot:
+        async with Bot(config.token.get_secret_value(), base_url=base) as bot:
             return bot.username
     except TelegramError as error:
         print(f"(Telegram did not say the bot's name: {type(error).__name__})", file=sys.stderr)

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from dataclasses import replace
 
 from bot import config as configuration
-from bot.config import Config, DatabaseConfig
+from bot.config import Config
 
 
 class UsageError(Exception):
@@ -17,6 +16,5 @@ def load_config(args: argparse.Namespace) -> Config:
     """`--config` (or the usual places), with `--db` overriding the database URL."""
     config = configuration.load(args.config)
     if args.db:
-        config = replace(config, database=DatabaseConfig(url=args.db))
-        configuration.validate(config)
+        config = config.with_database(args.db)
     return config

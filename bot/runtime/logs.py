@@ -59,11 +59,16 @@ def configure(config: Config, level: int) -> None:
     root = logging.getLogger()
     root.setLevel(level)
     secrets = [
-        config.telegram.token,
-        config.telegram.webhook_secret,
-        config.slack.bot_token,
-        config.slack.signing_secret,
-        config.slack.app_token,
+        *(
+            secret.get_secret_value()
+            for secret in (
+                config.telegram.token,
+                config.telegram.webhook_secret,
+                config.slack.bot_token,
+                config.slack.signing_secret,
+                config.slack.app_token,
+            )
+        ),
         urlsplit(config.database.url).password or "",
     ]
     for handler in root.handlers:

@@ -163,7 +163,7 @@ class SlackReceiver:
         url = shared.get("url_private_download") or shared.get("url_private") or ""
         if urlsplit(url).hostname not in {FILE_HOST, urlsplit(self.config.api_base_url).hostname}:
             return None
-        headers = {"Authorization": f"Bearer {self.config.bot_token}"}
+        headers = {"Authorization": f"Bearer {self.config.bot_token.get_secret_value()}"}
         try:
             async with aiohttp.ClientSession() as http, http.get(url, headers=headers) as response:
                 if response.status != 200:

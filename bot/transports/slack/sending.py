@@ -53,7 +53,7 @@ class CountedRateLimitRetryHandler(AsyncRateLimitErrorRetryHandler):
 def web_client(config: SlackConfig) -> AsyncWebClient:
     """slack-sdk's client, retrying 429s, 5xx and connection errors a few times."""
     options: dict[str, Any] = {
-        "token": config.bot_token,
+        "token": config.bot_token.get_secret_value(),
         "retry_handlers": [
             CountedRateLimitRetryHandler(max_retry_count=5),
             AsyncServerErrorRetryHandler(max_retry_count=2),

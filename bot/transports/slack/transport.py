@@ -31,7 +31,7 @@ class SlackTransport:
         self.client = web_client(config)
         self.app = AsyncApp(
             client=self.client,
-            signing_secret=config.signing_secret or None,
+            signing_secret=config.signing_secret.get_secret_value() or None,
             request_verification_enabled=not config.app_token,
             process_before_response=False,
         )
@@ -48,7 +48,7 @@ class SlackTransport:
     async def start(self) -> None:
         """Socket Mode when an app-level token is set; otherwise events come over HTTP."""
         if self.config.app_token:
-            self.socket = AsyncSocketModeHandler(self.app, self.config.app_token)
+            self.socket = AsyncSocketModeHandler(self.app, self.config.app_token.get_secret_value())
             await self.socket.connect_async()
 
     async def stop_taking_updates(self) -> None:

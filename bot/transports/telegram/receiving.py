@@ -49,7 +49,7 @@ class TelegramReceiver:
         """`POST /telegram/webhook`: checks the secret, then handles the update before 200, so
         that Telegram re-delivers it if this process dies midway (the update id dedupes)."""
         secret = request.headers.get(SECRET_HEADER, "")
-        expected = self.config.webhook_secret
+        expected = self.config.webhook_secret.get_secret_value()
         if not expected or not hmac.compare_digest(secret.encode(), expected.encode()):
             return Response(status_code=403)
         try:

@@ -37,7 +37,7 @@ class TelegramTransport:
         # for a connection, holding their sessions and answers meanwhile.
         builder = (
             ApplicationBuilder()
-            .token(config.token)
+            .token(config.token.get_secret_value())
             .rate_limiter(FloodLimiter(limits))
             .request(OneConnectionEach(limits.connections))
             .concurrent_updates(ChatByChat(limits.connections))
@@ -66,7 +66,7 @@ class TelegramTransport:
         if self.config.mode == "webhook":
             await self.application.bot.set_webhook(
                 self.config.webhook_url,
-                secret_token=self.config.webhook_secret,
+                secret_token=self.config.webhook_secret.get_secret_value(),
                 allowed_updates=ALLOWED_UPDATES,
             )
         elif poll:
