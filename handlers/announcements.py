@@ -1,69 +1,35 @@
-"""Announcements: the Chair's office drafts, previews, confirms, schedules and corrects them;
-everyone reads the latest."""
+"""Announcements from the Chair's office: drafted, previewed with their audience, confirmed,
+scheduled or withdrawn."""
 
 from __future__ import annotations
 
 import re
-from datetime import datetime
-from typing import Any
-from zoneinfo import ZoneInfo
 
 from bot.core import drafts
 from bot.core.commands import command
 from bot.core.context import Context, Request
 from bot.core.dates import NoSuchDay
 from bot.core.drafts import draft_kind
-from bot.core.issue_names import issue_name
-from bot.core.messages import Attachment, Button, Reply, bold, italic
-from bot.core.text import clean_paragraphs
-from bot.core.timefmt import long_date, venue_and_reader_time
+from bot.core.messages import Button, Reply, bold
+from bot.core.timefmt import venue_and_reader_time
 from bot.core.when import find_instant
+from handlers.announcement_text import (
+    MAX_LENGTH,
+    announcement_reply,
+    audience_summary,
+    find_audience,
+    sending_time,
+)
 from handlers.drafts import confirm_taken, take
 from handlers.roles import CHAIR_ONLY
 from storage import announcements
 from storage.announcements import Audience
 from storage.drafts import close_open, latest_open
-from storage.models import Announcement, AnnouncementStatus, DelegationKind, Delivery, Draft
+from storage.models import Announcement, AnnouncementStatus, Draft
 
-MAX_LENGTH = 3500  # one message on every platform, with room for the heading
-_COMMAND_WORD = re.compile(r"^\s*/\w+(?:@\w+)?\s*")
 _ACTION = re.compile(r"^#?(\d{1,9})\s+(confirm|cancel|to|at|now|preview)\b\s*(.*)$", re.I | re.S)
 _AUDIENCE_PREFIX = re.compile(r"^to\s+([^:\n]{1,80}):\s*", re.I)
-VISIBLE_TO_ALL = ("all", "delegates")
 KIND = "announcement"
-CORRECTION = "correction"
-
-
-def raw_arguments(ctx: Context) -> str:
-    """What follows the command word, with its line breaks (the router's text has none)."""
-    return clean_paragraphs(_COMMAND_WORD.sub("", ctx.incoming.text, count=1))
-
-
-def audience_label(ctx: Context, audience: Audience) -> str:
-    if audience.kind == "all":
-        return ctx._("everyone")
-    if audience.kind == "delegates":
-        return ctx._("delegates (not the Chair's office)")
-    if audience.kind == "issue":
-        return ctx._("subscribers of {issue}").format(issue=issue_name(ctx, audience.label))
-    return audience.label
-
-
-def find_audience(ctx: Context, text: str) -> Audience | None:
-    """ "everyone", "delegates", a group, a State or a key issue (its subscribers)."""
-    word = text.strip().casefold()
-    if word in ("all", "everyone", "everybody"):
-        return Audience("all")
-    if word in ("delegates", "delegates only"):
-        return Audience("delegates")
-    mentions = ctx.names.mentions(text)
-    if mentions.delegations and len(mentions.delegations[0]) == 1:
-        found = mentions.delegations[0][0]
-        kind = "group" if found.kind == DelegationKind.GROUP else "delegation"
-        return Audience(kind, found.id, found.name)
-    if mentions.issues:
-        return Audience("issue", mentions.issues[0].id, mentions.issues[0].name)
-    return None
 
 
 def _unknown_audience(ctx: Context, text: str) -> Reply:
@@ -73,90 +39,6 @@ def _unknown_audience(ctx: Context, text: str) -> Reply:
             "a State, or a key issue (its subscribers)."
         ).format(name=text.strip()[:80])
     )
-
-
-def announcement_reply(ctx: Context, announcement: Announcement, correction: bool = False) -> Reply:
-    """The announcement as its readers see it (as a correction: the corrected text, without
-    the attachment they already have)."""
-    reply = _compose(ctx, announcement.text, announcement.corrections > 0, correction)
-    if not correction and announcement.attachment_name and announcement.attachment is not None:
-        reply.attachments.append(
-            Attachment(
-                announcement.attachment_name,
-                announcement.attachment,
-                announcement.attachment_type or "application/octet-stream",
-            )
-        )
-    return reply
-
-
-def _compose(ctx: Context, text: str, corrected: bool, correction: bool) -> Reply:
-    heading = (
-        ctx._("Correction: announcement from the Chair's office")
-        if correction
-        else ctx._("Announcement from the Chair's office")
-    )
-    reply = Reply().heading(heading)
-    for paragraph in text.split("\n\n"):
-        reply.paragraph(paragraph)
-    if corrected:
-        reply.note(ctx._("This announcement has been corrected."))
-    return reply
-
-
-async def notice(ctx: Context, delivery: Delivery, announcement: Announcement) -> Reply:
-    """What an announcement's delivery carries: the announcement, its correction, or the
-    delivery report for its author."""
-    if delivery.kind == "report":
-        return await delivery_report(ctx, announcement)
-    return announcement_reply(ctx, announcement, correction=delivery.kind == "correction")
-
-
-OUTCOMES = ("delivered", "blocked", "failed", "waiting")
-
-
-async def delivery_report(ctx: Context, announcement: Announcement) -> Reply:
-    labels = {
-        "delivered": ctx._("delivered"),
-        "blocked": ctx._("blocked (account unreachable)"),
-        "failed": ctx._("failed"),
-        "waiting": ctx._("still to send"),
-    }
-    reply = Reply().heading(ctx._("Delivery report: announcement #{id}").format(id=announcement.id))
-    reply.paragraph(italic(_excerpt(announcement.text)))
-    progress = await announcements.progress(ctx.session, announcement.id)
-    if not progress:
-        return reply.paragraph(ctx._("No deliveries."))
-    for platform, counts in progress.items():
-        shown = ", ".join(
-            f"{ctx.tr.number(counts[outcome])} {labels[outcome]}"
-            for outcome in OUTCOMES
-            if counts[outcome]
-        )
-        reply.item(bold(platform.capitalize()), ": ", shown)
-    return reply
-
-
-def _excerpt(text: str, length: int = 120) -> str:
-    line = " ".join(text.split())
-    return line if len(line) <= length else line[: length - 1] + "…"
-
-
-def audience_summary(ctx: Context, audience: Audience, reached: list[Any]) -> str:
-    """ "everyone: 3 people (Slack 1, Telegram 2)"."""
-    counts = ", ".join(
-        f"{p.capitalize()} {ctx.tr.number(n)}"
-        for p, n in announcements.per_platform(reached).items()
-    )
-    whom = ctx.tr.ngettext("{label}: {count} person", "{label}: {count} people", len(reached))
-    label = whom.format(label=audience_label(ctx, audience), count=ctx.tr.number(len(reached)))
-    return f"{label} ({counts})" if counts else label
-
-
-def sending_time(ctx: Context, send_at: datetime | None) -> str:
-    if send_at is not None and send_at > ctx.now:
-        return venue_and_reader_time(send_at, ctx.venue_zone, ctx.reader_zone, ctx.tr)
-    return ctx._("now, on confirmation")
 
 
 async def _preview(ctx: Context, announcement: Announcement) -> Reply:
@@ -193,7 +75,7 @@ async def _preview(ctx: Context, announcement: Announcement) -> Reply:
 @command("announce", usage="/announce [to AUDIENCE:] TEXT", roles=CHAIR_ONLY, personal=True)
 async def announce(ctx: Context, request: Request) -> Reply:
     """Send an announcement to every delegation, after a preview."""
-    text = raw_arguments(ctx)
+    text = ctx.raw_arguments
     action = _ACTION.match(text)
     if action:
         return await _act(ctx, int(action.group(1)), action.group(2).lower(), action.group(3))
@@ -244,7 +126,7 @@ async def _act(ctx: Context, key: int, action: str, rest: str) -> Reply:
     if announcement.status != AnnouncementStatus.DRAFT:
         return _already_done(ctx, announcement)
     if action == "confirm":
-        return await _typed_confirmation(ctx, KIND, announcement)
+        return await typed_confirmation(ctx, KIND, announcement)
     if action == "to":
         found = find_audience(ctx, rest)
         if found is None:
@@ -282,7 +164,7 @@ def _already_done(ctx: Context, announcement: Announcement) -> Reply:
     )
 
 
-async def _typed_confirmation(ctx: Context, kind: str, announcement: Announcement) -> Reply:
+async def typed_confirmation(ctx: Context, kind: str, announcement: Announcement) -> Reply:
     """ "/announce ID confirm", "/correct ID confirm": the asker's open preview of it."""
     subject = f"announcement:{announcement.id}"
     draft = await latest_open(ctx.session, kind, drafts.author(ctx), ctx.now, subject)
@@ -297,12 +179,12 @@ async def _typed_confirmation(ctx: Context, kind: str, announcement: Announcemen
     return await confirm_taken(ctx, await take(ctx, draft.token, "confirmed"))
 
 
-async def _draft_announcement(ctx: Context, draft: Draft) -> Announcement | None:
+async def announcement_of(ctx: Context, draft: Draft) -> Announcement | None:
     return await ctx.session.get(Announcement, draft.payload["announcement_id"])
 
 
 async def _withdraw_draft(ctx: Context, draft: Draft) -> None:
-    announcement = await _draft_announcement(ctx, draft)
+    announcement = await announcement_of(ctx, draft)
     if announcement is not None and announcement.status == AnnouncementStatus.DRAFT:
         announcement.status = AnnouncementStatus.CANCELLED
 
@@ -310,7 +192,7 @@ async def _withdraw_draft(ctx: Context, draft: Draft) -> None:
 @draft_kind(KIND, roles=CHAIR_ONLY, discard=_withdraw_draft)
 async def send_announcement(ctx: Context, draft: Draft) -> Reply:
     """A confirmed announcement: its deliveries into the outbox."""
-    announcement = await _draft_announcement(ctx, draft)
+    announcement = await announcement_of(ctx, draft)
     if announcement is None:
         return Reply(not_found=True).paragraph(ctx._("This announcement no longer exists."))
     if announcement.status != AnnouncementStatus.DRAFT:
@@ -358,105 +240,3 @@ async def _cancel(ctx: Context, announcement: Announcement) -> Reply:
             withheld,
         ).format(count=ctx.tr.number(withheld)),
     )
-
-
-@command("correct", usage="/correct ID TEXT", roles=CHAIR_ONLY, personal=True)
-async def correct(ctx: Context, request: Request) -> Reply:
-    """Correct an announcement: sent messages are edited where the platform allows."""
-    text = raw_arguments(ctx)
-    found = re.match(r"^#?(\d{1,9})(?:\s+(.*))?$", text, re.S)
-    if not found:
-        return Reply().paragraph(ctx._("Which announcement? /correct ID TEXT."))
-    announcement = await ctx.session.get(Announcement, int(found.group(1)))
-    if announcement is None or announcement.status != AnnouncementStatus.CONFIRMED:
-        return Reply(not_found=True).paragraph(
-            ctx._("There is no sent announcement #{id}.").format(id=found.group(1))
-        )
-    new_text = (found.group(2) or "").strip()
-    if new_text.lower() == "confirm":
-        return await _typed_confirmation(ctx, CORRECTION, announcement)
-    if not new_text or len(new_text) > MAX_LENGTH:
-        return Reply().paragraph(
-            ctx._("Give the corrected text, up to {limit} characters: /correct {id} TEXT.").format(
-                limit=ctx.tr.number(MAX_LENGTH), id=announcement.id
-            )
-        )
-    draft = await drafts.propose(
-        ctx,
-        CORRECTION,
-        {"announcement_id": announcement.id, "text": new_text},
-        f"announcement:{announcement.id}",
-    )
-    reply = Reply().heading(ctx._("Preview of the correction"))
-    reply.blocks.extend(_compose(ctx, new_text, corrected=True, correction=True).blocks)
-    return reply.paragraph(
-        ctx._(
-            "Messages already sent are edited where the platform allows; otherwise the "
-            "correction is sent as a new message."
-        )
-    ).button_row(*drafts.buttons(ctx, draft, ctx._("Confirm correction")))
-
-
-@draft_kind(CORRECTION, roles=CHAIR_ONLY)
-async def send_correction(ctx: Context, draft: Draft) -> Reply:
-    """A confirmed correction: sent messages edited, those not yet sent carry the new text."""
-    announcement = await _draft_announcement(ctx, draft)
-    if announcement is None or announcement.status != AnnouncementStatus.CONFIRMED:
-        return Reply(not_found=True).paragraph(
-            ctx._("There is no sent announcement #{id}.").format(
-                id=draft.payload["announcement_id"]
-            )
-        )
-    before = announcement.text
-    count = await announcements.correct(ctx.session, announcement, draft.payload["text"], ctx.now)
-    await ctx.audit(
-        "correct announcement", f"announcement {announcement.id}", before, announcement.text
-    )
-    return Reply().paragraph(
-        ctx.tr.ngettext(
-            "Corrected. {count} message already sent is being corrected.",
-            "Corrected. {count} messages already sent are being corrected.",
-            count,
-        ).format(count=ctx.tr.number(count))
-    )
-
-
-@command("deliveries", usage="/deliveries ID", roles=CHAIR_ONLY, personal=True)
-async def deliveries(ctx: Context, request: Request) -> Reply:
-    """Where an announcement's deliveries stand, per platform."""
-    found = re.match(r"^#?(\d{1,9})$", request.text.strip())
-    announcement = await ctx.session.get(Announcement, int(found.group(1))) if found else None
-    if announcement is None:
-        return Reply(not_found=bool(found)).paragraph(
-            ctx._("Which announcement? /deliveries ID (see /announcements).")
-        )
-    return await delivery_report(ctx, announcement)
-
-
-@command("announcements", usage="/announcements [ID]", personal=True)
-async def latest(ctx: Context, request: Request) -> Reply:
-    """The latest announcements from the Chair's office."""
-    chair = ctx.role in CHAIR_ONLY
-    found = re.match(r"^#?(\d{1,9})$", request.text.strip())
-    shown = [
-        a
-        for a in await announcements.latest(ctx.session, ctx.now, limit=10)
-        if chair or a.audience["kind"] in VISIBLE_TO_ALL
-    ]
-    if found:
-        wanted = [a for a in shown if a.id == int(found.group(1))]
-        if not wanted:
-            return Reply(not_found=True).paragraph(
-                ctx._("There is no announcement #{id} for you.").format(id=found.group(1))
-            )
-        return announcement_reply(ctx, wanted[0])
-    if not shown:
-        return Reply().paragraph(ctx._("No announcements yet."))
-    reply = Reply().heading(ctx._("Latest announcements"))
-    for item in shown[:5]:
-        day = long_date(item.send_at.astimezone(ZoneInfo(ctx.venue_zone)).date(), ctx.tr)
-        reply.item(bold(day), f" (#{item.id}) ", _excerpt(item.text))
-        reply.button_row(
-            Button(ctx._("Read #{id}").format(id=item.id), f"/announcements {item.id}")
-        )
-    return reply

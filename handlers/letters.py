@@ -13,7 +13,7 @@ from bot.core.letters import IssueName, LetterError, ProposedMeeting, propose_me
 from bot.core.messages import Button, Reply, bold, italic
 from bot.core.text import clean_paragraphs
 from bot.core.timefmt import long_date, venue_and_reader_time
-from handlers.announcements import MAX_LENGTH, raw_arguments
+from handlers.announcement_text import MAX_LENGTH
 from handlers.roles import CHAIR_ONLY
 from storage import meetings
 
@@ -45,7 +45,7 @@ def proposals(ctx: Context, text: str) -> list[ProposedMeeting]:
 @command("letter", usage="/letter TEXT", roles=CHAIR_ONLY, personal=True)
 async def letter(ctx: Context, request: Request) -> Reply:
     """Read a letter: propose the meetings it announces, and offer to broadcast it."""
-    text = raw_arguments(ctx) or attached_text(ctx)
+    text = ctx.raw_arguments or attached_text(ctx)
     if not text:
         return Reply().paragraph(
             ctx._("Paste the letter after /letter, or send it as a .txt or .md file.")

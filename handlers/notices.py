@@ -10,7 +10,7 @@ from bot.core.issue_names import issue_name
 from bot.core.messages import Button, Reply, bold, italic
 from bot.core.notices import is_late, renders_notices
 from bot.core.timefmt import long_date, venue_and_reader_time
-from handlers import announcements, submissions
+from handlers import deliveries, submissions
 from handlers.meetings import describe, details_button, meeting_title
 from handlers.subscriptions import lead_label
 from storage import meetings, positions
@@ -23,7 +23,7 @@ async def notice(
 ) -> Reply:
     """The message a delivery carries, rendered now for its reader."""
     if isinstance(subject, Announcement):
-        return await announcements.notice(ctx, delivery, subject)
+        return await deliveries.notice(ctx, delivery, subject)
     if isinstance(subject, PositionVersion):
         return await submissions.version_notice(ctx, subject)
     meeting = subject

@@ -12,7 +12,6 @@ from bot.core.drafts import draft_kind
 from bot.core.issue_names import issue_name
 from bot.core.messages import Button, Reply, italic
 from bot.core.timefmt import short_date
-from handlers.announcements import raw_arguments
 from handlers.drafts import confirm_taken, discard_taken, take
 from handlers.letters import attached_text
 from storage import follows, positions
@@ -72,7 +71,7 @@ async def submit(ctx: Context, request: Request) -> Reply:
     delegation = ctx.names.delegations.get(ctx.person.delegation_id or -1)
     if delegation is None:
         return Reply().paragraph(ctx._("You act for no delegation: ask the Chair's office."))
-    text = raw_arguments(ctx)
+    text = ctx.raw_arguments
     if not text:
         return _pick_issue(ctx)
     if text.casefold() in (_CONFIRM, _CANCEL):

@@ -27,14 +27,14 @@ from bot.core.text import clean_paragraphs
 from bot.core.timefmt import venue_and_reader_time
 from bot.render.plain import render_plain
 from bot.runtime.process import migrated
-from handlers.announcements import (
+from handlers.announcement_text import (
     MAX_LENGTH,
     announcement_reply,
     audience_label,
     audience_summary,
-    delivery_report,
     sending_time,
 )
+from handlers.deliveries import delivery_report
 from storage import announcements, audit, meta
 from storage.announcements import Audience
 from storage.models import Announcement, DelegationKind

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -14,10 +15,13 @@ from bot.core.i18n import Translator
 from bot.core.messages import Incoming
 from bot.core.names import NameIndex
 from bot.core.reply_cache import ReplyCache
+from bot.core.text import clean_paragraphs
 from storage import audit, people
 from storage.directory import DelegationName, IssueName
 from storage.models import Person, Role
 from storage.people import PersonView
+
+_COMMAND_WORD = re.compile(r"^\s*/\w+(?:@\w+)?\s*")
 
 
 @dataclass
@@ -48,6 +52,11 @@ class Context:
             self.revision,
             minute,
         )
+
+    @property
+    def raw_arguments(self) -> str:
+        """What follows the command word, with its line breaks (the router's text has none)."""
+        return clean_paragraphs(_COMMAND_WORD.sub("", self.incoming.text, count=1))
 
     @property
     def now(self) -> datetime:
