@@ -7,7 +7,6 @@ import re
 from rapidfuzz import fuzz, process
 
 from bot.core.commands import COMMANDS, available_to
-from handlers import meetings  # noqa: F401
 from bot.core.context import Context, Request
 from bot.core.dates import NoSuchDay, find_date
 from bot.core.intents import classify
