@@ -4,14 +4,13 @@ message each delivery of an announcement carries."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from bot.core.context import Context
 from bot.core.issue_names import issue_name
 from bot.core.messages import Attachment, Reply
 from bot.core.timefmt import venue_and_reader_time
 from storage import announcements
-from storage.announcements import Audience
+from storage.announcements import Audience, Reach
 from storage.models import Announcement, DelegationKind
 
 MAX_LENGTH = 3500  # one message on every platform, with room for the heading
@@ -78,15 +77,32 @@ def excerpt(text: str, length: int = 120) -> str:
     return line if len(line) <= length else line[: length - 1] + "…"
 
 
-def audience_summary(ctx: Context, audience: Audience, reached: list[Any]) -> str:
-    """ "everyone: 3 people (Slack 1, Telegram 2)"."""
+def audience_summary(ctx: Context, audience: Audience, reach: Reach) -> str:
+    """ "everyone: 3 people (Slack 1, Telegram 2); 1 stopped messages; 2 cannot be reached
+    (blocked Plenary or left)"."""
+    reached = reach.accounts
     counts = ", ".join(
         f"{p.capitalize()} {ctx.tr.number(n)}"
         for p, n in announcements.per_platform(reached).items()
     )
     whom = ctx.tr.ngettext("{label}: {count} person", "{label}: {count} people", len(reached))
     label = whom.format(label=audience_label(ctx, audience), count=ctx.tr.number(len(reached)))
-    return f"{label} ({counts})" if counts else label
+    parts = [f"{label} ({counts})" if counts else label]
+    if reach.stopped:
+        parts.append(
+            ctx.tr.ngettext(
+                "{count} stopped messages", "{count} stopped messages", reach.stopped
+            ).format(count=ctx.tr.number(reach.stopped))
+        )
+    if reach.unreachable:
+        parts.append(
+            ctx.tr.ngettext(
+                "{count} cannot be reached (blocked Plenary or left)",
+                "{count} cannot be reached (blocked Plenary or left)",
+                reach.unreachable,
+            ).format(count=ctx.tr.number(reach.unreachable))
+        )
+    return "; ".join(parts)
 
 
 def sending_time(ctx: Context, send_at: datetime | None) -> str:

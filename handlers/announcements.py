@@ -43,19 +43,19 @@ def _unknown_audience(ctx: Context, text: str) -> Reply:
 
 async def _preview(ctx: Context, announcement: Announcement) -> Reply:
     audience = Audience.from_json(announcement.audience)
-    reached = await announcements.reached(ctx.session, audience)
+    reach = await announcements.reach(ctx.session, audience)
     reply = Reply().heading(ctx._("Preview of announcement #{id}").format(id=announcement.id))
     reply.note(ctx._("Exactly as it will appear:"))
     shown = announcement_reply(ctx, announcement)
     reply.blocks.extend(shown.blocks)
     reply.attachments.extend(shown.attachments)
-    reply.paragraph(bold(ctx._("Audience: ")), audience_summary(ctx, audience, reached))
+    reply.paragraph(bold(ctx._("Audience: ")), audience_summary(ctx, audience, reach))
     when = sending_time(ctx, announcement.send_at)
     reply.paragraph(bold(ctx._("Sending: ")), when)
     key = announcement.id
     draft = await drafts.propose(ctx, KIND, {"announcement_id": key}, f"announcement:{key}")
     confirm, cancel = drafts.buttons(ctx, draft)
-    if not reached:
+    if not reach.accounts:
         reply.paragraph(ctx._("This audience reaches nobody: there is nothing to send."))
         reply.button_row(cancel)
     else:

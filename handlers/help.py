@@ -6,6 +6,7 @@ from bot.core.commands import available_to, command
 from bot.core.context import Context, Request
 from bot.core.messages import Button, Reply, bold
 from bot.core.timefmt import venue_and_reader_time
+from handlers.consent import resume
 from handlers.roles import register
 from storage import codes
 
@@ -37,12 +38,15 @@ def greeting(ctx: Context) -> Reply:
     )
 
 
-@command("start")
+@command("start", personal=True)  # an invitation code, or messages resumed: never cached
 async def start(ctx: Context, request: Request) -> Reply:
     """Start here: what Plenary does."""
     if codes.SHAPE.match(request.text.strip()):  # t.me/<bot>?start=CODE: an invitation
         return await register(ctx, request)
-    return greeting(ctx)
+    reply = greeting(ctx)
+    if await resume(ctx):
+        reply.blocks.insert(1, Reply().paragraph(ctx._("Messages resume.")).blocks[0])
+    return reply
 
 
 @command("help")

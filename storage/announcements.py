@@ -72,6 +72,26 @@ async def reached(session: AsyncSession, audience: Audience) -> list[Row]:
     return await reaching_accounts(session, _persons(audience))
 
 
+@dataclass(frozen=True)
+class Reach:
+    """Whom an audience reaches: an account per person, and how many it cannot reach."""
+
+    accounts: list[Row]
+    stopped: int  # persons who asked for no messages (/stop)
+    unreachable: int  # persons with no account Plenary may write to (blocked, left)
+
+
+async def reach(session: AsyncSession, audience: Audience) -> Reach:
+    persons = _persons(audience)
+    total, stopped = (
+        await session.execute(
+            select(func.count(), func.count(Person.stopped_at)).where(Person.id.in_(persons))
+        )
+    ).one()
+    accounts = await reaching_accounts(session, persons)
+    return Reach(accounts, stopped, total - stopped - len(accounts))
+
+
 def per_platform(accounts: list[Row]) -> dict[str, int]:
     return dict(sorted(Counter(account.platform for account in accounts).items()))
 

@@ -224,12 +224,18 @@ class Person(Base):
     role: Mapped[Role] = mapped_column(_enum(Role, "person_role"), default=Role.DELEGATE)
     delegation_id: Mapped[int | None] = mapped_column(
         ForeignKey("delegations.id", ondelete="SET NULL")
+    )  # the delegation a focal point acts for, or a delegate's, once confirmed
+    # The delegation a delegate says they belong to, until a focal point of it (or the
+    # Chair's office) confirms it.
+    claimed_delegation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("delegations.id", ondelete="SET NULL"), index=True
     )
-    language: Mapped[str | None] = mapped_column(String(16))
+    language: Mapped[str | None] = mapped_column(String(16))  # chosen with /language
     timezone: Mapped[str | None] = mapped_column(String(64))
     preferred_platform: Mapped[str | None] = mapped_column(String(16))
     lead_times: Mapped[list[int] | None] = mapped_column(JSON)  # minutes before a meeting
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # /stop: no messages
 
 
 class Account(Base):
@@ -242,6 +248,7 @@ class Account(Base):
     platform: Mapped[str] = mapped_column(String(16))
     external_id: Mapped[str] = mapped_column(String(128))
     chat_id: Mapped[str | None] = mapped_column(String(128))
+    language: Mapped[str | None] = mapped_column(String(16))  # the app's, as last written from
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Account, Person, Role, Subscription
@@ -22,6 +22,8 @@ class PersonView:
     timezone: str | None
     preferred_platform: str | None
     lead_times: list[int] | None
+    reachable: bool = True  # the account written from may be written to
+    app_language: str | None = None  # the language of the app written from, as last seen
 
 
 async def find_person(session: AsyncSession, platform: str, external_id: str) -> PersonView | None:
@@ -36,6 +38,8 @@ async def find_person(session: AsyncSession, platform: str, external_id: str) ->
                 Person.timezone,
                 Person.preferred_platform,
                 Person.lead_times,
+                Account.active,
+                Account.language,
             )
             .join(Account, Account.person_id == Person.id)
             .where(Account.platform == platform, Account.external_id == external_id)
@@ -64,8 +68,11 @@ async def create_account(
     display_name: str,
     now: datetime,
     chat_id: str | None = None,
+    active: bool = True,
+    language: str | None = None,
 ) -> tuple[Account, Person]:
-    """A new person with one account; the caller commits."""
+    """A new person with one account (`active` if Plenary may write to it); the caller
+    commits."""
     person = Person(display_name=display_name, created_at=now)
     session.add(person)
     await session.flush()
@@ -74,11 +81,31 @@ async def create_account(
         platform=platform,
         external_id=external_id,
         chat_id=chat_id,
+        active=active,
+        language=language,
         created_at=now,
     )
     session.add(account)
     await session.flush()
     return account, person
+
+
+async def update_account(
+    session: AsyncSession, platform: str, external_id: str, **values: object
+) -> None:
+    """Change what is known of an account: written from where Plenary may answer again (a
+    private chat, after a block or a group message), or in another app language."""
+    await session.execute(
+        update(Account)
+        .where(Account.platform == platform, Account.external_id == external_id)
+        .values(**values)
+    )
+
+
+async def forget(session: AsyncSession, person_id: int) -> None:
+    """Erase a person: their accounts, subscriptions, follows, settings and drafts go with
+    them (the database cascades); what they authored stays, without their name."""
+    await session.execute(delete(Person).where(Person.id == person_id))
 
 
 async def deactivate_chat(session: AsyncSession, platform: str, chat_id: str) -> None:

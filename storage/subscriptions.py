@@ -59,8 +59,10 @@ class Recipient:
 
 def reaching(preferred: str | None, accounts: list[Row]) -> Row | None:
     """The one account through which a person gets proactive messages: the preferred
-    platform's if active, else the first active one (Telegram, Slack, the terminal)."""
-    active = [a for a in accounts if a.active and a.chat_id]
+    platform's if active, else the first active one (Telegram, Slack, the terminal). An
+    active account may have no chat yet: its transport opens one (Slack) or writes to the
+    person's private chat (Telegram)."""
+    active = [a for a in accounts if a.active]
     if not active:
         return None
     chosen = [a for a in active if a.platform == preferred]
@@ -100,7 +102,7 @@ async def _reached(session: AsyncSession, persons: Any) -> list[tuple[Row, Row]]
         row.id: row
         for row in await session.execute(
             select(Person.id, Person.lead_times, Person.preferred_platform).where(
-                Person.id.in_(persons)
+                Person.id.in_(persons), Person.stopped_at.is_(None)
             )
         )
     }

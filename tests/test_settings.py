@@ -88,7 +88,10 @@ def test_daylight_saving_changes(instant, expected):
     assert text == expected
 
 
-async def test_reading_writes_nothing(plenary):
+async def test_reading_writes_nothing_but_who_wrote(plenary):
+    """The first message makes its sender a person Plenary may write back to; reading
+    changes nothing else."""
+    await plenary.ask("/next")
     for line in (
         "/next",
         "/meetings",
@@ -100,5 +103,7 @@ async def test_reading_writes_nothing(plenary):
     ):
         await plenary.ask(line)
     async with plenary.sessions() as session:
-        assert await session.scalar(select(func.count()).select_from(Person)) == 0
-        assert await session.scalar(select(func.count()).select_from(Account)) == 0
+        assert await session.scalar(select(func.count()).select_from(Person)) == 1
+        assert await session.scalar(select(func.count()).select_from(Account)) == 1
+        person = await session.scalar(select(Person))
+        assert (person.timezone, person.language, person.lead_times) == (None, None, None)

@@ -36,7 +36,7 @@ from handlers.announcement_text import (
 )
 from handlers.deliveries import delivery_report
 from storage import announcements, audit, meta
-from storage.announcements import Audience
+from storage.announcements import Audience, Reach
 from storage.models import Announcement, DelegationKind
 
 MAX_ATTACHMENT = 20 * 1024 * 1024  # bytes
@@ -165,7 +165,7 @@ def _attach(announcement: Announcement, attachment: Attachment | None) -> None:
         announcement.attachment = attachment.content
 
 
-def preview(ctx: Context, announcement: Announcement, reached: list[Any]) -> str:
+def preview(ctx: Context, announcement: Announcement, reach: Reach) -> str:
     """What the chat's preview shows: the announcement as readers will see it, whom it
     reaches on which platform, and when it goes."""
     audience = Audience.from_json(announcement.audience)
@@ -181,7 +181,7 @@ def preview(ctx: Context, announcement: Announcement, reached: list[Any]) -> str
             f"Attachment: {announcement.attachment_name} ({announcement.attachment_type}, "
             f"{len(announcement.attachment):,} bytes)"
         )
-    lines.append(ctx._("Audience: ") + audience_summary(ctx, audience, reached))
+    lines.append(ctx._("Audience: ") + audience_summary(ctx, audience, reach))
     lines.append(ctx._("Sending: ") + sending_time(ctx, announcement.send_at))
     return "\n".join(lines)
 
@@ -231,9 +231,9 @@ async def _preview(
             raise UsageError(f"--at {at.isoformat()} is not a time to come; nothing was stored")
         shown = Announcement(text=text, audience=audience.as_json(), send_at=at, corrections=0)
         _attach(shown, attachment)
-        reached = await announcements.reached(session, audience)
-        print(preview(ctx, shown, reached))
-    return audience, len(reached)
+        reach = await announcements.reach(session, audience)
+        print(preview(ctx, shown, reach))
+    return audience, len(reach.accounts)
 
 
 async def _confirm(

@@ -42,7 +42,7 @@ MAX_LENGTH = 5000  # above Telegram's 4,096: any Telegram message is read
 SNAPSHOT_TTL = 2.0
 SENDERS_KEPT = 10_000
 OPERATOR_PLATFORM = "cli"
-OPERATOR = PersonView(None, Role.CHAIR, None, None, None, None, None)
+OPERATOR = PersonView(None, Role.CHAIR, None, None, None, None, None, False)
 
 
 @dataclass(frozen=True)
@@ -157,7 +157,13 @@ class Core:
     ) -> Reply:
         """A proactive message (about a meeting, or an announcement) rendered for its reader;
         readers alike share one rendering."""
-        incoming = Incoming(account.platform, account.external_id, "", chat_id=account.chat_id)
+        incoming = Incoming(
+            account.platform,
+            account.external_id,
+            "",
+            chat_id=account.chat_id,
+            language=account.language,
+        )
         ctx = await self.context_for(session, incoming, person)
         late = notices.is_late(ctx, delivery)
         key = (
@@ -227,6 +233,7 @@ class Core:
                 ):
                     return None
                 ctx = await self.context(session, incoming)
+                await ctx.know_sender()
                 reply = await route(ctx, text)
                 if incoming.via_button and reply.not_found:
                     reply = list_changed(ctx.tr)

@@ -128,6 +128,24 @@ class Context:
             allowed,
         )
 
+    async def know_sender(self) -> None:
+        """Everyone who writes is a person Plenary may write back to: created at their first
+        message, their account active again when they write from where they can be reached."""
+        if self.person is None:
+            await self.person_for_update()
+            return
+        if not isinstance(self.person, PersonView):
+            return
+        message, changed = self.incoming, {}
+        if message.reachable and not self.person.reachable:
+            changed["active"] = True
+            if message.direct_chat_id is not None:
+                changed["chat_id"] = message.direct_chat_id
+        if message.language and message.language != self.person.app_language:
+            changed["language"] = message.language
+        if changed:
+            await people.update_account(self.session, message.platform, message.user_id, **changed)
+
     async def person_for_update(self) -> Person:
         """The asker's person record (to change), created on their first change of anything."""
         if isinstance(self.person, PersonView):
@@ -141,8 +159,9 @@ class Context:
                 message.display_name,
                 self.now,
                 chat_id=message.direct_chat_id,
+                active=message.reachable,
+                language=message.language,
             )
-            self.person.language = message.language
         return self.person
 
 

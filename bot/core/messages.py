@@ -28,6 +28,7 @@ class Incoming:
     language: str | None = None
     via_button: bool = False
     direct_chat_id: str | None = None  # where to reach this person privately, if known
+    reachable: bool = True  # False where the platform lets no bot write first (Telegram groups)
     group_title: str | None = None  # set when the message comes from a group chat or channel
     attachment: Attachment | None = None  # a document sent with the message
     # Asks the platform whether the sender administers that group (only when needed).

@@ -186,7 +186,8 @@ class TelegramReceiver:
             chat_id=str(message.chat.id),
             language=user.language_code,
             via_button=via_button,
-            direct_chat_id=str(user.id),  # a private chat's id is the user's
+            direct_chat_id=None if group else str(user.id),  # a private chat's id is the user's
+            reachable=not group,  # a bot may not write first to who wrote only in a group
         )
 
     async def _on_button(self, update: Update, once_key: str | None) -> None:
