@@ -27,6 +27,7 @@ class HttpConfig:
     host: str = "127.0.0.1"
     port: int = 8080
     public_url: str = ""  # how delegates reach this server (calendar links); default host:port
+    enabled: bool = False  # serve HTTP even with no chat platform (it always runs with one)
 
     @property
     def base_url(self) -> str:
@@ -57,6 +58,15 @@ class RemindersConfig:
 
 
 @dataclass(frozen=True)
+class CalendarConfig:
+    default_duration: str = "3h"  # of a meeting with a start and no end, in calendars
+
+    @property
+    def meeting_length(self) -> timedelta:
+        return parse_duration(self.default_duration)
+
+
+@dataclass(frozen=True)
 class LoggingConfig:
     format: str = "text"  # or "json": one object a line, for log collectors
 
@@ -68,6 +78,7 @@ class Config:
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
     slack: SlackConfig = field(default_factory=SlackConfig)
     reminders: RemindersConfig = field(default_factory=RemindersConfig)
+    calendar: CalendarConfig = field(default_factory=CalendarConfig)
     logging: LoggingConfig = field(default_factory=LoggingConfig)
     source: str = "built-in defaults"
 
@@ -105,6 +116,10 @@ def _check(section: str, key: str, value: Any, expected: Any) -> Any:
     if expected is int:
         if not isinstance(value, int) or isinstance(value, bool):
             raise ConfigError(f"{where}: expected a whole number, got {shown}")
+        return value
+    if expected is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where}: expected true or false, got {shown}")
         return value
     if expected is float:
         if not isinstance(value, int | float) or isinstance(value, bool):
@@ -155,6 +170,11 @@ def validate(config: Config) -> None:
         raise ConfigError(
             f'[logging] format: must be "text" or "json", got {config.logging.format!r}'
         )
+    try:
+        if config.calendar.meeting_length <= timedelta(0):
+            raise ValueError("a meeting lasts longer than that")
+    except ValueError as error:
+        raise ConfigError(f"[calendar] default_duration: {error}") from None
     for lead in config.reminders.lead_times:
         try:
             parse_duration(lead)
@@ -177,7 +197,9 @@ def build(data: dict[str, Any], environ: dict[str, str], source: str) -> Config:
         for key, value in content.items():
             if key not in known:
                 raise ConfigError(f"[{section}] {key}: unknown key (known: {', '.join(known)})")
-            expected = {"int": int, "str": str, "float": float}.get(str(known[key].type), list)
+            expected = {"int": int, "str": str, "float": float, "bool": bool}.get(
+                str(known[key].type), list
+            )
             checked[key] = _check(section, key, value, expected)
         values[section] = checked
     for (section, key), variable in ENVIRONMENT.items():

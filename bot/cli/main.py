@@ -22,7 +22,7 @@ from bot.runtime import logs
 from bot.runtime.dispatcher import Dispatcher
 from bot.runtime.process import migrated, prepare, start_runtime
 from bot.runtime.scheduler import Scheduler
-from bot.runtime.service import Service, has_transports
+from bot.runtime.service import Service, serves
 from bot.transports.console import PLATFORM, ConsoleTransport
 from storage import meta
 from storage.database import create_engine, is_current, session_factory
@@ -106,7 +106,7 @@ def parser() -> argparse.ArgumentParser:
 async def chat(args: argparse.Namespace) -> int:
     """The terminal chat; `run` too when no transport is configured."""
     config = load_config(args)
-    serving = args.command == "run" and has_transports(config)
+    serving = args.command == "run" and serves(config)
     logs.configure(config, logging.INFO if serving else logging.WARNING)
     runtime = await start_runtime(config, demo=args.demo, as_of=args.as_of)
     try:
