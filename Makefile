@@ -12,10 +12,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# Mozilla's ical.js, which the calendar tests read Plenary's files back with (node and npm).
+ICALJS := testkit/icaljs/node_modules/.package-lock.json
+$(ICALJS): testkit/icaljs/package.json testkit/icaljs/package-lock.json
+	npm ci --prefix testkit/icaljs --no-audit --no-fund
+
 run: $(STAMP)
 	$(BIN)/plenary run
 
-test: $(STAMP)
+test: $(STAMP) $(ICALJS)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/pytest

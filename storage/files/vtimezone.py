@@ -118,12 +118,20 @@ def _observances(name: str, first_year: int, last_year: int) -> tuple[tuple[Chan
     """Each observance: the change it starts with, and its yearly rule (None: that one only)."""
     zone = ZoneInfo(name)
     first = datetime(first_year, 1, 1, tzinfo=UTC)
-    # One more year is read to know which rules go on after the last.
-    found = changes(zone, first, datetime(last_year + 2, 1, 1, tzinfo=UTC))
-    if not found:  # no change in those years: one observance, from the start
+    # The year before is read for the change in force as the first year begins, and one year
+    # after the last to know which rules go on.
+    found = changes(zone, first - timedelta(days=366), datetime(last_year + 2, 1, 1, tzinfo=UTC))
+    earlier = [change for change in found if change.at < first]
+    found = found[len(earlier) :]
+    if earlier:
+        opening = earlier[-1]
+    else:  # no change for a year: that offset, from before the year begins anywhere
         offset, abbreviation, summer = _offset(zone, first)
-        return ((Change(first - offset, offset, offset, abbreviation, summer), None),)
-    observances = []
+        opening = Change(first - timedelta(days=1) - offset, offset, offset, abbreviation, summer)
+    # The first observance says what is in force when the first year begins (January is
+    # summer in the south), with the offset before it: readers (dateutil) take the size of
+    # summer time from there.
+    observances: list[tuple[Change, dict | None]] = [(opening, None)]
     for run, ordinals in sorted(_runs(found), key=lambda r: r[0][0].at):
         head, rule = run[0], None
         if len(run) > 1:
@@ -134,6 +142,8 @@ def _observances(name: str, first_year: int, last_year: int) -> tuple[tuple[Chan
                 "byday": f"{ordinal}{WEEKDAYS[head.wall.weekday()]}",
             }
             if run[-1].wall.year <= last_year:
-                rule["until"] = run[-1].at
+                # Any instant before the next year's would do: a day later, so that readers
+                # that take UNTIL as a wall time (vobject) keep the last change too.
+                rule["until"] = run[-1].at + timedelta(days=1)
         observances.append((head, rule))
     return tuple(observances)
