@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Alarm, Calendar, Event
+from icalendar import Alarm, Calendar, Event, vDuration
 
 from storage.files.vtimezone import vtimezone
 from storage.models import Meeting, MeetingStatus
@@ -120,7 +120,7 @@ def calendar(events: list[Event], name: str, refresh: timedelta | None = None) -
     cal.add("x-wr-calname", name)
     if refresh is not None:
         cal.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
-        cal.add("x-published-ttl", refresh)
+        cal.add("x-published-ttl", vDuration(refresh))  # icalendar knows no type for it
     for zone, (first, last) in sorted(_zones(events).items()):
         cal.add_component(vtimezone(zone, first - 1, last))
     for event in events:
