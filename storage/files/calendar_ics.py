@@ -22,6 +22,14 @@ PRODUCT = "-//Plenary//Plenary calendar//EN"
 UID_DOMAIN = "plenary.meetings"
 DEFAULT_LENGTH = timedelta(hours=3)  # an IGN meeting: 10:00 to 13:00
 DESCRIPTION_LIMIT = 2000  # characters of notes a calendar entry carries
+# The meeting's own fields, beside what clients show (a title with its status in words, the
+# key issues in the description, an end they can draw): Plenary reads its files back by them.
+OWN = {
+    "status": "X-PLENARY-STATUS",
+    "title": "X-PLENARY-TITLE",
+    "notes": "X-PLENARY-NOTES",
+    "no_end": "X-PLENARY-NO-END",
+}
 
 
 def uid(meeting: Meeting) -> str:
@@ -94,7 +102,18 @@ def meeting_event(
         event.add("description", description)
     if issues:
         event.add("categories", issues)
+    _own_fields(event, meeting)
     return event
+
+
+def _own_fields(event: Event, meeting: Meeting) -> None:
+    event.add(OWN["status"], meeting.status.value)
+    if meeting.title:
+        event.add(OWN["title"], meeting.title)
+    if meeting.notes:
+        event.add(OWN["notes"], meeting.notes)
+    if meeting.starts_at is not None and meeting.ends_at is None:
+        event.add(OWN["no_end"], "TRUE")
 
 
 def _zones(events: list[Event]) -> dict[str, tuple[int, int]]:
