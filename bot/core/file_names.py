@@ -14,8 +14,9 @@ class ChatNames:
         self.index = index
 
     def _one(self, text: str, kind: type, what: str) -> str:
-        found = [[t for t in targets if isinstance(t, kind)] for targets in self.index.find(text)]
-        found = [targets for targets in found if targets]
+        mentioned = ([t for t in targets if isinstance(t, kind)] for targets in self.index.find(text))
+        # A long name may be found in parts ("size ... and working methods"): the same one.
+        found = list({tuple(t.key for t in ts): ts for ts in mentioned if ts}.values())
         if len(found) > 1:
             names = ", ".join(repr(targets[0].name) for targets in found)
             raise LookupError(f"{text!r} names several: {names}; give one a cell")

@@ -40,12 +40,12 @@ def read_text(path: Path, warnings: list[str]) -> str:
         )
     best = found[0]
     likely = [m for m in found if (m.chaos, m.coherence) == (best.chaos, best.coherence)]
-    chosen = next((m for e in PREFERRED for m in likely if m.encoding == e), best)
-    name = (
-        f"windows-{chosen.encoding[2:]}"
-        if chosen.encoding.startswith("cp12")
-        else (chosen.encoding)
+    # A match stands for every encoding that decodes the file alike (could_be_from_charset).
+    chosen, encoding = next(
+        ((m, e) for e in PREFERRED for m in likely if e in m.could_be_from_charset),
+        (best, best.encoding),
     )
+    name = f"windows-{encoding[2:]}" if encoding.startswith("cp12") else encoding
     warnings.append(
         f"the file is not UTF-8: it was read as {name}; check its accented letters, "
         "or save it as UTF-8"
