@@ -281,9 +281,10 @@ async def test_a_semicolon_spreadsheet_lists_every_fault_and_understands_names(s
     ]
 
 
-POSITIONS = """\
+INDIA = "Statement by the Permanent Representative of India, 9 March 2016"
+POSITIONS = f"""\
 holder,issue,text,date,source
-Brasil,veto,Veto for new members.,2016-03-09,"Statement by the Permanent Representative of India, 9 March 2016; A/69/L.92"
+Brasil,veto,Veto for new members.,2016-03-09,"{INDIA}; A/69/L.92"
 """
 
 

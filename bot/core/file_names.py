@@ -14,7 +14,9 @@ class ChatNames:
         self.index = index
 
     def _one(self, text: str, kind: type, what: str) -> str:
-        mentioned = ([t for t in targets if isinstance(t, kind)] for targets in self.index.find(text))
+        mentioned = (
+            [t for t in targets if isinstance(t, kind)] for targets in self.index.find(text)
+        )
         # A long name may be found in parts ("size ... and working methods"): the same one.
         found = list({tuple(t.key for t in ts): ts for ts in mentioned if ts}.values())
         if len(found) > 1:
