@@ -6,12 +6,9 @@ import re
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-import httpx
-import pytest
 from icalendar import Calendar
 
 from bot.core.messages import Incoming
-from bot.runtime.http import HttpServer, build_app
 from bot.transports.console import ConsoleTransport
 from handlers.calendar import MEDIA_TYPE
 from storage.models import Account
@@ -91,15 +88,6 @@ async def test_the_terminal_prints_an_attachment_sent_on_its_own(plenary):
     await console.attach(Account(platform="console", external_id="delegate"), reply)
     path = Path(re.fullmatch(r"\s*\[(/\S+ign70-1\.ics)\]\s*", printed.getvalue()).group(1))
     assert path.read_bytes() == reply.attachments[0].content
-
-
-@pytest.fixture
-async def http(plenary):
-    server = HttpServer(build_app(plenary.core, []), "127.0.0.1", 0)
-    await server.start()
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as client:
-        yield client
-    await server.stop()
 
 
 async def test_a_private_feed_follows_changes_and_can_be_revoked(plenary, http):

@@ -13,26 +13,10 @@ from storage.files.calendar_ics import calendar, meeting_event
 from storage.files.vtimezone import vtimezone
 from storage.models import Meeting, MeetingStatus
 from testkit.calendar_readers import occurrences, with_icalendar, with_icaljs, with_vobject
+from testkit.meetings import STAMP, meeting
 
 NEW_YORK, GENEVA = "America/New_York", "Europe/Zurich"
-STAMP = datetime(2016, 1, 10, tzinfo=UTC)
 READERS = {"ical.js": with_icaljs, "vobject": with_vobject, "icalendar": with_icalendar}
-
-
-def meeting(key: str, local: datetime | date, zone: str = NEW_YORK, **fields) -> Meeting:
-    """A meeting at a wall time (or on a day, time to be announced) in its zone."""
-    timed = isinstance(local, datetime)
-    start = local.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC) if timed else None
-    return Meeting(
-        key=key,
-        local_date=local.date() if timed else local,
-        starts_at=start,
-        timezone=zone,
-        status=fields.pop("status", MeetingStatus.SCHEDULED),
-        sequence=0,
-        updated_at=STAMP,
-        **fields,
-    )
 
 
 def ics(*meetings: Meeting, leads: tuple[int, ...] = (60,)) -> bytes:

@@ -2,12 +2,10 @@
 summer time and one cancelled, read alike by ical.js, vobject and icalendar; validators and 304
 answers; a size that stays small for a year of meetings; served with no chat platform."""
 
-import re
 from datetime import UTC, date, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 
 import httpx
-import pytest
 
 from bot.core.answering import Core
 from bot.core.clock import FixedClock
@@ -19,19 +17,10 @@ from storage.importer import import_programme
 from testkit.calendar_readers import occurrences, with_icalendar, with_icaljs, with_vobject
 from testkit.service import plenary_run
 from tests.test_announcements import chair_says, make_chair, says
+from tests.test_calendar import FEED
 from tests.test_cli import plenary as cli
 
-FEED = re.compile(r"http://\S+/calendar/(\S+)\.ics")
 PLAIN = {"Accept-Encoding": "identity"}
-
-
-@pytest.fixture
-async def http(plenary):
-    server = HttpServer(build_app(plenary.core, []), "127.0.0.1", 0)
-    await server.start()
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as client:
-        yield client
-    await server.stop()
 
 
 async def feed_address(plenary) -> str:
