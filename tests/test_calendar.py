@@ -114,3 +114,13 @@ async def test_a_private_feed_follows_changes_and_can_be_revoked(plenary, http):
         )
     )
     assert (await http.get(f"/calendar/{renewed}.ics")).status_code == 200
+
+
+async def test_a_meeting_without_an_end_lasts_the_configured_default(plenary):
+    assert event(await ics(plenary, "ign70-1")).decoded("dtend") == datetime(
+        2016, 2, 3, 18, 0, tzinfo=UTC
+    ), "three hours unless configured"
+    plenary.core.meeting_length = timedelta(minutes=90)  # [calendar] default_duration = "90m"
+    assert event(await ics(plenary, "ign70-1")).decoded("dtend") == datetime(
+        2016, 2, 3, 16, 30, tzinfo=UTC
+    )
