@@ -12,10 +12,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# Mozilla's ical.js, which the calendar tests read Plenary's files back with (node and npm).
+ICALJS := testkit/icaljs/node_modules/.package-lock.json
+$(ICALJS): testkit/icaljs/package.json testkit/icaljs/package-lock.json
+	npm ci --prefix testkit/icaljs --no-audit --no-fund
+
 run: $(STAMP)
 	$(BIN)/plenary run
 
-test: $(STAMP)
+test: $(STAMP) $(ICALJS)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/pytest
@@ -33,6 +38,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.broadcast
 	$(BIN)/python -m bench.broadcast --cap 250
 	$(BIN)/python -m bench.load
+	$(BIN)/python -m bench.calendar_feed
 
 # Translations (bot/locale): extract the messages (babel.cfg) into plenary.pot, merge it
 # into each language's .po (new messages come untranslated, changed ones fuzzy), compile

@@ -84,6 +84,7 @@ class HttpConfig(Section):
     port: int = Field(8080, gt=0, lt=65536)
     # How delegates reach this server (calendar links); default http://host:port.
     public_url: Annotated[str, AfterValidator(_http_url)] = ""
+    enabled: bool = False  # serve HTTP even with no chat platform (it always runs with one)
 
     @property
     def base_url(self) -> str:
@@ -125,6 +126,21 @@ class RemindersConfig(Section):
         "24h",
         "1h",
     )
+
+
+def _meeting_length(value: str) -> str:
+    if parse_duration(value) <= timedelta(0):
+        raise ValueError("a meeting lasts longer than that")
+    return value
+
+
+class CalendarConfig(Section):
+    # Of a meeting with a start and no end, in calendars.
+    default_duration: Annotated[str, AfterValidator(_meeting_length)] = "3h"
+
+    @property
+    def meeting_length(self) -> timedelta:
+        return parse_duration(self.default_duration)
 
 
 class LoggingConfig(Section):
@@ -170,6 +186,7 @@ class Config(BaseSettings):
     telegram: TelegramConfig = TelegramConfig()
     slack: SlackConfig = SlackConfig()
     reminders: RemindersConfig = RemindersConfig()
+    calendar: CalendarConfig = CalendarConfig()
     logging: LoggingConfig = LoggingConfig()
     source: str = Field("built-in defaults", exclude=True)
 
@@ -201,6 +218,7 @@ def _where(error: dict[str, Any]) -> str:
 
 _EXPECTED = {
     "int_type": "expected a whole number",
+    "bool_type": "expected true or false",
     "float_type": "expected a number",
     "string_type": "expected text",
     "tuple_type": "expected a list of texts",

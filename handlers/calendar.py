@@ -3,18 +3,21 @@ meeting a person follows."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from icalendar import Event
 
 from bot.core.commands import command
 from bot.core.context import Context, Request
 from bot.core.issue_names import issue_name
 from bot.core.messages import Attachment, Button, Reply, link
-from handlers.meetings import meeting_title
+from handlers.meetings import meeting_title, status_label
 from storage import calendar_feeds, meetings, reminders
 from storage.files.calendar_ics import calendar, meeting_event
 from storage.models import Meeting
 
 MEDIA_TYPE = "text/calendar"
+REFRESH = timedelta(hours=1)  # how often subscribed clients are asked to read the feed again
 
 
 async def _leads(ctx: Context) -> list[int]:
@@ -22,10 +25,21 @@ async def _leads(ctx: Context) -> list[int]:
     return own or await reminders.default_leads(ctx.session)
 
 
+def _summary(ctx: Context, meeting: Meeting) -> str:
+    """The title, after the status when it is not held as planned; or with "time to be
+    announced"."""
+    title, status = meeting_title(ctx, meeting), status_label(ctx, meeting)
+    if status:
+        return ctx._("{status}: {title}").format(status=status, title=title)
+    if meeting.starts_at is None:
+        return f"{title} ({ctx._('time to be announced')})"
+    return title
+
+
 def _event(ctx: Context, meeting: Meeting, leads: list[int]) -> Event:
     issues = [issue_name(ctx, issue) for issue in ctx.names.issues_of(meeting.id)]
-    title = meeting_title(ctx, meeting)
-    return meeting_event(meeting, title, issues, leads, ctx.now, ctx._("time to be announced"))
+    summary = _summary(ctx, meeting)
+    return meeting_event(meeting, summary, issues, leads, ctx.now, ctx.meeting_length)
 
 
 async def ics_file(ctx: Context, meeting: Meeting) -> Attachment:
@@ -37,7 +51,7 @@ async def feed(ctx: Context, person_id: int) -> bytes:
     """Every meeting the person follows, as one calendar."""
     leads = await _leads(ctx)
     found = await calendar_feeds.followed_meetings(ctx.session, person_id)
-    return calendar([_event(ctx, m, leads) for m in found], ctx.short_name)
+    return calendar([_event(ctx, m, leads) for m in found], ctx.short_name, REFRESH)
 
 
 @command("ics", usage="/ics MEETING", personal=True)  # alarms at the reader's lead times

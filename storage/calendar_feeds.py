@@ -31,13 +31,20 @@ async def has_feed(session: AsyncSession, person_id: int) -> bool:
     return found is not None
 
 
-async def owner(session: AsyncSession, token: str) -> int | None:
-    """Whose feed a token opens (looked up by hash), or None."""
+async def by_token(session: AsyncSession, token: str) -> CalendarFeed | None:
+    """The feed a token opens (looked up by hash), or None."""
     if not 8 <= len(token) <= 100:
         return None
-    return await session.scalar(
-        select(CalendarFeed.person_id).where(CalendarFeed.token_hash == _hash(token))
-    )
+    return await session.scalar(select(CalendarFeed).where(CalendarFeed.token_hash == _hash(token)))
+
+
+def last_changed(feed: CalendarFeed, body: bytes, now: datetime) -> datetime:
+    """When the feed last became what `body` is: now if it differs from what was served
+    before (remembered by its digest), else the time already recorded (Last-Modified)."""
+    digest = hashlib.sha256(body).hexdigest()
+    if feed.etag != digest or feed.changed_at is None:
+        feed.etag, feed.changed_at = digest, now
+    return feed.changed_at
 
 
 async def followed_meetings(session: AsyncSession, person_id: int) -> list[Meeting]:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -81,8 +82,10 @@ class _Importer:
         specs: list[Any],
         values: Any,
         differences: dict[str, dict] | None = None,
+        described: Any = None,
     ) -> dict:
-        """Add or update rows by key; `differences` collects what changed in existing ones."""
+        """Add or update rows by key; `differences` collects what changed in existing ones,
+        `described` says what an added one is."""
         rows = await self._existing(model, {spec.key for spec in specs})
         for spec in specs:
             fields = values(spec)
@@ -93,7 +96,9 @@ class _Importer:
             else:
                 rows[spec.key] = model(key=spec.key, **fields)
                 self.session.add(rows[spec.key])
-                self.changes.append(Change("add", kind, spec.key))
+                self.changes.append(
+                    Change("add", kind, spec.key, described(spec) if described else "")
+                )
         await self.session.flush()
         return rows
 
@@ -127,7 +132,11 @@ class _Importer:
             },
         )
         issues = await self._all(KeyIssue)
-        documents = {key for (key,) in await self.session.execute(select(Document.key))}
+        documents = {
+            name.casefold(): key
+            for key, title in await self.session.execute(select(Document.key, Document.title))
+            for name in (key, title)
+        }
         await self._meetings(issues, documents)
         delegations = await self._delegations()
         await self._positions(delegations, issues, documents)
@@ -137,14 +146,14 @@ class _Importer:
     async def _all(self, model: type) -> dict[str, Any]:
         return {row.key: row for row in await self.session.scalars(select(model))}
 
-    async def _meetings(self, issues: dict[str, KeyIssue], documents: set[str]) -> None:
+    async def _meetings(self, issues: dict[str, KeyIssue], documents: dict[str, str]) -> None:
         for spec in self.programme.meetings:
             _require(spec.key_issues, issues, f"meeting {spec.key}", "key issue")
-            _require(spec.sources, documents, f"meeting {spec.key}", "document")
+            _require(spec.sources or (), documents, f"meeting {spec.key}", "document")
         existing = await self._existing(Meeting, {spec.key for spec in self.programme.meetings})
         differences: dict[str, dict] = {}
         rows = await self._upsert(
-            Meeting, "meeting", self.programme.meetings, _meeting_fields, differences
+            Meeting, "meeting", self.programme.meetings, _meeting_fields, differences, _when_where
         )
         for spec in self.programme.meetings:
             meeting = rows[spec.key]
@@ -252,7 +261,10 @@ class _Importer:
             )
 
     async def _positions(
-        self, delegations: dict[str, Delegation], issues: dict[str, KeyIssue], documents: set[str]
+        self,
+        delegations: dict[str, Delegation],
+        issues: dict[str, KeyIssue],
+        documents: dict[str, str],
     ) -> None:
         names = _name_index(delegations.values())
         for spec in self.programme.positions:
@@ -262,16 +274,20 @@ class _Importer:
                 raise ProgrammeFileError(f"{where}: no delegation or group {spec.holder!r}")
             _require((spec.key_issue,), issues, where, "key issue")
             _require(spec.sources, documents, where, "document")
-            await self._position(spec, holder, issues[spec.key_issue])
+            # A source named by a document's title (as the CSV export writes it) is that document.
+            cited = [documents.get(c.casefold(), c) for c in spec.cited]
+            await self._position(spec, holder, issues[spec.key_issue], [*spec.sources, *cited])
 
-    async def _position(self, spec: PositionSpec, holder: Delegation, issue: KeyIssue) -> None:
+    async def _position(
+        self, spec: PositionSpec, holder: Delegation, issue: KeyIssue, sources: list[str]
+    ) -> None:
         version = await positions.add_version(
             self.session,
             holder.id,
             issue.id,
             spec.text,
             spec.stated_on,
-            [*spec.sources, *spec.cited],
+            sources,
             None,
             self.now,
         )
@@ -299,7 +315,8 @@ class _Importer:
 
 def _meeting_fields(spec: MeetingSpec) -> dict[str, Any]:
     sort_at, until_at = place_in_time(spec.local_date, spec.start, spec.timezone)
-    return {
+    given = {} if spec.sources is None else {"sources": list(spec.sources)}
+    return given | {
         "title": spec.title,
         "local_date": spec.local_date,
         "starts_at": spec.start,
@@ -308,10 +325,20 @@ def _meeting_fields(spec: MeetingSpec) -> dict[str, Any]:
         "room": spec.room,
         "status": MeetingStatus(spec.status),
         "notes": spec.notes,
-        "sources": list(spec.sources),
         "sort_at": sort_at,
         "until_at": until_at,
     }
+
+
+def _when_where(spec: MeetingSpec) -> str:
+    """An added meeting's time (venue and UTC) or day, its room, its status if not held."""
+    if spec.start is None:
+        when = f"{spec.local_date}, time to be announced"
+    else:
+        local = spec.start.astimezone(ZoneInfo(spec.timezone))
+        when = f"{local:%Y-%m-%d %H:%M} {spec.timezone} ({spec.start.astimezone(UTC):%H:%M} UTC)"
+    parts = [when, spec.room or "room to be announced"]
+    return ", ".join(parts + ([spec.status] if spec.status != "scheduled" else []))
 
 
 def _name_index(delegations: Any) -> dict[str, Delegation]:

@@ -426,6 +426,8 @@ class CalendarFeed(Base):
     )
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    etag: Mapped[str | None] = mapped_column(String(64))  # of the feed last served
+    changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # since when it holds
 
 
 class Draft(Base):

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -18,6 +19,7 @@ from bot.config import TelegramConfig
 from bot.core.answering import Core
 from bot.core.clock import FixedClock
 from bot.runtime.dispatcher import Dispatcher
+from bot.runtime.http import HttpServer, build_app
 from bot.transports.console import ConsoleTransport
 from bot.transports.telegram.limits import Limits
 from bot.transports.telegram.transport import TelegramTransport
@@ -162,6 +164,16 @@ async def plenary(demo_url: str) -> AsyncIterator[Plenary]:
         yield Plenary(engine, sessions, clock, Core(sessions, clock))
     finally:
         await engine.dispose()
+
+
+@pytest.fixture
+async def http(plenary: Plenary) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of Plenary's HTTP server (no transport's routes) on the `plenary` core."""
+    server = HttpServer(build_app(plenary.core, []), "127.0.0.1", 0)
+    await server.start()
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as client:
+        yield client
+    await server.stop()
 
 
 @pytest.fixture

@@ -6,12 +6,9 @@ import re
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-import httpx
-import pytest
 from icalendar import Calendar
 
 from bot.core.messages import Incoming
-from bot.runtime.http import HttpServer, build_app
 from bot.transports.console import ConsoleTransport
 from handlers.calendar import MEDIA_TYPE
 from storage.models import Account
@@ -93,15 +90,6 @@ async def test_the_terminal_prints_an_attachment_sent_on_its_own(plenary):
     assert path.read_bytes() == reply.attachments[0].content
 
 
-@pytest.fixture
-async def http(plenary):
-    server = HttpServer(build_app(plenary.core, []), "127.0.0.1", 0)
-    await server.start()
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as client:
-        yield client
-    await server.stop()
-
-
 async def test_a_private_feed_follows_changes_and_can_be_revoked(plenary, http):
     await says(plenary, "delegate", "/subscribe veto")
     token = FEED.search(await says(plenary, "delegate", "/calendar")).group(1)
@@ -126,3 +114,13 @@ async def test_a_private_feed_follows_changes_and_can_be_revoked(plenary, http):
         )
     )
     assert (await http.get(f"/calendar/{renewed}.ics")).status_code == 200
+
+
+async def test_a_meeting_without_an_end_lasts_the_configured_default(plenary):
+    assert event(await ics(plenary, "ign70-1")).decoded("dtend") == datetime(
+        2016, 2, 3, 18, 0, tzinfo=UTC
+    ), "three hours unless configured"
+    plenary.core.meeting_length = timedelta(minutes=90)  # [calendar] default_duration = "90m"
+    assert event(await ics(plenary, "ign70-1")).decoded("dtend") == datetime(
+        2016, 2, 3, 16, 30, tzinfo=UTC
+    )

@@ -1,6 +1,8 @@
 """Configuration: the example file is complete and valid; secrets come from the environment."""
 
+import re
 import tomllib
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -13,7 +15,7 @@ EXAMPLE = Path(__file__).resolve().parent.parent / "config.example.toml"
 def test_example_documents_every_key_and_loads_as_the_defaults():
     data = tomllib.loads(EXAMPLE.read_text())
     loaded = config.load(str(EXAMPLE), environ={})
-    for section in ("database", "http", "telegram", "slack", "reminders", "logging"):
+    for section in ("database", "http", "telegram", "slack", "reminders", "calendar", "logging"):
         keys = set(type(getattr(loaded, section)).model_fields)
         assert set(data[section]) == keys, section
     assert loaded.database == config.Config().database
@@ -67,3 +69,18 @@ def test_another_database_is_checked(tmp_path):
     assert loaded.with_database("sqlite:///other.db").database.url == "sqlite:///other.db"
     with pytest.raises(config.ConfigError, match=r"\[database\] url"):
         loaded.with_database("mysql://nowhere")
+
+
+def test_http_enabled_and_the_calendar_default_duration_are_checked(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text('[http]\nenabled = true\n[calendar]\ndefault_duration = "90m"\n')
+    loaded = config.load(str(path), environ={})
+    assert loaded.http.enabled and loaded.calendar.meeting_length == timedelta(minutes=90)
+    for text, message in (
+        ('[http]\nenabled = "yes"\n', "[http] enabled: expected true or false"),
+        ('[calendar]\ndefault_duration = "3 hours"\n', "[calendar] default_duration: '3 hours'"),
+        ('[calendar]\ndefault_duration = "0m"\n', "[calendar] default_duration: a meeting"),
+    ):
+        path.write_text(text)
+        with pytest.raises(config.ConfigError, match=re.escape(message)):
+            config.load(str(path), environ={})

@@ -7,7 +7,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, update
 
+from bot.core.file_names import ChatNames
+from bot.core.names import NameIndex
 from storage.database import create_engine, session_factory, upgrade
+from storage.directory import IssueName, Names
 from storage.files.formats import read_any
 from storage.files.programme_toml import ProgrammeFileError, parse_programme
 from storage.importer import import_programme
@@ -133,7 +136,11 @@ def utc(text: str) -> datetime:
 
 async def test_csv_adds_meetings_once(sessions, tmp_path):
     path = write(tmp_path, "programme.csv", CSV)
-    assert await load(sessions, path) == ["add meeting m1", "add meeting m2", "add meeting m3"]
+    assert await load(sessions, path) == [
+        "add meeting m1: 2016-03-14 10:00 America/New_York (14:00 UTC), Conference Room 4",
+        "add meeting m2: 2016-03-15, time to be announced, room to be announced, postponed",
+        "add meeting m3: 2016-03-16 09:30 Europe/Zurich (08:30 UTC), Palais des Nations",
+    ]
     assert await rows(sessions) == {
         "m1": (
             date(2016, 3, 14),
@@ -167,9 +174,11 @@ async def test_csv_adds_meetings_once(sessions, tmp_path):
 async def test_ics_adds_meetings_once(sessions, tmp_path):
     path = write(tmp_path, "programme.ics", ICS)
     assert await load(sessions, path) == [
-        "add meeting first-example-org",
-        "add meeting day-only",
-        "add meeting cancelled",
+        "add meeting first-example-org: 2016-03-14 10:00 America/New_York (14:00 UTC), "
+        "Conference Room 4",
+        "add meeting day-only: 2016-03-15, time to be announced, room to be announced",
+        "add meeting cancelled: 2016-03-16 10:00 America/New_York (14:00 UTC), "
+        "room to be announced, cancelled",
     ]
     assert await rows(sessions) == {
         "first-example-org": (
@@ -272,12 +281,25 @@ def test_a_fault_names_where_it_is(tmp_path, name, text, message):
     assert message in str(raised.value)
 
 
+NAMES = ChatNames(
+    NameIndex(
+        Names(
+            issues=(
+                IssueName(1, "veto", "the question of the veto", "", ("veto power",)),
+                IssueName(2, "size", "size of an enlarged Security Council", "", ()),
+            ),
+            delegations=(),
+            members={},
+        )
+    )
+)
+
+
 def test_categories_may_name_key_issues_as_people_do(tmp_path):
     path = write(tmp_path, "p.ics", ICS.replace("CATEGORIES:veto,size", "CATEGORIES:Veto Power"))
-    issues = {"veto": ("the question of the veto", "veto power"), "size": ("size",)}
-    assert read_any(path, ZONE, issues).meetings[0].key_issues == ("veto",)
-    with pytest.raises(ProgrammeFileError, match="CATEGORIES: 'Vetoes' is not a key issue"):
-        read_any(write(tmp_path, "q.ics", ICS.replace("veto,size", "Vetoes")), ZONE, issues)
+    assert read_any(path, ZONE, NAMES).meetings[0].key_issues == ("veto",)
+    with pytest.raises(ProgrammeFileError, match="CATEGORIES: 'Zebras' is not a key issue"):
+        read_any(write(tmp_path, "q.ics", ICS.replace("veto,size", "Zebras")), ZONE, NAMES)
 
 
 def test_cli_dry_run_stores_nothing_and_times_default_to_the_programme_zone(tmp_path):
@@ -292,10 +314,13 @@ def test_cli_dry_run_stores_nothing_and_times_default_to_the_programme_zone(tmp_
     )
     dry = plenary("import", str(path), "--dry-run", *db, cwd=tmp_path)
     assert dry.returncode == 0, dry.stderr
-    assert "add meeting first-example-org\n" in dry.stdout
+    assert (
+        "add meeting first-example-org: 2016-03-14 10:00 Europe/Zurich (09:00 UTC), "
+        "Conference Room 4\n" in dry.stdout
+    ), "a dry run shows each meeting's time and room"
     assert "Dry run: 3 change(s) would be made; nothing was stored." in dry.stdout
     real = plenary("import", str(path), *db, cwd=tmp_path)
-    assert "Imported" in real.stdout and "add meeting first-example-org\n" in real.stdout
+    assert "Imported" in real.stdout and "add meeting first-example-org: " in real.stdout
     chat = plenary("chat", *db, "--as-of", "2016-03-01T12:00Z", cwd=tmp_path, stdin="/next\n")
     assert "Monday 14 March 2016, 10:00 Zurich time" in chat.stdout
     again = plenary("import", str(path), *db, cwd=tmp_path)
@@ -305,10 +330,13 @@ def test_cli_dry_run_stores_nothing_and_times_default_to_the_programme_zone(tmp_
 def test_cli_refuses_a_faulty_csv_and_an_unknown_file_type(tmp_path):
     db = ["--db", f"sqlite:///{tmp_path / 'real.db'}"]
     bad = write(tmp_path, "p.csv", CSV.replace("10:00,13:00", "25:00,13:00"))
+    base = write(tmp_path, "base.toml", BASE)
+    assert plenary("import", str(base), *db, cwd=tmp_path).returncode == 0
     result = plenary("import", str(bad), *db, cwd=tmp_path)
     assert result.returncode == 2
-    assert "p.csv: line 2, column time: '25:00' is not a time HH:MM" in result.stderr
-    assert "nothing was imported" in result.stderr
+    assert "p.csv: line 2, column time: '25:00' is not a time HH:MM; nothing was imported" in (
+        result.stderr
+    )
     other = plenary("import", str(write(tmp_path, "p.xml", "")), *db, cwd=tmp_path)
     assert other.returncode == 2 and "unsupported file type .xml" in other.stderr
 

@@ -17,12 +17,14 @@ from bot.cli import admin, announce, export, programme
 from bot.cli.args import UsageError, load_config
 from bot.config import Config, ConfigError
 from bot.core.clock import Clock
+from bot.core.file_names import ChatNames
 from bot.core.issue_names import understood_names
+from bot.core.names import NameIndex
 from bot.runtime import logs
 from bot.runtime.dispatcher import Dispatcher
 from bot.runtime.process import migrated, prepare, start_runtime
 from bot.runtime.scheduler import Scheduler
-from bot.runtime.service import Service, has_transports
+from bot.runtime.service import Service, serves
 from bot.transports.console import PLATFORM, ConsoleTransport
 from storage import meta
 from storage.database import create_engine, is_current, session_factory
@@ -106,7 +108,7 @@ def parser() -> argparse.ArgumentParser:
 async def chat(args: argparse.Namespace) -> int:
     """The terminal chat; `run` too when no transport is configured."""
     config = load_config(args)
-    serving = args.command == "run" and has_transports(config)
+    serving = args.command == "run" and serves(config)
     logs.configure(config, logging.INFO if serving else logging.WARNING)
     runtime = await start_runtime(config, demo=args.demo, as_of=args.as_of)
     try:
@@ -154,9 +156,18 @@ async def as_it_is(config: Config) -> AsyncIterator[async_sessionmaker[AsyncSess
         await engine.dispose()
 
 
+def _refusal(path: Path, error: ProgrammeFileError) -> str:
+    """Why a file was refused: its one problem on a line, or each of them on its own."""
+    if len(error.problems) == 1:
+        return f"{path}: {error}; nothing was imported"
+    listed = "\n".join(f"  {problem}" for problem in error.problems)
+    return f"{path}: {len(error.problems)} problems; nothing was imported:\n{listed}"
+
+
 async def import_file(args: argparse.Namespace) -> int:
     """Import a .toml, .csv or .ics file; CSV rows and events without a zone are in the
-    programme's zone, and event CATEGORIES may name key issues by name or alias."""
+    programme's zone, and the names in CSV cells and event CATEGORIES are understood as the
+    chat understands them."""
     config = load_config(args)
     database = as_it_is(config) if args.dry_run else migrated(config)
     async with database as sessions, sessions() as session:
@@ -164,13 +175,14 @@ async def import_file(args: argparse.Namespace) -> int:
             if args.dry_run:  # the States that starting Plenary adds, as an import finds them
                 await ensure_member_states(session)
             zone = (await meta.programme_settings(session)).get("timezone", DEFAULT_ZONE)
-            names = (await understood_names(session)).issues
-            issues = {issue.key: (issue.name, *issue.aliases) for issue in names}
-            programme = read_any(args.file, zone, issues)
+            names = ChatNames(NameIndex(await understood_names(session)))
+            programme = read_any(args.file, zone, names)
             changes = await import_programme(session, programme, Clock().now())
         except ProgrammeFileError as error:
             await session.rollback()
-            raise UsageError(f"{args.file}: {error}; nothing was imported") from None
+            raise UsageError(_refusal(args.file, error)) from None
+        for warning in programme.warnings:
+            print(f"warning: {args.file}: {warning}", file=sys.stderr)
         for change in changes:
             print(change)
         if args.dry_run:

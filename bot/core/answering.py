@@ -7,6 +7,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -25,6 +26,7 @@ from bot.core.router import route
 from bot.core.text import clean
 from bot.metrics import ANSWER_SECONDS
 from storage import meta, people, revisions, writes
+from storage.files.calendar_ics import DEFAULT_LENGTH
 from storage.models import (
     Account,
     Announcement,
@@ -77,10 +79,12 @@ class Core:
         sessions: async_sessionmaker[AsyncSession],
         clock: Clock,
         public_url: str = HttpConfig().base_url,
+        meeting_length: timedelta = DEFAULT_LENGTH,
     ) -> None:
         self.sessions = sessions
         self.clock = clock
         self.public_url = public_url.rstrip("/")
+        self.meeting_length = meeting_length
         self._snapshot: _Snapshot | None = None
         self.replies = ReplyCache()
         self._senders: OrderedDict[tuple[str, str], tuple[PersonView | None, float]] = OrderedDict()
@@ -145,6 +149,7 @@ class Core:
             replies=self.replies,
             person=person,
             public_url=self.public_url,
+            meeting_length=self.meeting_length,
         )
 
     async def notice(

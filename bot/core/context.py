@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,6 +18,7 @@ from bot.core.reply_cache import ReplyCache
 from bot.core.text import clean_paragraphs
 from storage import audit, people
 from storage.directory import DelegationName, IssueName
+from storage.files.calendar_ics import DEFAULT_LENGTH
 from storage.models import Person, Role
 from storage.people import PersonView
 
@@ -36,6 +37,7 @@ class Context:
     replies: ReplyCache
     person: Person | PersonView | None = None
     public_url: str = ""  # where Plenary's HTTP server is reached from outside
+    meeting_length: timedelta = DEFAULT_LENGTH  # in calendars, of a meeting with no set end
 
     def _(self, message: str) -> str:
         return self.tr.gettext(message)

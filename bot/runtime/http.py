@@ -13,15 +13,12 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.core.answering import Core
-from bot.core.messages import Incoming
 from bot.metrics import exposition
-from handlers.calendar import feed
-from storage import calendar_feeds
-from storage.models import Person
+from bot.runtime.calendar_feed import feed_route
 
 log = logging.getLogger(__name__)
 
@@ -50,31 +47,14 @@ def build_app(
             body = await exposition(session, core.clock.now())
         return Response(body, media_type=CONTENT_TYPE_LATEST)
 
-    async def calendar_feed(request: Request) -> Response:
-        body = await calendar_of(core, request.path_params["token"])
-        if body is None:  # the same answer for a token that never was and one revoked
-            return PlainTextResponse("Not found", 404)
-        return Response(body, media_type="text/calendar; charset=utf-8")
-
     return Starlette(
         routes=[
             Route("/healthz", healthz),
             Route("/metrics", metrics),
-            Route("/calendar/{token}.ics", calendar_feed),
+            feed_route(core),
             *routes,
         ]
     )
-
-
-async def calendar_of(core: Core, token: str) -> bytes | None:
-    """The feed a token opens, rendered in its owner's language and zone; None if none."""
-    async with core.sessions() as session:
-        person_id = await calendar_feeds.owner(session, token)
-        person = await session.get(Person, person_id) if person_id is not None else None
-        if person is None:
-            return None
-        ctx = await core.context_for(session, Incoming("calendar", str(person.id), ""), person)
-        return await feed(ctx, person.id)
 
 
 class HttpServer:

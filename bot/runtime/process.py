@@ -98,5 +98,10 @@ async def start_runtime(
             as_of = await meta.demo_clock_start(session)
         await session.commit()
     clock = Clock(as_of)
-    core = Core(sessions, clock, public_url=config.http.base_url)
+    core = Core(
+        sessions,
+        clock,
+        public_url=config.http.base_url,
+        meeting_length=config.calendar.meeting_length,
+    )
     return Runtime(engine, sessions, clock, core, notices)

@@ -1,4 +1,6 @@
-"""`plenary run` with transports configured: transports and the HTTP server, until a signal."""
+"""`plenary run` serving: the configured transports and the HTTP server, until a signal; with
+no chat platform but `[http] enabled`, the HTTP server alone (calendar feeds, /healthz,
+/metrics)."""
 
 from __future__ import annotations
 
@@ -23,6 +25,11 @@ log = logging.getLogger(__name__)
 
 def has_transports(config: Config) -> bool:
     return bool(config.telegram.token or config.slack.bot_token)
+
+
+def serves(config: Config) -> bool:
+    """Whether `plenary run` serves (else it is the terminal chat)."""
+    return has_transports(config) or config.http.enabled
 
 
 class Service:
@@ -51,7 +58,9 @@ class Service:
             else None
         )
         senders = {t.platform: t for t in self.transports}
-        self.scheduler = Scheduler(Dispatcher(runtime.core, senders))
+        # Without a platform there is nothing to deliver: the deliveries wait for a process
+        # that has one.
+        self.scheduler = Scheduler(Dispatcher(runtime.core, senders)) if senders else None
         checks = {t.platform: t.state for t in self.transports}
         app = build_app(runtime.core, routes, checks)
         self.http = HttpServer(app, config.http.host, config.http.port)
@@ -68,7 +77,8 @@ class Service:
             await self.telegram.start(poll=self.polling is None)
         if self.polling is not None:
             await self.polling.start()
-        await self.scheduler.start()
+        if self.scheduler is not None:
+            await self.scheduler.start()
         log.info("Plenary is running (HTTP on %s:%s)", self.config.http.host, self.http.port)
 
     async def stop(self) -> None:
@@ -79,7 +89,8 @@ class Service:
             await self.polling.stop()
         for transport in self.transports:
             await transport.stop_taking_updates()
-        await self.scheduler.stop()
+        if self.scheduler is not None:
+            await self.scheduler.stop()
         for transport in self.transports:
             await transport.stop()
 

@@ -5,22 +5,19 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from storage.files.faults import Fault, ProgrammeFileError
+from storage.files.reading import read_text
+
+__all__ = ["Fault", "ProgrammeFileError"]  # where the other readers have them from
+
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
-
-
-class ProgrammeFileError(ValueError):
-    """A programme file that cannot be imported; the message names where and why."""
-
-
-Fault = Callable[[str, str], ProgrammeFileError]
-"""The error for (field, problem), naming where in its file that field is."""
 
 MEETING_STATUSES = ("scheduled", "postponed", "cancelled")
 
@@ -61,7 +58,7 @@ class MeetingSpec:
     end: datetime | None = None
     status: str = "scheduled"
     notes: str | None = None
-    sources: tuple[str, ...] = ()
+    sources: tuple[str, ...] | None = ()  # None: the file does not say (left as they are)
     timezone: str = ""
 
 
@@ -94,6 +91,7 @@ class ProgrammeFile:
     meetings: list[MeetingSpec] = field(default_factory=list)
     delegations: list[DelegationSpec] = field(default_factory=list)
     positions: list[PositionSpec] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # what was read, but may be wrong
 
 
 DELEGATION_SECTIONS = {
@@ -151,11 +149,17 @@ def check_end(
 
 
 def local_instant(day: date, at: time, zone: str, fault: Fault, field: str) -> datetime:
-    """The aware instant of a wall-clock time on a day in a zone; a time the clocks skip is a
-    fault (an ambiguous one, when they go back, is the first of the two)."""
+    """The aware instant of a wall-clock time on a day in a zone; a time the clocks skip, or
+    one they show twice, is a fault."""
     instant = datetime.combine(day, at, ZoneInfo(zone))
     if instant.astimezone(UTC).astimezone(instant.tzinfo).time() != at:
         raise fault(field, f"{at:%H:%M} does not exist on {day} in {zone} (the clocks go forward)")
+    if instant.utcoffset() != instant.replace(fold=1).utcoffset():
+        raise fault(
+            field,
+            f"{at:%H:%M} happens twice on {day} in {zone} (the clocks go back): "
+            "which one is not known",
+        )
     return instant
 
 
@@ -420,8 +424,7 @@ def _check_unique(source: str, programme: ProgrammeFile) -> None:
 
 
 def read_programme(path: Path) -> ProgrammeFile:
-    try:
-        source = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ProgrammeFileError(f"cannot read {path}: {error}") from None
-    return parse_programme(source)
+    warnings: list[str] = []
+    programme = parse_programme(read_text(path, warnings))
+    programme.warnings = warnings
+    return programme

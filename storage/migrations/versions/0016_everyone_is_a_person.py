@@ -1,7 +1,7 @@
 """persons: stopped messages, a delegate's claimed delegation; accounts: the app's language
 
 Revision ID: 0016
-Revises: 0011
+Revises: 0014
 Create Date: 2026-12-02
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0016"
-down_revision = "0011"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
