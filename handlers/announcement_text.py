@@ -11,6 +11,7 @@ from bot.core.messages import Attachment, Reply
 from bot.core.timefmt import venue_and_reader_time
 from storage import announcements
 from storage.announcements import Audience, Reach
+from storage.directory import DelegationName
 from storage.models import Announcement, DelegationKind
 
 MAX_LENGTH = 3500  # one message on every platform, with room for the heading
@@ -26,15 +27,18 @@ def audience_label(ctx: Context, audience: Audience) -> str:
     return audience.label
 
 
-def find_audience(ctx: Context, text: str) -> Audience | None:
-    """ "everyone", "delegates", a group, a State or a key issue (its subscribers)."""
+def find_audience(ctx: Context, text: str) -> Audience | tuple[DelegationName, ...] | None:
+    """ "everyone", "delegates", a group, a State or a key issue (its subscribers); the
+    candidates when a name is shared ("Congo"); None when nothing is named."""
     word = text.strip().casefold()
     if word in ("all", "everyone", "everybody"):
         return Audience("all")
     if word in ("delegates", "delegates only"):
         return Audience("delegates")
     mentions = ctx.names.mentions(text)
-    if mentions.delegations and len(mentions.delegations[0]) == 1:
+    if mentions.delegations and len(mentions.delegations[0]) > 1:
+        return mentions.delegations[0]
+    if mentions.delegations:
         found = mentions.delegations[0][0]
         kind = "group" if found.kind == DelegationKind.GROUP else "delegation"
         return Audience(kind, found.id, found.name)

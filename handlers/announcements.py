@@ -24,12 +24,21 @@ from handlers.drafts import confirm_taken, take
 from handlers.roles import CHAIR_ONLY
 from storage import announcements
 from storage.announcements import Audience
+from storage.directory import DelegationName
 from storage.drafts import close_open, latest_open
 from storage.models import Announcement, AnnouncementStatus, Draft
 
 _ACTION = re.compile(r"^#?(\d{1,9})\s+(confirm|cancel|to|at|now|preview)\b\s*(.*)$", re.I | re.S)
-_AUDIENCE_PREFIX = re.compile(r"^to\s+([^:\n]{1,80}):\s*", re.I)
+_AUDIENCE_PREFIX = re.compile(r"^to\s*([^:\n]{0,80}):\s*", re.I)
 KIND = "announcement"
+
+
+def _which(ctx: Context, candidates: tuple[DelegationName, ...], command: str) -> Reply:
+    """A shared name ("Congo"): the reader chooses; `command` takes the chosen key."""
+    reply = Reply().paragraph(ctx._("Which one do you mean?"))
+    for candidate in candidates:
+        reply.button_row(Button(candidate.name, command.format(key=candidate.key)))
+    return reply.note(ctx._("Nothing was stored."))
 
 
 def _unknown_audience(ctx: Context, text: str) -> Reply:
@@ -85,8 +94,16 @@ async def announce(ctx: Context, request: Request) -> Reply:
 async def _draft(ctx: Context, text: str) -> Reply:
     audience = Audience("all")
     prefix = _AUDIENCE_PREFIX.match(text)
+    if prefix and not prefix.group(1).strip():
+        return Reply().paragraph(
+            ctx._("To whom? Name the audience before the colon: /announce to G4: TEXT."),
+            " ",
+            ctx._("Nothing was stored."),
+        )
     if prefix:
         found = find_audience(ctx, prefix.group(1))
+        if isinstance(found, tuple):
+            return _which(ctx, found, f"/announce to {{key}}: {text[prefix.end() :]}")
         if found is None:
             return _unknown_audience(ctx, prefix.group(1))
         audience, text = found, text[prefix.end() :]
@@ -129,6 +146,8 @@ async def _act(ctx: Context, key: int, action: str, rest: str) -> Reply:
         return await typed_confirmation(ctx, KIND, announcement)
     if action == "to":
         found = find_audience(ctx, rest)
+        if isinstance(found, tuple):
+            return _which(ctx, found, f"/announce {key} to {{key}}")
         if found is None:
             return _unknown_audience(ctx, rest)
         announcement.audience = found.as_json()

@@ -280,3 +280,48 @@ async def test_only_the_author_confirms_an_announcement_and_once(plenary, dispat
     await dispatcher.run_until_idle()
     assert await count(plenary, Delivery, Delivery.kind == "announcement") == 4
     assert await count(plenary, AuditEntry, AuditEntry.allowed.is_(False)) == 1
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("/announce to: empty", "To whom? Name the audience before the colon"),
+        ("/announce to Atlantis: Hello", "I know no audience called “Atlantis”"),
+        ("/announce to G4:", "What should the announcement say?"),
+    ],
+)
+async def test_an_audience_that_is_not_one_stores_nothing(plenary, said, expected):
+    await make_chair(plenary)
+    assert expected in await chair_says(plenary, said)
+    assert await count(plenary, Announcement) == 0
+
+
+async def test_a_shared_name_asks_which_and_the_choice_carries_the_text(plenary):
+    await make_chair(plenary)
+    incoming = Incoming("console", CHAIR, "/announce to Congo: Visa office hours.", chat_id=CHAIR)
+    asked = await plenary.core.answer(incoming)
+    assert "Which one do you mean?" in asked.text
+    choices = {b.label: b.command for row in asked.buttons for b in row}
+    assert set(choices) == {"Congo", "Democratic Republic of the Congo"}
+    assert await count(plenary, Announcement) == 0
+    preview = await chair_says(plenary, choices["Democratic Republic of the Congo"])
+    assert "Audience: Democratic Republic of the Congo: 0 people" in preview
+    assert "Visa office hours." in preview
+
+
+async def test_a_confirmed_delegate_of_a_g4_state_gets_a_g4_announcement(plenary):
+    await make_chair(plenary)
+    await make_focal_point(plenary, "brazil-fp", "Brazil")
+    assert "once its focal point" in await says(plenary, "ana", "/delegation Brazil")
+    before = await chair_says(plenary, "/announce to G4: Coordination meeting.")
+    assert "G4: 1 person" in before, "the focal point only, until the claim is confirmed"
+    members = await plenary.core.answer(
+        Incoming("console", "brazil-fp", "/members", chat_id="brazil-fp")
+    )
+    (admit,) = [b.command for row in members.buttons for b in row if b.label.startswith("Confirm")]
+    assert "is not available to you" in await says(plenary, "ana", admit), "not by oneself"
+    assert "G4: 1 person" in await chair_says(plenary, "/announce to G4: Coordination meeting.")
+    assert "Confirmed: " in await says(plenary, "brazil-fp", admit)
+    assert "You belong to Brazil." in await says(plenary, "ana", "/delegation")
+    after = await chair_says(plenary, "/announce to G4: Coordination meeting.")
+    assert "G4: 2 people" in after
