@@ -117,6 +117,7 @@ class Context:
             before,
             after,
             allowed,
+            user_id=self.incoming.user_id,
         )
 
     async def person_for_update(self) -> Person:
