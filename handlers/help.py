@@ -37,7 +37,7 @@ def greeting(ctx: Context) -> Reply:
     )
 
 
-@command("start")
+@command("start", personal=True)  # it may redeem an invitation
 async def start(ctx: Context, request: Request) -> Reply:
     """Start here: what Plenary does."""
     if codes.SHAPE.match(request.text.strip()):  # t.me/<bot>?start=CODE: an invitation

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from bot.core.commands import COMMANDS
 from bot.core.messages import Incoming
 from bot.render.plain import render_plain
+from bot.transports.slack.receiving import as_command
 from handlers.roles import CHAIR_ONLY
 from storage import roles
 from storage.models import AuditEntry, Role
@@ -182,3 +183,18 @@ async def test_refusals_cannot_push_writes_out_of_the_audit(plenary):
     assert refusals.count("(refused)") == 20 and "invite" not in refusals
     both = await on(plenary, "console", "sylvie", "/audit all")
     assert "(refused)" in both and "invite" not in both  # the 20 newest: all refusals
+
+
+@pytest.mark.parametrize("platform", ["telegram", "slack"])
+async def test_an_invitation_opened_twice_is_never_answered_from_the_cache(plenary, platform):
+    """Issue 15, item 2: the second `/start CODE` within a minute was told "Welcome"."""
+    code = await invitation(plenary, Role.CHAIR)
+    text = f"/start {code}" if platform == "telegram" else as_command(f"start {code}")
+    assert "Welcome: you are now Chair's office." in await on(plenary, platform, "1", text)
+    assert "already been used" in await on(plenary, platform, "2", text)
+    async with plenary.sessions() as session:
+        entries = list(await session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
+    assert [(e.user_id, e.action, e.allowed) for e in entries] == [
+        ("1", "register", True),
+        ("2", "register", False),
+    ]

@@ -13,6 +13,7 @@ from bot.core.intents import classify
 from bot.core.issue_names import issue_name
 from bot.core.messages import Button, Reply
 from bot.metrics import REQUESTS
+from storage import writes
 from storage.directory import IssueName
 
 COMMAND = re.compile(r"^/([A-Za-z_]+)(?:@\w+)?(?:\s+(.*))?$", re.S)
@@ -71,7 +72,9 @@ async def run(ctx: Context, name: str, request: Request) -> Reply:
     reply = ctx.replies.get(key)
     if reply is None:
         reply = await command.handler(ctx, request)
-        ctx.replies.put(key, reply)
+        # An answer that wrote (a role taken, a refusal audited) is about that asker alone.
+        if not writes.pending(ctx.session.sync_session):
+            ctx.replies.put(key, reply)
     return reply
 
 
