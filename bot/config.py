@@ -27,6 +27,8 @@ class HttpConfig:
     host: str = "127.0.0.1"
     port: int = 8080
     public_url: str = ""  # how delegates reach this server (calendar links); default host:port
+    max_body_bytes: int = 256 * 1024  # a larger request body is refused unread (a Telegram
+    # update or a Slack event is a few KB)
 
     @property
     def base_url(self) -> str:
@@ -145,6 +147,8 @@ def validate(config: Config) -> None:
         )
     if not 0 < config.telegram.messages_per_second <= 100_000:
         raise ConfigError("[telegram] messages_per_second: must be above 0")
+    if not 1024 <= config.http.max_body_bytes <= 64 * 1024 * 1024:
+        raise ConfigError("[http] max_body_bytes: give a size from 1024 to 67108864 bytes")
     if not 0 < config.http.port < 65536:
         raise ConfigError(f"[http] port: {config.http.port} is not a TCP port")
     if config.http.public_url and not re.fullmatch(

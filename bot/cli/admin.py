@@ -14,6 +14,7 @@ from bot.cli.args import UsageError, load_config, operator
 from bot.config import TelegramConfig, parse_duration
 from bot.core.clock import Clock
 from bot.core.names import NameIndex
+from bot.core.text import printable
 from bot.runtime.process import migrated
 from storage import audit, roles
 from storage.directory import load_names
@@ -119,8 +120,10 @@ async def list_roles(args: argparse.Namespace) -> int:
     for person, delegation, platforms in holders:
         acting = f" for {delegation}" if delegation else ""
         print(
-            f"#{person.id}  {person.display_name or '-'}  {person.role.value}{acting}  "
-            f"({', '.join(platforms)})"
+            printable(
+                f"#{person.id}  {person.display_name or '-'}  {person.role.value}{acting}  "
+                f"({', '.join(platforms)})"
+            )
         )
     return 0
 
@@ -155,8 +158,10 @@ async def show_audit(args: argparse.Namespace) -> int:
     for entry in entries:
         refused = "  REFUSED" if not entry.allowed else ""
         print(
-            f"{entry.at:%Y-%m-%d %H:%M:%S} UTC  {audit.actor(entry)}  "
-            f"{audit.what(entry)}  {entry.before} -> {entry.after}{refused}"
+            printable(
+                f"{entry.at:%Y-%m-%d %H:%M:%S} UTC  {audit.actor(entry)}  "
+                f"{audit.what(entry)}  {entry.before} -> {entry.after}{refused}"
+            )
         )
     return 0
 

@@ -14,10 +14,13 @@ from bot.core.i18n import Translator
 from bot.core.messages import Incoming
 from bot.core.names import NameIndex
 from bot.core.reply_cache import ReplyCache
+from bot.core.text import clean
 from storage import audit, people
 from storage.directory import DelegationName, IssueName
 from storage.models import Person, Role
 from storage.people import PersonView
+
+NAME_LIMIT = 200  # characters of a display name kept (Telegram allows 128, Slack 80)
 
 
 @dataclass
@@ -87,7 +90,7 @@ class Context:
             self.session,
             message.platform,
             f"chat:{message.chat_id}",
-            message.group_title,
+            clean(message.group_title)[:NAME_LIMIT],
             self.now,
             chat_id=message.chat_id,
         )
@@ -130,7 +133,7 @@ class Context:
                 self.session,
                 message.platform,
                 message.user_id,
-                message.display_name,
+                clean(message.display_name)[:NAME_LIMIT],
                 self.now,
                 chat_id=message.direct_chat_id,
             )

@@ -17,6 +17,22 @@ def _visible(text: str, keep_lines: bool) -> str:
     return "".join(kept)
 
 
+# Bidirectional embeddings and overrides reorder what a terminal shows ("Trojan Source");
+# the isolates (U+2066-2069) stay: the Arabic messages use them around values.
+_REORDERING = frozenset("\u202a\u202b\u202c\u202d\u202e")
+
+
+def printable(text: str) -> str:
+    """Text safe to print on a terminal: no control character (escape sequences, carriage
+    returns, backspaces), surrogate or reordering mark; line breaks kept, tabs as spaces."""
+    return "".join(
+        " " if char == "\t" else char
+        for char in text
+        if char in "\n\t"
+        or (unicodedata.category(char) not in ("Cc", "Cs") and char not in _REORDERING)
+    )
+
+
 def clean(text: str) -> str:
     """The text without control or formatting characters, on one line, trimmed."""
     return " ".join(_visible(text, keep_lines=False).split())

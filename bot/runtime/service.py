@@ -53,7 +53,7 @@ class Service:
         senders = {t.platform: t for t in self.transports}
         self.scheduler = Scheduler(Dispatcher(runtime.core, senders))
         checks = {t.platform: t.state for t in self.transports}
-        app = build_app(runtime.core, routes, checks)
+        app = build_app(runtime.core, routes, checks, config.http.max_body_bytes)
         self.http = HttpServer(app, config.http.host, config.http.port)
 
     @property

@@ -4,7 +4,6 @@ the core, the answers sent back in the same chat."""
 from __future__ import annotations
 
 import hmac
-import json
 import logging
 import re
 from collections import OrderedDict
@@ -23,6 +22,8 @@ from bot.core.answering import Core, list_changed
 from bot.core.buttons import command_for
 from bot.core.i18n import N_, translator
 from bot.core.messages import Attachment, Incoming, Reply
+from bot.metrics import refused
+from bot.transports.payloads import Malformed, json_object
 from bot.transports.telegram.sending import PLATFORM, TelegramSender
 
 log = logging.getLogger(__name__)
@@ -47,19 +48,33 @@ class TelegramReceiver:
 
     async def webhook(self, request: Request) -> Response:
         """`POST /telegram/webhook`: checks the secret, then handles the update before 200, so
-        that Telegram re-delivers it if this process dies midway (the update id dedupes)."""
+        that Telegram re-delivers it if this process dies midway (the update id dedupes).
+        The body's size was limited before (bot/runtime/body_limit.py)."""
         secret = request.headers.get(SECRET_HEADER, "")
         expected = self.config.webhook_secret
         if not expected or not hmac.compare_digest(secret.encode(), expected.encode()):
+            refused(request.url.path, "bad secret")
             return Response(status_code=403)
         try:
-            update = Update.de_json(json.loads(await request.body()), self.application.bot)
-        except (ValueError, TypeError, KeyError):
+            update = self._update(await request.body())
+        except Malformed as error:
+            refused(request.url.path, str(error))
+            log.info("refused a Telegram update: %s", error)
             return Response(status_code=400)
         # Through the update processor, as polled updates: in order within a chat.
         processor = self.application.update_processor
         await processor.process_update(update, self.application.process_update(update))
         return Response(status_code=200)
+
+    def _update(self, body: bytes) -> Update:
+        """The update in a webhook's body, or Malformed."""
+        data = json_object(body)
+        if type(data.get("update_id")) is not int:
+            raise Malformed("no update id")
+        try:
+            return Update.de_json(data, self.application.bot)
+        except Exception:  # whatever the library trips on in a body no Telegram would send
+            raise Malformed("not an update") from None
 
     async def on_update(self, update: Update, _context: Any) -> None:
         # Webhook deliveries are retried by Telegram and may reach any process: the update id
