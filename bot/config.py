@@ -97,7 +97,10 @@ def parse_duration(text: str) -> timedelta:
     match = DURATION.match(text.strip().lower())
     if not match:
         raise ValueError(f"{text!r} is not a duration like 15m, 1h or 7d")
-    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+    try:
+        return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+    except OverflowError:  # more days than any calendar holds
+        raise ValueError(f"{text[:30]!r} is longer than any clock counts") from None
 
 
 def _check(section: str, key: str, value: Any, expected: Any) -> Any:

@@ -15,7 +15,7 @@ from bot.core.issue_names import issue_name
 from bot.core.messages import Attachment, Button, Reply, bold, italic
 from bot.core.text import clean_paragraphs
 from bot.core.timefmt import long_date, venue_and_reader_time
-from bot.core.when import find_instant
+from bot.core.when import NoSuchTime, find_instant
 from handlers.roles import CHAIR_ONLY
 from storage import announcements
 from storage.announcements import Audience
@@ -248,7 +248,7 @@ async def _act(ctx: Context, key: int, action: str, rest: str) -> Reply:
     elif action == "at":
         try:
             instant = find_instant(rest, ctx.today, ctx.venue_zone)
-        except NoSuchDay as error:
+        except (NoSuchDay, NoSuchTime) as error:
             instant, rest = None, str(error)
         if instant is None or instant <= ctx.now:
             return Reply().paragraph(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any
 
 from telegram import Bot
@@ -21,6 +22,7 @@ from storage.directory import load_names
 from storage.models import DelegationKind, Person, Role
 
 ROLES = {"chair": Role.CHAIR, "focal-point": Role.FOCAL_POINT}
+SHORTEST_INVITATION, LONGEST_INVITATION = timedelta(minutes=1), timedelta(days=365)
 
 
 def add_parsers(commands: Any) -> list[argparse.ArgumentParser]:
@@ -51,7 +53,9 @@ async def invite(args: argparse.Namespace) -> int:
     try:
         lifetime = parse_duration(args.expires)
     except ValueError as error:
-        raise UsageError(f"--expires: {error}") from None
+        raise UsageError(f"--expires: {error}; give a lifetime from 1m to 365d") from None
+    if not SHORTEST_INVITATION <= lifetime <= LONGEST_INVITATION:
+        raise UsageError("--expires: give a lifetime from 1m to 365d; nothing was created")
     name = args.delegation or args.group
     if role == Role.FOCAL_POINT and not name:
         raise UsageError("a focal point acts for a delegation: give --delegation or --group")
