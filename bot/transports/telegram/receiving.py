@@ -10,6 +10,7 @@ from collections import OrderedDict
 from dataclasses import replace
 from typing import Any
 
+import httpx
 from starlette.requests import Request
 from starlette.responses import Response
 from telegram import Message, Update
@@ -28,6 +29,7 @@ from bot.transports.telegram.sending import PLATFORM, TelegramSender
 
 log = logging.getLogger(__name__)
 DOCUMENT_LIMIT = 1024 * 1024  # bytes of a document read from a chat
+DOWNLOAD_TIMEOUT = 30.0  # seconds for each step of a download (connect, each read)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 RECENT_KEPT = 10_000  # update ids a long poller remembers
 
@@ -166,10 +168,23 @@ class TelegramReceiver:
         """A document in a private chat: downloaded (up to DOCUMENT_LIMIT) and handed to the
         core with its caption."""
         document, user = message.document, message.from_user
+        too_large = N_("That file is too large: I read documents of up to 1 MB.")
         if document.file_size and document.file_size > DOCUMENT_LIMIT:
-            await self._note(message, N_("That file is too large: I read documents of up to 1 MB."))
+            await self._note(message, too_large)
             return
-        content = bytes(await (await document.get_file()).download_as_bytearray())
+        file = await document.get_file()
+        if file.file_size and file.file_size > DOCUMENT_LIMIT:
+            await self._note(message, too_large)
+            return
+        try:
+            content = await _download(str(file.file_path))
+        except httpx.HTTPError as error:
+            log.warning("a document could not be fetched from Telegram: %s", type(error).__name__)
+            await self._note(message, N_("I could not fetch that file: please send it again."))
+            return
+        if content is None:  # its size was not stated, or understated
+            await self._note(message, too_large)
+            return
         attachment = Attachment(
             document.file_name or "document",
             content,
@@ -220,3 +235,20 @@ class TelegramReceiver:
         reply = await self.core.answer_once(incoming, once_key)
         if reply is not None:
             await self.sender.send(chat_id, reply)
+
+
+async def _download(url: str) -> bytes | None:
+    """At most DOCUMENT_LIMIT bytes of a file, counted as they come: None past the limit
+    (whatever size was stated), and the rest is never read."""
+    chunks, size = [], 0
+    async with (
+        httpx.AsyncClient(timeout=DOWNLOAD_TIMEOUT) as http,
+        http.stream("GET", url) as response,
+    ):
+        response.raise_for_status()
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > DOCUMENT_LIMIT:
+                return None
+            chunks.append(chunk)
+    return b"".join(chunks)
