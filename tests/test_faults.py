@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot.config import TelegramConfig
 from bot.core.answering import Core
@@ -57,13 +58,18 @@ async def own_cluster():
     await asyncio.to_thread(cluster.stop)
 
 
-async def test_ten_seconds_without_the_database(own_cluster):
-    engine = create_engine(await own_cluster.create_database("outage"))
+async def demo_on(cluster, name: str) -> tuple[AsyncEngine, async_sessionmaker, Core]:
+    """A new database on `cluster` holding the demo, and a core on it."""
+    engine = create_engine(await cluster.create_database(name))
     sessions = await prepare(engine)
     async with sessions() as session:
         await import_demo(session, DEMO_NOW)
         await session.commit()
-    core = Core(sessions, FixedClock(DEMO_NOW))
+    return engine, sessions, Core(sessions, FixedClock(DEMO_NOW))
+
+
+async def test_ten_seconds_without_the_database(own_cluster):
+    engine, sessions, core = await demo_on(own_cluster, "outage")
     recorder = Recorder()
     scheduler = Scheduler(Dispatcher(core, {"console": recorder}))
 
@@ -142,12 +148,7 @@ async def test_a_dispatcher_killed_mid_broadcast_leaves_nobody_out(pg_cluster, p
 async def test_polling_answers_through_a_database_outage(own_cluster, fake_telegram, caplog):
     """Issue 15, item 8: in polling mode the first message of an outage got the apology, then
     the poller gave up its lock and later messages got no answer until the database was back."""
-    engine = create_engine(await own_cluster.create_database("polling_outage"))
-    sessions = await prepare(engine)
-    async with sessions() as session:
-        await import_demo(session, DEMO_NOW)
-        await session.commit()
-    core = Core(sessions, FixedClock(DEMO_NOW))
+    engine, _sessions, core = await demo_on(own_cluster, "polling_outage")
     telegram = TelegramTransport(
         TelegramConfig(token=fake_telegram.token, api_base_url=fake_telegram.base_url),
         core,
