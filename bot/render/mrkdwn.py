@@ -6,12 +6,13 @@ from __future__ import annotations
 import re
 
 # Slack has no escape for its formatting characters; the fallback of a date it cannot format
-# is always shown as plain text, so `<!date^0^{_}|*>` shows a literal "*".
-LITERAL = "<!date^0^{{_}}|{char}>"
+# is always shown as plain text, so `<!date^00000000^{_}|*>` shows a literal "*" (the way
+# jsx-slack's <Escape> does it).
+LITERAL = "<!date^00000000^{{_}}|{char}>"
 FORMATTING = re.compile(r"[*_~`]")
 # Inside a link's label no such tag works: look-alike characters instead.
 LOOKALIKES = str.maketrans({"*": "∗", "_": "ˍ", "~": "∼", "`": "ˋ"})  # U+2217 U+02CD U+223C U+02CB
-QUOTE_MARK = re.compile(r"(^|\n)&gt;", re.M)  # ">" opening a line quotes it
+QUOTE_MARK = re.compile(r"^&gt;", re.M)  # ">" opening a line quotes it
 SOFT_HYPHEN = "\u00ad"  # invisible, and enough for the line not to start with ">"
 
 
@@ -23,13 +24,13 @@ def escape(text: str) -> str:
 def literal(text: str) -> str:
     """Text for a mrkdwn field, shown exactly as written: "<!channel>" pings nobody, "*no*"
     is not bold, "> x" is not a quote."""
-    text = QUOTE_MARK.sub(rf"\1{SOFT_HYPHEN}&gt;", escape(text))
+    text = QUOTE_MARK.sub(f"{SOFT_HYPHEN}&gt;", escape(text))
     return FORMATTING.sub(lambda m: LITERAL.format(char=m.group()), text)
 
 
 def label(text: str) -> str:
     """Text for a link's label, where only look-alike characters keep it unformatted."""
-    return QUOTE_MARK.sub(rf"\1{SOFT_HYPHEN}&gt;", escape(text.translate(LOOKALIKES)))
+    return QUOTE_MARK.sub(f"{SOFT_HYPHEN}&gt;", escape(text.translate(LOOKALIKES)))
 
 
 # <@U123>, <@U123|name>, <#C123|general>, <!here>, <!subteam^S1|@team>, <https://x|label>
