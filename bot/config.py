@@ -43,7 +43,10 @@ def parse_duration(text: str) -> timedelta:
     match = DURATION.match(text.strip().lower())
     if not match:
         raise ValueError(f"{text!r} is not a duration like 15m, 1h or 7d")
-    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+    try:
+        return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+    except OverflowError:  # more days than any calendar holds
+        raise ValueError(f"{text[:30]!r} is longer than any clock counts") from None
 
 
 def _database_url(url: str) -> str:
@@ -85,6 +88,8 @@ class HttpConfig(Section):
     # How delegates reach this server (calendar links); default http://host:port.
     public_url: Annotated[str, AfterValidator(_http_url)] = ""
     enabled: bool = False  # serve HTTP even with no chat platform (it always runs with one)
+    # A larger request body is refused unread (a Telegram update or a Slack event is a few KB).
+    max_body_bytes: int = Field(256 * 1024, ge=1024, le=64 * 1024 * 1024)
 
     @property
     def base_url(self) -> str:

@@ -31,6 +31,21 @@ RATE_LIMITED = Counter(
     ["platform"],
     registry=REGISTRY,
 )
+REFUSED_REQUESTS = Counter(
+    "plenary_refused_requests",
+    "HTTP requests refused before any work: too large, unsigned, malformed",
+    ["path", "reason"],
+    registry=REGISTRY,
+)
+WEBHOOKS = frozenset({"/telegram/webhook", "/slack/events"})
+
+
+def refused(path: str, reason: str) -> None:
+    """Count a request refused before any work; only the webhooks are named, so that made-up
+    paths cannot grow the metric."""
+    REFUSED_REQUESTS.labels(path if path in WEBHOOKS else "other", reason).inc()
+
+
 LEADER = Gauge(
     "plenary_leader",
     "1 while this process does the work one process must do at a time (e.g. polling)",

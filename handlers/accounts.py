@@ -9,7 +9,7 @@ from bot.core.context import Context, Request
 from bot.core.i18n import N_
 from bot.core.messages import Reply, bold
 from storage import codes, people
-from storage.models import Person, Role
+from storage.models import Person
 
 LINK_LIFETIME = timedelta(minutes=10)
 PLATFORMS = {"telegram": N_("Telegram"), "slack": N_("Slack"), "console": N_("the terminal")}
@@ -61,12 +61,13 @@ async def _redeem(ctx: Context, code: str) -> Reply:
         return Reply().paragraph(
             ctx._("Send this code from your other platform, not from the one that gave it.")
         )
-    if Role.DELEGATE not in (asker.role, target.role) and (
-        (asker.role, asker.delegation_id) != (target.role, target.delegation_id)
-    ):
-        return Reply().paragraph(
-            ctx._("These accounts hold different roles; the Chair's office can link them.")
-        )
+    accounts = await people.accounts_of(ctx.session, target.id)
+    accounts += await people.accounts_of(ctx.session, asker.id)
+    names = [f"{a.platform}:{a.external_id}" for a in accounts]
+    refusal = _refusal(ctx, asker, target, [a.platform for a in accounts])
+    await ctx.audit("link", f"person {target.id}", after={"accounts": names}, allowed=not refusal)
+    if refusal is not None:
+        return Reply().paragraph(refusal)
     await people.merge_into(ctx.session, asker, target)
     ctx.person = target
     platforms = [a.platform for a in await people.accounts_of(ctx.session, target.id)]
@@ -85,6 +86,22 @@ async def _redeem(ctx: Context, code: str) -> Reply:
             ).format(platform=ctx._(PLATFORMS.get(target.preferred_platform, "")))
         )
     )
+
+
+def _refusal(ctx: Context, asker: Person, target: Person, platforms: list[str]) -> str | None:
+    """Why two persons may not become one, or None. Linking never changes a role: both must
+    hold the same one (for the same delegation); and one person has one account a platform."""
+    if (asker.role, asker.delegation_id) != (target.role, target.delegation_id):
+        return ctx._(
+            "These accounts hold different roles, and linking never changes a role. Ask the "
+            "Chair's office to invite your other account to the same role first."
+        )
+    doubled = sorted({p for p in platforms if platforms.count(p) > 1})
+    if doubled:
+        return ctx._(
+            "Both accounts are on {platform}: I link accounts on different platforms only."
+        ).format(platform=_platform_names(ctx, doubled))
+    return None
 
 
 async def _prefer(ctx: Context, platform: str) -> Reply:

@@ -12,7 +12,7 @@ from bot.core.dates import NoSuchDay
 from bot.core.drafts import draft_kind
 from bot.core.messages import Button, Reply, bold
 from bot.core.timefmt import venue_and_reader_time
-from bot.core.when import find_instant
+from bot.core.when import NoSuchTime, find_instant
 from handlers.announcement_text import (
     MAX_LENGTH,
     announcement_reply,
@@ -154,7 +154,7 @@ async def _act(ctx: Context, key: int, action: str, rest: str) -> Reply:
     elif action == "at":
         try:
             instant = find_instant(rest, ctx.today, ctx.venue_zone)
-        except NoSuchDay as error:
+        except (NoSuchDay, NoSuchTime) as error:
             instant, rest = None, str(error)
         if instant is None or instant <= ctx.now:
             return Reply().paragraph(

@@ -11,7 +11,7 @@ from bot.core.context import Context, Request
 from bot.core.issue_names import issue_name
 from bot.core.letters import IssueName, LetterError, ProposedMeeting, propose_meetings
 from bot.core.messages import Button, Reply, bold, italic
-from bot.core.text import clean_paragraphs
+from bot.core.text import clean_paragraphs, decoded
 from bot.core.timefmt import long_date, venue_and_reader_time
 from handlers.announcement_text import MAX_LENGTH
 from handlers.roles import CHAIR_ONLY
@@ -25,7 +25,7 @@ def attached_text(ctx: Context) -> str | None:
     attachment = ctx.incoming.attachment
     if attachment is None or not attachment.filename.lower().endswith(TEXT_SUFFIXES):
         return None
-    return clean_paragraphs(attachment.content.decode("utf-8", errors="replace"))
+    return clean_paragraphs(decoded(attachment.content))
 
 
 def add_command(proposal: ProposedMeeting, zone: str) -> str:

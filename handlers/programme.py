@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import time
 from typing import Any
 
 from bot.core.commands import command
 from bot.core.context import Context, Request
 from bot.core.dates import NoSuchDay, find_date
 from bot.core.messages import Reply, bold, italic
-from bot.core.when import find_time, local_instant
+from bot.core.when import NoSuchTime, find_time, local_instant
 from handlers.meetings import describe, meeting_title
 from handlers.roles import CHAIR_ONLY
 from storage import meetings
@@ -38,10 +39,17 @@ def _when(ctx: Context, text: str) -> MeetingFields:
         raise _Unclear(ctx._("There is no such day as “{day}”.").format(day=error)) from None
     if day is None:
         raise _Unclear(ctx._("Give the date, e.g. 7 March 2016 or 2016-03-07."))
-    at = find_time(text)
+    at = _time(ctx, text)
     if at is None:
         return MeetingFields(local_date=day)
     return MeetingFields(local_date=day, start=local_instant(day, at, ctx.venue_zone))
+
+
+def _time(ctx: Context, text: str) -> time | None:
+    try:
+        return find_time(text)
+    except NoSuchTime as error:
+        raise _Unclear(ctx._("“{time}” is not a time of day.").format(time=error)) from None
 
 
 def _issue_keys(ctx: Context, text: str) -> tuple[str, ...]:
@@ -71,7 +79,7 @@ def _edited_fields(ctx: Context, meeting: Meeting, what: str, value: str) -> Mee
     if what == "time":
         if value.casefold() in TBA:
             return MeetingFields(clear_time=True)
-        at = find_time(value)
+        at = _time(ctx, value)
         if at is None:
             raise _Unclear(ctx._("Give the time, e.g. 10:00 or 3 p.m., or “tba”."))
         return MeetingFields(start=local_instant(meeting.local_date, at, meeting.timezone))

@@ -14,6 +14,7 @@ from storage.models import Role
 
 CHAIR_ONLY = frozenset({Role.CHAIR})
 INVITE_LIFETIME = timedelta(days=7)
+REFUSALS_COUNTED = timedelta(hours=24)
 
 
 def role_name(ctx: Context, role: Role) -> str:
@@ -103,15 +104,34 @@ async def who_holds_roles(ctx: Context, request: Request) -> Reply:
     return reply
 
 
-@command("audit", roles=CHAIR_ONLY, personal=True)
+AUDIT_VIEWS = {"writes": True, "refusals": False, "all": None}
+AUDIT_SHOWN = 20
+
+
+@command("audit", usage="/audit [writes | refusals | all]", roles=CHAIR_ONLY, personal=True)
 async def audit_log(ctx: Context, request: Request) -> Reply:
-    """The latest writes and refusals, newest first."""
+    """The latest audited writes (or refusals), newest first."""
+    view = request.text.strip().lower() or "writes"
+    if view not in AUDIT_VIEWS:
+        return Reply().paragraph(
+            ctx._("Show which entries? /audit writes, /audit refusals or /audit all.")
+        )
     reply = Reply().heading(ctx._("Audit log"))
-    for entry in await audit.recent(ctx.session):
+    for entry in await audit.recent(ctx.session, AUDIT_SHOWN, AUDIT_VIEWS[view]):
         mark = "" if entry.allowed else ctx._(" (refused)")
         reply.item(
             venue_and_reader_time(entry.at, ctx.venue_zone, None, ctx.tr),
             " — ",
-            f"#{entry.person_id} {entry.platform}: {entry.action} {entry.target}{mark}",
+            f"{audit.actor(entry)}: {audit.what(entry)}{mark}",
         )
+    if view == "writes":
+        refused = await audit.refusals_since(ctx.session, ctx.now - REFUSALS_COUNTED)
+        if refused:
+            reply.note(
+                ctx.tr.ngettext(
+                    "{count} refusal in the last 24 hours: /audit refusals",
+                    "{count} refusals in the last 24 hours: /audit refusals",
+                    refused,
+                ).format(count=ctx.tr.number(refused))
+            )
     return reply

@@ -287,6 +287,22 @@ class ProcessedUpdate(Base):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
+class InboxEvent(Base):
+    """What a platform delivered and Plenary acknowledged, kept from the acknowledgement until
+    it is handled: a crash in between loses nothing, and a re-delivery finds its key taken."""
+
+    __tablename__ = "inbox"
+    __table_args__ = (UniqueConstraint("platform", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    key: Mapped[str] = mapped_column(String(128))
+    body: Mapped[str] = mapped_column(Text)
+    content_type: Mapped[str] = mapped_column(String(128), default="")
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)  # a handler's lease
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 class OneTimeCode(Base):
     """A short code that works once before it expires (account links, invitations).
 
@@ -360,6 +376,8 @@ class AuditEntry(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
     platform: Mapped[str] = mapped_column(String(16))
+    # The platform's id of the account: names the actor even when no person was stored.
+    user_id: Mapped[str] = mapped_column(String(64), default="")
     action: Mapped[str] = mapped_column(String(64))
     target: Mapped[str] = mapped_column(Text, default="")
     before: Mapped[Any | None] = mapped_column(JSON)

@@ -125,11 +125,17 @@ async def accounts_of(session: AsyncSession, person_id: int) -> list[Account]:
     )
 
 
+class DifferentRoles(ValueError):
+    """Two persons of different roles cannot become one: linking never changes a role."""
+
+
 async def merge_into(session: AsyncSession, source: Person, target: Person) -> None:
     """Make `source`'s accounts and subscriptions `target`'s, and remove `source`.
 
-    Settings the target lacks are taken from the source; the caller has checked roles.
+    Settings the target lacks are taken from the source; both must hold the same role.
     """
+    if (source.role, source.delegation_id) != (target.role, target.delegation_id):
+        raise DifferentRoles(f"person {source.id} and person {target.id} hold different roles")
     await session.execute(
         update(Account).where(Account.person_id == source.id).values(person_id=target.id)
     )
@@ -147,8 +153,6 @@ async def merge_into(session: AsyncSession, source: Person, target: Person) -> N
             subscription.person_id = target.id
     target.timezone = target.timezone or source.timezone
     target.language = target.language or source.language
-    if target.role == Role.DELEGATE and source.role != Role.DELEGATE:
-        target.role, target.delegation_id = source.role, source.delegation_id
     await session.flush()
     await session.delete(source)
     await session.flush()

@@ -6,15 +6,24 @@ import html
 import re
 
 LINK = re.compile(r"<(https?://[^|>]+)\|([^>]*)>")
+LITERAL = re.compile(r"<!date\^\d+\^[^|>]*\|([^>]*)>")  # shown as its fallback, unformatted
 STRAY = re.compile(r"[<>]|&(?!(?:amp|lt|gt);)")
-FORMATTING = re.compile(r"(?<!\w)[*_]|[*_](?!\w)")  # *bold* and _italic_ markers
+FORMATTING = re.compile(r"(?<!\w)[*_~`]|[*_~`](?!\w)")  # *bold*, _italic_, ~strike~, `code`
 
 
 def _text(text: str, limit: int) -> str:
+    """What the reader sees: links as their labels, formatting markers gone, literals shown."""
     assert 1 <= len(text) <= limit, f"text of {len(text)} characters (limit {limit})"
-    without_links = LINK.sub(lambda m: m.group(2), text)
-    assert not STRAY.search(without_links), f"unescaped control character in {text[:200]!r}"
-    return html.unescape(FORMATTING.sub("", without_links))
+    parts = LITERAL.split(text)  # text, literal, text, literal, ..., text
+    seen = []
+    for n, part in enumerate(parts):
+        if n % 2:
+            seen.append(part)
+            continue
+        without_links = LINK.sub(lambda m: m.group(2), part)
+        assert not STRAY.search(without_links), f"unescaped control character in {text[:200]!r}"
+        seen.append(FORMATTING.sub("", without_links))
+    return html.unescape("".join(seen)).replace("\u00ad", "")
 
 
 def check_blocks(blocks: list[dict], limit: int = 50) -> str:

@@ -36,6 +36,7 @@ async def slack_events(plenary, fake_slack):
     routes = [Route("/slack/events", transport.events, methods=["POST"])]
     server = HttpServer(build_app(plenary.core, routes), "127.0.0.1", 0)
     await server.start()
+    await transport.start()
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as client:
         yield transport, client
     await transport.stop()

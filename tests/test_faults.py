@@ -2,6 +2,7 @@
 the middle of a broadcast. Nobody gets a stack trace, nothing crashes, no delivery is lost."""
 
 import asyncio
+import logging
 import signal
 import sys
 import time
@@ -9,13 +10,17 @@ from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from bot.config import TelegramConfig
 from bot.core.answering import Core
 from bot.core.clock import FixedClock
 from bot.core.messages import Incoming
 from bot.runtime.dispatcher import Dispatcher
+from bot.runtime.leader import Leadership
 from bot.runtime.process import prepare
 from bot.runtime.scheduler import Scheduler
+from bot.transports.telegram.transport import TelegramTransport
 from storage import announcements
 from storage.announcements import Audience
 from storage.database import create_engine, session_factory
@@ -24,8 +29,9 @@ from storage.models import Delivery, DeliveryStatus
 from storage.outbox import LEASE
 from testkit import pg
 from testkit.bulk import add_people
+from testkit.fakes.telegram_api import private_message
 from testkit.service import ROOT
-from tests.conftest import DEMO_NOW
+from tests.conftest import DEMO_NOW, FAST
 from tests.recorder import Recorder
 
 UNAVAILABLE = "Plenary is temporarily unavailable. Please try again in a moment."
@@ -54,13 +60,18 @@ async def own_cluster():
     await asyncio.to_thread(cluster.stop)
 
 
-async def test_ten_seconds_without_the_database(own_cluster):
-    engine = create_engine(await own_cluster.create_database("outage"))
+async def demo_on(cluster, name: str) -> tuple[AsyncEngine, async_sessionmaker, Core]:
+    """A new database on `cluster` holding the demo, and a core on it."""
+    engine = create_engine(await cluster.create_database(name))
     sessions = await prepare(engine)
     async with sessions() as session:
         await import_demo(session, DEMO_NOW)
         await session.commit()
-    core = Core(sessions, FixedClock(DEMO_NOW))
+    return engine, sessions, Core(sessions, FixedClock(DEMO_NOW))
+
+
+async def test_ten_seconds_without_the_database(own_cluster):
+    engine, sessions, core = await demo_on(own_cluster, "outage")
     recorder = Recorder()
     scheduler = Scheduler(Dispatcher(core, {"console": recorder}))
 
@@ -135,3 +146,83 @@ async def test_a_dispatcher_killed_mid_broadcast_leaves_nobody_out(pg_cluster, p
         assert left == 0
     finally:
         await engine.dispose()
+
+
+async def test_polling_answers_through_a_database_outage(own_cluster, fake_telegram, caplog):
+    """Issue 15, item 8: in polling mode the first message of an outage got the apology, then
+    the poller gave up its lock and later messages got no answer until the database was back."""
+    engine, _sessions, core = await demo_on(own_cluster, "polling_outage")
+    telegram = TelegramTransport(
+        TelegramConfig(token=fake_telegram.token, api_base_url=fake_telegram.base_url),
+        core,
+        limits=FAST,
+    )
+    polling = Leadership(
+        engine,
+        "telegram-polling",
+        telegram.start_polling,
+        telegram.stop_taking_updates,
+        retry_every=0.1,
+    )
+    asked = 0
+
+    async def ask() -> str:
+        nonlocal asked
+        asked += 1
+        fake_telegram.push(private_message("/subscribe", user_id=808))  # a write: no cache
+        return (await fake_telegram.wait_for(asked, chat_id=808))[-1].params["text"]
+
+    await telegram.start(poll=False)
+    await polling.start()
+    try:
+        assert "Your reminders" in await ask()
+        await asyncio.to_thread(own_cluster.pause)
+        try:
+            during = [await ask() for _ in range(3)]
+            lost = [r for r in caplog.records if "lost the database while holding" in r.message]
+            assert lost, "the leader noticed the outage"
+            during += [await ask() for _ in range(3)]  # ...and still answers
+        finally:
+            await asyncio.to_thread(own_cluster.resume)
+        assert all(UNAVAILABLE in answer for answer in during), during
+        for _ in range(100):  # the lock is retaken once the database is back
+            if polling._connection is not None:
+                break
+            await asyncio.sleep(0.1)
+        assert polling.leading and polling._connection is not None
+        assert "Your reminders" in await ask()
+    finally:
+        await polling.stop()
+        await telegram.stop()
+        await engine.dispose()
+    assert len(fake_telegram.sent(chat_id=808)) == asked == 8, "every message answered, once"
+
+
+async def test_a_failure_to_lead_is_logged_with_its_trace(pg_cluster, pg_template, caplog):
+    """bot/runtime/leader.py logged any failure of lead() as "lost the database"."""
+    engine = create_engine(await pg_cluster.create_database("failing_leader", pg_template))
+    attempts = []
+
+    async def lead() -> None:
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise RuntimeError("Telegram refused to start polling")
+
+    async def follow() -> None:
+        pass
+
+    leadership = Leadership(engine, "telegram-polling", lead, follow, retry_every=0.05)
+    await leadership.start()
+    try:
+        for _ in range(100):
+            if len(attempts) == 2:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        await leadership.stop()
+        await engine.dispose()
+    assert len(attempts) == 2, "the lock was let go, and taken again"
+    (failure,) = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert "could not start what telegram-polling leads" in failure.getMessage()
+    assert failure.exc_info and "Telegram refused" in str(failure.exc_info[1])
+    assert not [r for r in caplog.records if "lost the database" in r.getMessage()]

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from bot.core.commands import COMMANDS
 from bot.core.messages import Incoming
 from bot.render.plain import render_plain
+from bot.transports.slack.receiving import as_command
 from handlers.roles import CHAIR_ONLY
 from storage import roles
 from storage.models import AuditEntry, Role
@@ -50,7 +51,8 @@ async def test_a_chair_registers_then_invites_lists_and_audits(plenary):
     listed = await on(plenary, "console", "sylvie", "/roles")
     assert "Chair's office" in listed and "focal point (Brazil) · telegram" in listed
     log = await on(plenary, "console", "sylvie", "/audit")
-    assert "console: register" in log and "telegram: register" in log and "invite" in log
+    assert "console:sylvie: register" in log and "telegram:501: register" in log
+    assert "console:sylvie: invite" in log
 
 
 @pytest.mark.parametrize("command", ["/roles", "/audit", "/invite chair"])
@@ -61,7 +63,7 @@ async def test_the_chairs_commands_are_refused_to_others_and_audited(plenary, co
         assert "is not available to you" in await on(plenary, platform, user, command)
     chair = await invitation(plenary, Role.CHAIR)
     await on(plenary, "console", "sylvie", f"/register {chair}")
-    log = await on(plenary, "console", "sylvie", "/audit")
+    log = await on(plenary, "console", "sylvie", "/audit refusals")
     assert log.count(f"{command.split()[0][1:]}") >= 2 and "(refused)" in log
 
 
@@ -93,7 +95,13 @@ def test_the_command_line_invites_lists_revokes_and_audits(tmp_path):
     assert "Person #" in cli("revoke", person, *db, cwd=tmp_path).stdout
     assert "Nobody holds a role yet" in cli("roles", *db, cwd=tmp_path).stdout
     log = cli("audit", *db, cwd=tmp_path).stdout
-    assert "cli  invite focal_point" in log and "revoke" in log and "register" in log
+    assert re.search(r"#- cli:\S+  invite focal_point", log), log
+    assert "revoke" in log and "console:" in log and "register" in log
+    cli("chat", *db, cwd=tmp_path, stdin="/roles\n")
+    refusals = cli("audit", "--refusals", *db, cwd=tmp_path).stdout
+    assert "roles" in refusals and "REFUSED" in refusals and "invite" not in refusals
+    writes = cli("audit", "--writes", *db, cwd=tmp_path).stdout
+    assert "invite" in writes and "REFUSED" not in writes
     wrong = cli("invite", "--role", "focal-point", "--delegation", "Atlantis", *db, cwd=tmp_path)
     assert wrong.returncode == 2 and "no single State is called 'Atlantis'" in wrong.stderr
 
@@ -147,3 +155,46 @@ async def test_an_invitation_links_to_the_configured_telegram_bot(tmp_path):
     code = CODE.search(out.decode()).group()
     assert f"https://t.me/PlenaryBot?start={code}" in out.decode()
     assert fake.token not in out.decode() + err.decode()
+
+
+async def test_a_refusal_names_an_actor_never_stored(plenary):
+    """Issue 15, item 5: refusals from people not yet stored were recorded as `#-`."""
+    assert "is not available to you" in await on(plenary, "telegram", "90210", "/roles")
+    chair = await invitation(plenary, Role.CHAIR)
+    await on(plenary, "console", "sylvie", f"/register {chair}")
+    refusals = await on(plenary, "console", "sylvie", "/audit refusals")
+    assert "telegram:90210: roles (refused)" in refusals
+    async with plenary.sessions() as session:
+        entry = await session.scalar(select(AuditEntry).where(AuditEntry.allowed.is_(False)))
+    assert (entry.platform, entry.user_id) == ("telegram", "90210")
+
+
+async def test_refusals_cannot_push_writes_out_of_the_audit(plenary):
+    """Issue 15, item 5: anyone could push real entries out of /audit's last 20."""
+    chair = await invitation(plenary, Role.CHAIR)
+    await on(plenary, "console", "sylvie", f"/register {chair}")
+    await on(plenary, "console", "sylvie", "/invite focal-point Brazil")
+    for n in range(25):
+        await on(plenary, "telegram", str(1000 + n), "/roles")
+    log = await on(plenary, "console", "sylvie", "/audit")
+    assert "console:sylvie: invite focal_point" in log and "(refused)" not in log
+    assert "25 refusals in the last 24 hours: /audit refusals" in log
+    refusals = await on(plenary, "console", "sylvie", "/audit refusals")
+    assert refusals.count("(refused)") == 20 and "invite" not in refusals
+    both = await on(plenary, "console", "sylvie", "/audit all")
+    assert "(refused)" in both and "invite" not in both  # the 20 newest: all refusals
+
+
+@pytest.mark.parametrize("platform", ["telegram", "slack"])
+async def test_an_invitation_opened_twice_is_never_answered_from_the_cache(plenary, platform):
+    """Issue 15, item 2: the second `/start CODE` within a minute was told "Welcome"."""
+    code = await invitation(plenary, Role.CHAIR)
+    text = f"/start {code}" if platform == "telegram" else as_command(f"start {code}")
+    assert "Welcome: you are now Chair's office." in await on(plenary, platform, "1", text)
+    assert "already been used" in await on(plenary, platform, "2", text)
+    async with plenary.sessions() as session:
+        entries = list(await session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
+    assert [(e.user_id, e.action, e.allowed) for e in entries] == [
+        ("1", "register", True),
+        ("2", "register", False),
+    ]

@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+import time
 
 import httpx
 import pytest
@@ -12,7 +13,7 @@ from bot.config import SlackConfig
 from bot.core.messages import Button, Reply
 from bot.render.slack import render_messages
 from bot.runtime.http import HttpServer, build_app
-from bot.transports.slack.receiving import as_command
+from bot.transports.slack.receiving import USER_TTL, as_command
 from bot.transports.slack.transport import SlackTransport
 from storage.models import Account, Role
 from testkit.fakes.slack_api import (
@@ -22,6 +23,7 @@ from testkit.fakes.slack_api import (
     event,
     signed,
     slash_command,
+    typed,
 )
 from testkit.fakes.slack_socket import FakeSocketMode
 from testkit.service import plenary_run
@@ -94,7 +96,7 @@ async def converse(
     ids=lambda v: v[:40] if isinstance(v, str) else None,
 )
 async def test_dialogue_over_slack_direct_messages(fake_slack, slack, said, expected):
-    answer = await converse(fake_slack, slack, event(direct_message(said)), settle=0.02)
+    answer = await converse(fake_slack, slack, event(direct_message(typed(said))), settle=0.02)
     for fragment in expected:
         assert fragment in answer, f"{fragment!r} missing from:\n{answer}"
 
@@ -228,11 +230,16 @@ async def test_bots_edits_deletions_and_files(fake_slack, slack):
     assert "not edits" in await converse(fake_slack, slack, event(edited))
 
 
-async def test_mentions_and_channel_pings_are_never_echoed(fake_slack, slack):
-    answer = await converse(
-        fake_slack, slack, event(direct_message("/position <!channel> <@U999>"))
-    )
-    assert "<!channel> <@U999>" in answer  # shown as typed, after unescaping
+@pytest.mark.parametrize(
+    ("sent", "shown"),
+    [
+        ("/position <!channel> <@U999>", "@channel @U999"),  # a ping and a mention, as read
+        (typed("/position <!channel> <@U999>"), "<!channel> <@U999>"),  # typed as such
+    ],
+)
+async def test_mentions_and_channel_pings_are_never_echoed(fake_slack, slack, sent, shown):
+    answer = await converse(fake_slack, slack, event(direct_message(sent)))
+    assert shown in answer
     raw = json.dumps(fake_slack.sent(channel="DU1")[-1].params)
     assert "<!channel>" not in raw and "<@U999>" not in raw
 
@@ -384,3 +391,49 @@ async def test_a_chairs_letter_shared_as_a_file_is_read(plenary, fake_slack, sla
     big = {**fake_slack.share("big.md", b"x"), "size": 2 * 1024 * 1024}
     assert "That file is too large" in await converse(fake_slack, slack, sharing(big))
     assert len(fake_slack.downloads) == 1, "a file over the limit is not fetched"
+
+
+async def test_a_transient_users_info_error_is_not_kept(fake_slack, slack):
+    """A users.info error once made an admin a stranger for the life of the process."""
+    fake_slack.admins.add("U3")
+    fake_slack.failing["users.info"] = 3  # the first call and its two retries
+    first = await converse(
+        fake_slack, slack, slash_command("subscribe", user="U3", channel="C8"), "C8", 0, FORM
+    )
+    assert "Only an admin of this group can change its reminders" in first
+    again = await converse(
+        fake_slack, slack, slash_command("subscribe", user="U3", channel="C8"), "C8", 0, FORM
+    )
+    assert "You follow: all meetings" in again
+
+
+async def test_an_admin_flag_taken_away_shows_once_the_user_is_asked_again(plenary, fake_slack):
+    transport = SlackTransport(
+        SlackConfig(
+            bot_token="xoxb-t", signing_secret=SIGNING_SECRET, api_base_url=fake_slack.base_url
+        ),
+        plenary.core,
+    )
+    fake_slack.admins.add("U4")
+    assert (await transport.receiver._user("U4")).admin
+    fake_slack.admins.discard("U4")
+    assert (await transport.receiver._user("U4")).admin, "kept for a while"
+    transport.receiver._users.expire(time.monotonic() + USER_TTL)  # ...and that while is over
+    assert not (await transport.receiver._user("U4")).admin
+    assert len(fake_slack.sent("users.info")) == 2
+
+
+async def test_a_position_typed_on_slack_is_shown_as_typed(plenary, fake_slack, slack):
+    """Issue 15, item 6: `*`, `_`, `~` and backticks acted as formatting for every reader,
+    and "R&D" typed on Slack came back as "R&amp;amp;D"."""
+    written = "We say *no* to _that_, ~never~ `now`. R&D <!channel>"
+    code = await invitation(plenary, Role.FOCAL_POINT, "Brazil")
+    await converse(fake_slack, slack, event(direct_message(f"/register {code}")))
+    preview = await converse(
+        fake_slack, slack, event(direct_message(typed(f"/submit veto {written}")))
+    )
+    assert written in preview, preview
+    stored = await converse(fake_slack, slack, event(direct_message("/submit confirm")))
+    assert "Submitted: version 1 of Brazil" in stored
+    shown = await converse(fake_slack, slack, event(direct_message("/position Brazil veto")))
+    assert written in shown, shown

@@ -464,6 +464,38 @@ async def test_a_document_with_announce_is_attached(plenary, fake_telegram, tele
     assert stored.attachment_name == "programme.pdf" and stored.attachment == b"%PDF-1.4 programme"
 
 
+@pytest.mark.parametrize("stated", [None, 100], ids=["no size", "understated"])
+async def test_a_document_is_cut_at_the_limit_whatever_size_it_states(
+    plenary, fake_telegram, telegram, stated
+):
+    """Issue 15, item 9: a document with no or an understated file_size was downloaded and
+    parsed whole (20 MB, 35-43 s in the handler)."""
+    await chair_on_telegram(plenary, fake_telegram)
+    content = OWN_LETTER.encode() + b"x" * (2 * 1024 * 1024)
+    update = document_message(fake_telegram, "letter.md", content, user_id=CHAIR_CHAT)
+    document = update["message"]["document"]
+    document.pop("file_size")
+    if stated is not None:
+        document["file_size"] = stated
+    fake_telegram.stated_sizes[document["file_id"]] = stated
+    answer = await converse(fake_telegram, update, CHAIR_CHAT)
+    assert "That file is too large" in answer and "This letter announces" not in answer
+    assert fake_telegram.sent("getFile")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-8-sig", "utf-32"])
+async def test_a_letter_in_another_unicode_encoding_is_read(
+    plenary, fake_telegram, telegram, encoding
+):
+    """Issue 15, item 9: UTF-16 text files came out garbled."""
+    await chair_on_telegram(plenary, fake_telegram)
+    content = OWN_LETTER.encode(encoding)
+    update = document_message(fake_telegram, "letter.md", content, user_id=CHAIR_CHAT)
+    answer = await converse(fake_telegram, update, CHAIR_CHAT)
+    assert "This letter announces 1 meeting:" in answer
+    assert "Monday 7 March 2016, 15:00 New York time" in answer
+
+
 async def test_a_delegates_document_gets_a_polite_answer(plenary, fake_telegram, telegram):
     update = document_message(fake_telegram, "letter.md", OWN_LETTER.encode())
     assert "I only read text." in await converse(fake_telegram, update)

@@ -5,21 +5,24 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any
 
 from telegram import Bot
 from telegram.error import TelegramError
 
-from bot.cli.args import UsageError, load_config
+from bot.cli.args import UsageError, load_config, operator
 from bot.config import TelegramConfig, parse_duration
 from bot.core.clock import Clock
 from bot.core.names import NameIndex
+from bot.core.text import printable
 from bot.runtime.process import migrated
 from storage import audit, roles
 from storage.directory import load_names
 from storage.models import DelegationKind, Person, Role
 
 ROLES = {"chair": Role.CHAIR, "focal-point": Role.FOCAL_POINT}
+SHORTEST_INVITATION, LONGEST_INVITATION = timedelta(minutes=1), timedelta(days=365)
 
 
 def add_parsers(commands: Any) -> list[argparse.ArgumentParser]:
@@ -39,6 +42,9 @@ def add_parsers(commands: Any) -> list[argparse.ArgumentParser]:
     revoke_parser.add_argument("person", type=int, metavar="PERSON-ID", help="as `roles` shows")
     audit_parser = commands.add_parser("audit", help="the latest audited writes and refusals")
     audit_parser.add_argument("--limit", type=int, default=50)
+    shown = audit_parser.add_mutually_exclusive_group()
+    shown.add_argument("--writes", action="store_true", help="only what was done")
+    shown.add_argument("--refusals", action="store_true", help="only what was refused")
     return [invite_parser, roles_parser, revoke_parser, audit_parser]
 
 
@@ -47,7 +53,9 @@ async def invite(args: argparse.Namespace) -> int:
     try:
         lifetime = parse_duration(args.expires)
     except ValueError as error:
-        raise UsageError(f"--expires: {error}") from None
+        raise UsageError(f"--expires: {error}; give a lifetime from 1m to 365d") from None
+    if not SHORTEST_INVITATION <= lifetime <= LONGEST_INVITATION:
+        raise UsageError("--expires: give a lifetime from 1m to 365d; nothing was created")
     name = args.delegation or args.group
     if role == Role.FOCAL_POINT and not name:
         raise UsageError("a focal point acts for a delegation: give --delegation or --group")
@@ -59,7 +67,14 @@ async def invite(args: argparse.Namespace) -> int:
         now = Clock().now()
         code = await roles.invite(session, role, delegation_id, now, lifetime)
         await audit.record(
-            session, now, None, "cli", "invite", role.value, after={"delegation_id": delegation_id}
+            session,
+            now,
+            None,
+            "cli",
+            "invite",
+            role.value,
+            after={"delegation_id": delegation_id},
+            user_id=operator(),
         )
         await session.commit()
     whom = "the Chair's office" if role == Role.CHAIR else f"focal point of {name}"
@@ -109,8 +124,10 @@ async def list_roles(args: argparse.Namespace) -> int:
     for person, delegation, platforms in holders:
         acting = f" for {delegation}" if delegation else ""
         print(
-            f"#{person.id}  {person.display_name or '-'}  {person.role.value}{acting}  "
-            f"({', '.join(platforms)})"
+            printable(
+                f"#{person.id}  {person.display_name or '-'}  {person.role.value}{acting}  "
+                f"({', '.join(platforms)})"
+            )
         )
     return 0
 
@@ -131,6 +148,7 @@ async def revoke(args: argparse.Namespace) -> int:
             f"person {person.id}",
             before=before,
             after=["delegate", None],
+            user_id=operator(),
         )
         await session.commit()
     print(f"Person #{args.person} is a delegate again (was {before[0]}).")
@@ -139,12 +157,15 @@ async def revoke(args: argparse.Namespace) -> int:
 
 async def show_audit(args: argparse.Namespace) -> int:
     async with migrated(load_config(args)) as sessions, sessions() as session:
-        entries = await audit.recent(session, args.limit)
+        allowed = True if args.writes else False if args.refusals else None
+        entries = await audit.recent(session, args.limit, allowed)
     for entry in entries:
         refused = "  REFUSED" if not entry.allowed else ""
         print(
-            f"{entry.at:%Y-%m-%d %H:%M:%S} UTC  #{entry.person_id or '-'} {entry.platform}  "
-            f"{entry.action} {entry.target}  {entry.before} -> {entry.after}{refused}"
+            printable(
+                f"{entry.at:%Y-%m-%d %H:%M:%S} UTC  {audit.actor(entry)}  "
+                f"{audit.what(entry)}  {entry.before} -> {entry.after}{refused}"
+            )
         )
     return 0
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.cli.args import UsageError, load_config
+from bot.cli.args import UsageError, load_config, operator
 from bot.core.answering import OPERATOR, OPERATOR_PLATFORM, Core
 from bot.core.clock import Clock
 from bot.core.context import Context
@@ -261,6 +261,7 @@ async def _confirm(
             "announce",
             f"announcement {stored.id}",
             after={"audience": stored.audience, "deliveries": count},
+            user_id=operator(),
         )
         await session.commit()
     return stored, count

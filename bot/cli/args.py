@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 
 from bot import config as configuration
 from bot.config import Config
@@ -10,6 +11,14 @@ from bot.config import Config
 
 class UsageError(Exception):
     """Bad input on the command line: printed without a traceback, exit status 2."""
+
+
+def operator() -> str:
+    """Who runs the command: the login name, for the audit log."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name in some containers
+        return "operator"
 
 
 def load_config(args: argparse.Namespace) -> Config:

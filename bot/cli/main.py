@@ -8,7 +8,7 @@ import contextlib
 import logging
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -17,6 +17,7 @@ from bot.cli import admin, announce, export, programme
 from bot.cli.args import UsageError, load_config
 from bot.config import Config, ConfigError
 from bot.core.clock import Clock
+from bot.core.dates import FIRST_DAY, LAST_DAY
 from bot.core.file_names import ChatNames
 from bot.core.issue_names import understood_names
 from bot.core.names import NameIndex
@@ -46,6 +47,14 @@ def as_of(text: str) -> datetime:
     if instant.tzinfo is None:
         raise argparse.ArgumentTypeError(
             f"{text!r} needs a UTC offset, e.g. 2016-01-15T12:00-05:00"
+        )
+    try:
+        day = instant.astimezone(UTC).date()
+    except OverflowError:
+        day = date.max
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is outside the calendar Plenary keeps (the years 1 to 9999)"
         )
     return instant
 

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from bot.cli.args import UsageError, load_config
+from bot.cli.args import UsageError, load_config, operator
 from bot.core.answering import Core
 from bot.core.clock import Clock
 from bot.core.issue_names import understood_names
@@ -62,7 +62,7 @@ async def _revision(core: Core) -> int:
 async def _changed_by(core: Core, command: str) -> bool:
     """Run one command, print its answer; True when it changed the programme."""
     before = await _revision(core)
-    print(render_plain(await core.answer_as_operator(command)))
+    print(render_plain(await core.answer_as_operator(command, operator())))
     return await _revision(core) != before
 
 

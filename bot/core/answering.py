@@ -186,10 +186,10 @@ class Core:
             self.replies.put(key, reply)
         return reply
 
-    async def answer_as_operator(self, text: str) -> Reply:
+    async def answer_as_operator(self, text: str, login: str = "operator") -> Reply:
         """A command typed at the command line by whoever runs Plenary: answered with the
-        Chair's office's rights, audited as the operator ("cli", no person)."""
-        incoming = Incoming(OPERATOR_PLATFORM, "operator", text)
+        Chair's office's rights, audited as the operator ("cli", their login, no person)."""
+        incoming = Incoming(OPERATOR_PLATFORM, login, text)
         async with self.sessions() as session:
             ctx = await self.context_for(session, incoming, OPERATOR)
             reply = await route(ctx, clean(text))

@@ -15,7 +15,7 @@ from bot.core.i18n import Translator
 from bot.core.messages import Incoming
 from bot.core.names import NameIndex
 from bot.core.reply_cache import ReplyCache
-from bot.core.text import clean_paragraphs
+from bot.core.text import clean, clean_paragraphs
 from storage import audit, people
 from storage.directory import DelegationName, IssueName
 from storage.files.calendar_ics import DEFAULT_LENGTH
@@ -23,6 +23,7 @@ from storage.models import Person, Role
 from storage.people import PersonView
 
 _COMMAND_WORD = re.compile(r"^\s*/\w+(?:@\w+)?\s*")
+NAME_LIMIT = 200  # characters of a display name kept (Telegram allows 128, Slack 80)
 
 
 @dataclass
@@ -98,7 +99,7 @@ class Context:
             self.session,
             message.platform,
             f"chat:{message.chat_id}",
-            message.group_title,
+            clean(message.group_title)[:NAME_LIMIT],
             self.now,
             chat_id=message.chat_id,
         )
@@ -128,6 +129,7 @@ class Context:
             before,
             after,
             allowed,
+            user_id=self.incoming.user_id,
         )
 
     async def know_sender(self) -> None:
@@ -158,7 +160,7 @@ class Context:
                 self.session,
                 message.platform,
                 message.user_id,
-                message.display_name,
+                clean(message.display_name)[:NAME_LIMIT],
                 self.now,
                 chat_id=message.direct_chat_id,
                 active=message.reachable,

@@ -29,10 +29,10 @@ MONTHS = {
 
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _DAY = r"(\d{1,2})(?:st|nd|rd|th|er)?"
-_YEAR = r"(?:,?\s+(\d{4}))?"
+_YEAR = r"(?:,?\s+(\d{4,}))?"  # a year is read whole: "10000" is not the year 1000
 _PATTERNS = (
     (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"), ("year", "month", "day")),
-    (re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b"), ("day", "month", "year")),
+    (re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4,})\b"), ("day", "month", "year")),
     (
         re.compile(rf"\b{_DAY}\s+(?:of\s+|de\s+)?({_MONTH})\.?\b(?:\s+de)?{_YEAR}", re.I),
         ("day", "month", "year"),
@@ -40,10 +40,14 @@ _PATTERNS = (
     (re.compile(rf"\b({_MONTH})\.?\s+{_DAY}\b{_YEAR}", re.I), ("month", "day", "year")),
 )
 _RELATIVE = {"today": 0, "tonight": 0, "tomorrow": 1, "yesterday": -1}
+# The days whose every hour is an instant in any zone: Python's datetime runs from the year 1
+# to 9999 in UTC, and a zone is up to 14 hours off it.
+FIRST_DAY, LAST_DAY = date(1, 1, 2), date(9999, 12, 30)
 
 
 class NoSuchDay(ValueError):
-    """A date that looks like one but is not in the calendar ("30 February")."""
+    """A date that looks like one but is not in the calendar ("30 February"), or not in the
+    one Plenary keeps (before FIRST_DAY or after LAST_DAY)."""
 
 
 def find_date(text: str, today: date) -> date | None:
@@ -62,10 +66,14 @@ def find_date(text: str, today: date) -> date | None:
         month_number = int(month) if month.isdigit() else MONTHS[month.lower()]
         try:
             if parts["year"]:
-                return date(int(parts["year"]), month_number, int(parts["day"]))
-            return _nearest(month_number, int(parts["day"]), today)
+                day = date(int(parts["year"]), month_number, int(parts["day"]))
+            else:
+                day = _nearest(month_number, int(parts["day"]), today)
         except ValueError:
             raise NoSuchDay(match.group(0)) from None
+        if not FIRST_DAY <= day <= LAST_DAY:
+            raise NoSuchDay(match.group(0))
+        return day
     return None
 
 

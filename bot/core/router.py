@@ -13,6 +13,7 @@ from bot.core.intents import classify
 from bot.core.issue_names import issue_name
 from bot.core.messages import Button, Reply
 from bot.metrics import REQUESTS
+from storage import writes
 from storage.directory import IssueName
 
 COMMAND = re.compile(r"^/([A-Za-z_]+)(?:@\w+)?(?:\s+(.*))?$", re.S)
@@ -70,8 +71,11 @@ async def run(ctx: Context, name: str, request: Request) -> Reply:
     key = ctx.cache_key(name, f"{request.text}#page{request.page}")
     reply = ctx.replies.get(key)
     if reply is None:
+        before = writes.made(ctx.session.sync_session)
         reply = await command.handler(ctx, request)
-        ctx.replies.put(key, reply)
+        # An answer that wrote (a role taken, a refusal audited) is about that asker alone.
+        if not writes.pending(ctx.session.sync_session, before):
+            ctx.replies.put(key, reply)
     return reply
 
 

@@ -15,19 +15,25 @@ _TWENTY_FOUR_HOUR = re.compile(r"(?<![\d-])(\d{1,2})[:h](\d{2})\b")
 _NOON = re.compile(r"\bnoon\b|\bmidday\b", re.I)
 
 
+class NoSuchTime(ValueError):
+    """A time written like one that no clock shows ("25:00", "13 p.m.")."""
+
+
 def find_time(text: str) -> time | None:
-    """The first time of day written in `text`, or None (also for "25:00")."""
+    """The first time of day written in `text`, or None; NoSuchTime for "25:00"."""
     found = _TWELVE_HOUR.search(text)
     if found:
         hour, minute = int(found.group(1)), int(found.group(2) or 0)
         if not 1 <= hour <= 12 or minute > 59:
-            return None
+            raise NoSuchTime(found.group(0))
         afternoon = found.group(3).lower().startswith("p")
         return time(hour % 12 + (12 if afternoon else 0), minute)
     found = _TWENTY_FOUR_HOUR.search(text)
     if found:
         hour, minute = int(found.group(1)), int(found.group(2))
-        return time(hour, minute) if hour < 24 and minute < 60 else None
+        if hour > 23 or minute > 59:
+            raise NoSuchTime(found.group(0))
+        return time(hour, minute)
     return time(12) if _NOON.search(text) else None
 
 
@@ -38,6 +44,7 @@ def local_instant(day: date, at: time, zone: str) -> datetime:
 
 def find_instant(text: str, today: date, zone: str) -> datetime | None:
     """A date and a time written in `text` ("2016-02-01 09:00", "1 February 9 a.m."), read on
-    the clocks of `zone`; None unless both are there. Raises NoSuchDay for an impossible date."""
+    the clocks of `zone`; None unless both are there. Raises NoSuchDay for an impossible date,
+    NoSuchTime for an impossible time."""
     day, at = find_date(text, today), find_time(text)
     return local_instant(day, at, zone) if day and at else None

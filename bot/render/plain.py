@@ -1,12 +1,15 @@
-"""Plain text for the terminal: headings underlined, items bulleted, buttons as commands."""
+"""Plain text for the terminal: headings underlined, items bulleted, buttons as commands;
+whatever anyone wrote printed without control characters."""
 
 from __future__ import annotations
 
 from bot.core.messages import Block, BlockKind, Reply, Span
+from bot.core.text import printable
 
 
 def _span(span: Span) -> str:
-    return f"{span.text} <{span.url}>" if span.url and span.url != span.text else span.text
+    text = printable(span.text)
+    return f"{text} <{printable(span.url)}>" if span.url and span.url != span.text else text
 
 
 def _block(block: Block) -> str:
@@ -27,7 +30,10 @@ def render_plain(reply: Reply, saved: dict[str, str] | None = None) -> str:
     if choices:
         width = max(len(button.command) for button in choices)
         lines.append("")
-        lines.extend(f"  → {b.command.ljust(width)}  {b.label}" for b in choices)
+        lines.extend(
+            f"  → {printable(b.command).ljust(width)}  {printable(b.label)}" for b in choices
+        )
     for attachment in reply.attachments:
-        lines.append(f"  [{(saved or {}).get(attachment.filename, attachment.filename)}]")
+        shown = (saved or {}).get(attachment.filename, attachment.filename)
+        lines.append(f"  [{printable(shown)}]")
     return "\n".join(lines)

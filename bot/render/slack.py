@@ -1,4 +1,5 @@
-"""Slack Block Kit: escaped mrkdwn, at most 50 blocks a message and 3,000 characters a section."""
+"""Slack Block Kit: mrkdwn that shows text as written, at most 50 blocks a message and 3,000
+characters a section."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.core.messages import Block, BlockKind, Reply, Span
+from bot.render.mrkdwn import escape, label, literal
 from bot.render.plain import render_plain
 
 MAX_BLOCKS = 50
@@ -17,19 +19,16 @@ FALLBACK_LIMIT = 3000
 ACTION_PREFIX = "plenary-"
 
 
-def escape(text: str) -> str:
-    """Slack's control characters: & < > (so that "<!channel>" typed by someone pings nobody)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 LINK_LIMIT = 2000  # a longer <address|text> is shown as its text: chunks never cut a link
 
 
 def _span(span: Span) -> str:
-    text = escape(span.text)
+    """A run of text shown as written (whoever wrote it), in Plenary's own bold or italic."""
+    text = literal(span.text)
     url = escape(span.url or "").replace("|", "%7C").replace(" ", "%20")
-    if url and len(url) + len(text) <= LINK_LIMIT:
-        text = f"<{url}|{text}>"
+    shown = label(span.text)
+    if url and len(url) + len(shown) <= LINK_LIMIT:
+        text = f"<{url}|{shown}>"
     if span.italic and text.strip():
         text = f"_{text}_"
     if span.bold and text.strip():
@@ -86,7 +85,8 @@ def blocks_of(reply: Reply) -> list[dict[str, Any]]:
             if len(title) <= HEADER_LIMIT:
                 blocks.append({"type": "header", "text": {"type": "plain_text", "text": title}})
             else:
-                blocks.append(_section(f"*{_chunks(title, SECTION_LIMIT - 2)[0]}*"))
+                shown = _chunks(literal(block.text), SECTION_LIMIT - 2)[0]
+                blocks.append(_section(f"*{shown}*"))
         elif block.kind is BlockKind.NOTE:
             flush()
             for chunk in _chunks(_mrkdwn(block), SECTION_LIMIT):
@@ -129,7 +129,7 @@ class SlackMessage:
 def render_messages(reply: Reply, payloads: dict[str, str]) -> list[SlackMessage]:
     """The reply as one message or more, each within Slack's limits; buttons come last."""
     blocks = blocks_of(reply) + actions_of(reply, payloads)
-    fallback = escape(render_plain(Reply(blocks=reply.blocks)))
+    fallback = literal(render_plain(Reply(blocks=reply.blocks)))
     messages = [
         SlackMessage(
             _chunks(fallback, FALLBACK_LIMIT)[0] if fallback else "…",

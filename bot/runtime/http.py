@@ -12,12 +12,15 @@ import uvicorn
 from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from bot.config import HttpConfig
 from bot.core.answering import Core
 from bot.metrics import exposition
+from bot.runtime.body_limit import BodyLimit
 from bot.runtime.calendar_feed import feed_route
 
 log = logging.getLogger(__name__)
@@ -27,9 +30,11 @@ def build_app(
     core: Core,
     routes: list[BaseRoute],
     checks: dict[str, Callable[[], Awaitable[str]]] | None = None,
+    body_limit: int = HttpConfig().max_body_bytes,
 ) -> Starlette:
     """The app: `routes` (the transports' webhooks), calendar feeds, /healthz (the database
-    and each of `checks`, which say "ok" or what is wrong) and /metrics."""
+    and each of `checks`, which say "ok" or what is wrong) and /metrics; no request body
+    above `body_limit` bytes is read."""
 
     async def healthz(_request: Request) -> JSONResponse:
         states = {name: await check() for name, check in (checks or {}).items()}
@@ -53,7 +58,8 @@ def build_app(
             Route("/metrics", metrics),
             feed_route(core),
             *routes,
-        ]
+        ],
+        middleware=[Middleware(BodyLimit, limit=body_limit)],
     )
 
 

@@ -62,7 +62,7 @@ class Service:
         # that has one.
         self.scheduler = Scheduler(Dispatcher(runtime.core, senders)) if senders else None
         checks = {t.platform: t.state for t in self.transports}
-        app = build_app(runtime.core, routes, checks)
+        app = build_app(runtime.core, routes, checks, config.http.max_body_bytes)
         self.http = HttpServer(app, config.http.host, config.http.port)
 
     @property

@@ -220,6 +220,12 @@ def event(inner: dict[str, Any], event_id: str | None = None) -> str:
     )
 
 
+def typed(text: str) -> str:
+    """A message's text as Slack sends what someone typed: & < > escaped (its own mentions
+    and links, <@U1> or <https://x|x>, are the only angle brackets it sends)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def direct_message(text: str, user: str = "U1", **extra: Any) -> dict[str, Any]:
     return {
         "type": "message",
@@ -240,7 +246,7 @@ def slash_command(text: str, user: str = "U1", channel: str = "C1") -> str:
             "user_id": user,
             "channel_id": channel,
             "team_id": "T1",
-            "trigger_id": "t",
+            "trigger_id": f"t{time.monotonic_ns()}",  # unique per invocation, as Slack makes it
             "response_url": "http://127.0.0.1:9/unused",
         }
     )
@@ -254,7 +260,7 @@ def button_press(
         "team": {"id": "T1"},
         "user": {"id": user},
         "api_app_id": "A1",
-        "trigger_id": "t",
+        "trigger_id": f"t{time.monotonic_ns()}",  # unique per invocation, as Slack makes it
         "container": {"type": "message", "is_ephemeral": ephemeral},
         "actions": [
             {

@@ -51,6 +51,8 @@ class FakeTelegram:
     admins: set[int] = field(default_factory=set)  # users who administer every group
     on_send: Callable[[Call], None] | None = None  # told of every message sent, when set
     files: dict[str, bytes] = field(default_factory=dict)  # file_id → content, for getFile
+    # file_id → the size getFile states instead of the true one (None: no size at all)
+    stated_sizes: dict[str, int | None] = field(default_factory=dict)
     send_delay: float = 0.0  # seconds each send* call takes to answer
     failing: dict[str, int] = field(default_factory=dict)  # method → next calls to fail (500)
     most_in_flight: int = 0  # the most send* calls being answered at once
@@ -169,13 +171,9 @@ class FakeTelegram:
 
     async def _getFile(self, params: dict[str, Any]) -> dict[str, Any]:
         file_id = params["file_id"]
-        size = len(self.files.get(file_id, b""))
-        return {
-            "file_id": file_id,
-            "file_unique_id": file_id,
-            "file_size": size,
-            "file_path": file_id,
-        }
+        size = self.stated_sizes.get(file_id, len(self.files.get(file_id, b"")))
+        stated = {} if size is None else {"file_size": size}
+        return {"file_id": file_id, "file_unique_id": file_id, **stated, "file_path": file_id}
 
     async def _getMe(self, params: dict[str, Any]) -> dict[str, Any]:
         return BOT

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from dataclasses import replace
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 import aiohttp
+from cachetools import TTLCache
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -19,7 +21,9 @@ from bot.core.buttons import command_for, payloads
 from bot.core.commands import COMMANDS
 from bot.core.i18n import N_, translator
 from bot.core.messages import Attachment, Incoming, Reply
+from bot.render.mrkdwn import to_plain
 from bot.render.slack import render_view
+from bot.transports.slack.requests import once_key
 from bot.transports.slack.sending import BUTTON_VALUE_LIMIT, PLATFORM, SlackSender
 
 log = logging.getLogger(__name__)
@@ -27,6 +31,14 @@ FILE_HOST = "files.slack.com"
 DOCUMENT_LIMIT = 1024 * 1024  # bytes of a shared file read
 MENTION = re.compile(r"<@[A-Z0-9]+>")
 HOME_LIMIT = 100  # blocks in an App Home view
+USERS_KEPT = 10_000
+USER_TTL = 300.0  # seconds: a user's admin flag taken away shows within 5 minutes
+
+
+class SlackUser(NamedTuple):
+    name: str
+    language: str | None
+    admin: bool  # a workspace admin or owner
 
 
 class SlackReceiver:
@@ -37,7 +49,8 @@ class SlackReceiver:
         self, config: SlackConfig, core: Core, client: AsyncWebClient, sender: SlackSender
     ) -> None:
         self.config, self.core, self.client, self.sender = config, core, client, sender
-        self._users: dict[str, tuple[str, str | None, bool]] = {}
+        # Bounded, and refreshed: the admin flag authorises changes to a channel's settings.
+        self._users: TTLCache[str, SlackUser] = TTLCache(USERS_KEPT, USER_TTL, time.monotonic)
 
     async def on_message(self, event: dict[str, Any], body: dict[str, Any]) -> None:
         if event.get("channel_type") != "im" or _from_a_bot(event, body):
@@ -55,7 +68,8 @@ class SlackReceiver:
             return
         if subtype not in (None, "file_share") or "user" not in event:
             return
-        incoming = await self._incoming(event["user"], event.get("text") or "", channel)
+        text = to_plain(event.get("text") or "")  # as typed: Slack escapes & < >
+        incoming = await self._incoming(event["user"], text, channel)
         if event.get("files"):
             shared = event["files"][0]
             attachment = (
@@ -70,16 +84,16 @@ class SlackReceiver:
                 await self.sender.say(channel, await self._note(event.get("user"), note))
                 return
             incoming = replace(incoming, attachment=attachment)
-        reply = await self.core.answer_once(incoming, _once_key(body))
+        reply = await self.core.answer_once(incoming, once_key(body))
         if reply is not None:
             await self.sender.say(channel, reply)
 
     async def on_mention(self, event: dict[str, Any], body: dict[str, Any]) -> None:
         if _from_a_bot(event, body):
             return
-        text = MENTION.sub("", event.get("text") or "").strip()
+        text = to_plain(MENTION.sub("", event.get("text") or "")).strip()
         incoming = await self._incoming(event["user"], text, event["channel"])
-        reply = await self.core.answer_once(incoming, _once_key(body))
+        reply = await self.core.answer_once(incoming, once_key(body))
         if reply is not None:
             await self.sender.say(
                 event["channel"], reply, thread_ts=event.get("thread_ts") or event["ts"]
@@ -88,10 +102,11 @@ class SlackReceiver:
     async def on_slash_command(self, ack: Any, command: dict[str, Any]) -> None:
         await ack()
         incoming = await self._incoming(
-            command["user_id"], as_command(command.get("text", "")), command["channel_id"]
+            command["user_id"], as_command(to_plain(command.get("text", ""))), command["channel_id"]
         )
-        reply = await self.core.answer(incoming)
-        await self.sender.say(command["channel_id"], reply, ephemeral_to=command["user_id"])
+        reply = await self.core.answer_once(incoming, once_key(command))
+        if reply is not None:
+            await self.sender.say(command["channel_id"], reply, ephemeral_to=command["user_id"])
 
     async def on_button(self, ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
@@ -101,11 +116,12 @@ class SlackReceiver:
         async with self.core.sessions() as session:
             command = await command_for(session, action.get("value") or "")
         if command is None:
-            reply = list_changed(translator((await self._user(user))[1]))
+            reply = list_changed(translator((await self._user(user)).language))
         else:
             incoming = await self._incoming(user, command, channel, via_button=True)
-            reply = await self.core.answer(incoming)
-        await self.sender.say(channel, reply, ephemeral_to=user if ephemeral else None)
+            reply = await self.core.answer_once(incoming, once_key(body))
+        if reply is not None:
+            await self.sender.say(channel, reply, ephemeral_to=user if ephemeral else None)
 
     async def on_home(self, event: dict[str, Any]) -> None:
         if event.get("tab") != "home":
@@ -121,17 +137,23 @@ class SlackReceiver:
             user_id=user, view={"type": "home", "blocks": render_view(reply, mapping, HOME_LIMIT)}
         )
 
-    async def _user(self, user_id: str) -> tuple[str, str | None, bool]:
-        """(display name, language, workspace admin?) of a Slack user, asked once a process."""
-        if user_id not in self._users:
-            try:
-                info = (await self.client.users_info(user=user_id, include_locale=True))["user"]
-                name = info.get("real_name") or info.get("name") or user_id
-                admin = bool(info.get("is_admin") or info.get("is_owner"))
-                self._users[user_id] = (name, info.get("locale"), admin)
-            except SlackApiError:
-                self._users[user_id] = (user_id, None, False)
-        return self._users[user_id]
+    async def _user(self, user_id: str) -> SlackUser:
+        """A Slack user's name, language and admin flag, asked again after USER_TTL; when
+        Slack cannot say, a stranger for this message only (never kept)."""
+        known = self._users.get(user_id)
+        if known is not None:
+            return known
+        try:
+            info = (await self.client.users_info(user=user_id, include_locale=True))["user"]
+        except (SlackApiError, aiohttp.ClientError, TimeoutError):
+            log.warning("Slack did not say who user %r is", user_id[:20])
+            return SlackUser(user_id, None, False)
+        name = info.get("real_name") or info.get("name") or user_id
+        user = SlackUser(
+            name, info.get("locale"), bool(info.get("is_admin") or info.get("is_owner"))
+        )
+        self._users[user_id] = user
+        return user
 
     async def _incoming(
         self, user_id: str, text: str, channel: str | None, via_button: bool = False
@@ -181,14 +203,8 @@ class SlackReceiver:
         )
 
     async def _note(self, user_id: str | None, message: str) -> Reply:
-        language = (await self._user(user_id))[1] if user_id else None
+        language = (await self._user(user_id)).language if user_id else None
         return Reply().paragraph(translator(language).gettext(message))
-
-
-def _once_key(body: dict[str, Any]) -> str | None:
-    """Slack retries an event it thinks unanswered: its event id makes it act once."""
-    event_id = body.get("event_id")
-    return f"event:{event_id}" if event_id else None
 
 
 def _from_a_bot(event: dict[str, Any], body: dict[str, Any]) -> bool:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
 from starlette.requests import Request
 from starlette.responses import Response
@@ -15,6 +14,8 @@ from bot.config import SlackConfig
 from bot.core.answering import Core
 from bot.core.messages import Reply
 from bot.render.slack import ACTION_PREFIX
+from bot.transports.slack.events import SlackEvents
+from bot.transports.slack.inbox import SlackInbox
 from bot.transports.slack.receiving import SlackReceiver
 from bot.transports.slack.sending import PLATFORM, SlackSender, web_client
 from storage.models import Account
@@ -29,13 +30,17 @@ class SlackTransport:
     def __init__(self, config: SlackConfig, core: Core) -> None:
         self.config, self.core = config, core
         self.client = web_client(config)
+        # Requests are verified at the door (SlackEvents) and kept in the inbox before Slack's
+        # acknowledgement; Bolt handles each from there, to the end of its listener.
         self.app = AsyncApp(
-            client=self.client,
-            signing_secret=config.signing_secret.get_secret_value() or None,
-            request_verification_enabled=not config.app_token,
-            process_before_response=False,
+            client=self.client, request_verification_enabled=False, process_before_response=True
         )
-        self.requests = AsyncSlackRequestHandler(self.app)
+        self.inbox = SlackInbox(self.app, core)
+        self.door = (
+            SlackEvents(config.signing_secret.get_secret_value(), self.inbox)
+            if config.signing_secret
+            else None
+        )
         self.socket: AsyncSocketModeHandler | None = None
         self.sender = SlackSender(self.client, core.sessions)
         self.receiver = SlackReceiver(config, core, self.client, self.sender)
@@ -46,9 +51,12 @@ class SlackTransport:
         self.app.action(re.compile(f"^{ACTION_PREFIX}"))(self.receiver.on_button)
 
     async def start(self) -> None:
-        """Socket Mode when an app-level token is set; otherwise events come over HTTP."""
+        """Socket Mode when an app-level token is set; otherwise events come over HTTP. Either
+        way through the inbox."""
+        await self.inbox.start()
         if self.config.app_token:
             self.socket = AsyncSocketModeHandler(self.app, self.config.app_token.get_secret_value())
+            self.socket.client.socket_mode_request_listeners[:] = [self.inbox.from_socket]
             await self.socket.connect_async()
 
     async def stop_taking_updates(self) -> None:
@@ -58,6 +66,7 @@ class SlackTransport:
 
     async def stop(self) -> None:
         await self.stop_taking_updates()
+        await self.inbox.stop()
 
     async def state(self) -> str:
         """Whether it works ("ok") or what is wrong, for /healthz: in Socket Mode the socket
@@ -69,8 +78,10 @@ class SlackTransport:
         return "ok"
 
     async def events(self, request: Request) -> Response:
-        """`POST /slack/events`: Bolt checks the signature and acknowledges."""
-        return await self.requests.handle(request)
+        """`POST /slack/events` (only with a signing secret: Socket Mode needs none)."""
+        if self.door is None:
+            return Response(status_code=404)
+        return await self.door(request)
 
     async def deliver(self, account: Account, reply: Reply) -> str:
         return await self.sender.deliver(account, reply)

@@ -4,13 +4,13 @@ the core, the answers sent back in the same chat."""
 from __future__ import annotations
 
 import hmac
-import json
 import logging
 import re
 from collections import OrderedDict
 from dataclasses import replace
 from typing import Any
 
+import httpx
 from starlette.requests import Request
 from starlette.responses import Response
 from telegram import Message, Update
@@ -23,10 +23,13 @@ from bot.core.answering import Core, list_changed
 from bot.core.buttons import command_for
 from bot.core.i18n import N_, translator
 from bot.core.messages import Attachment, Incoming, Reply
+from bot.metrics import refused
+from bot.transports.payloads import Malformed, json_object
 from bot.transports.telegram.sending import PLATFORM, TelegramSender
 
 log = logging.getLogger(__name__)
 DOCUMENT_LIMIT = 1024 * 1024  # bytes of a document read from a chat
+DOWNLOAD_TIMEOUT = 30.0  # seconds for each step of a download (connect, each read)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 RECENT_KEPT = 10_000  # update ids a long poller remembers
 
@@ -47,19 +50,33 @@ class TelegramReceiver:
 
     async def webhook(self, request: Request) -> Response:
         """`POST /telegram/webhook`: checks the secret, then handles the update before 200, so
-        that Telegram re-delivers it if this process dies midway (the update id dedupes)."""
+        that Telegram re-delivers it if this process dies midway (the update id dedupes).
+        The body's size was limited before (bot/runtime/body_limit.py)."""
         secret = request.headers.get(SECRET_HEADER, "")
         expected = self.config.webhook_secret.get_secret_value()
         if not expected or not hmac.compare_digest(secret.encode(), expected.encode()):
+            refused(request.url.path, "bad secret")
             return Response(status_code=403)
         try:
-            update = Update.de_json(json.loads(await request.body()), self.application.bot)
-        except (ValueError, TypeError, KeyError):
+            update = self._update(await request.body())
+        except Malformed as error:
+            refused(request.url.path, str(error))
+            log.info("refused a Telegram update: %s", error)
             return Response(status_code=400)
         # Through the update processor, as polled updates: in order within a chat.
         processor = self.application.update_processor
         await processor.process_update(update, self.application.process_update(update))
         return Response(status_code=200)
+
+    def _update(self, body: bytes) -> Update:
+        """The update in a webhook's body, or Malformed."""
+        data = json_object(body)
+        if type(data.get("update_id")) is not int:
+            raise Malformed("no update id")
+        try:
+            return Update.de_json(data, self.application.bot)
+        except Exception:  # whatever the library trips on in a body no Telegram would send
+            raise Malformed("not an update") from None
 
     async def on_update(self, update: Update, _context: Any) -> None:
         # Webhook deliveries are retried by Telegram and may reach any process: the update id
@@ -151,10 +168,23 @@ class TelegramReceiver:
         """A document in a private chat: downloaded (up to DOCUMENT_LIMIT) and handed to the
         core with its caption."""
         document, user = message.document, message.from_user
+        too_large = N_("That file is too large: I read documents of up to 1 MB.")
         if document.file_size and document.file_size > DOCUMENT_LIMIT:
-            await self._note(message, N_("That file is too large: I read documents of up to 1 MB."))
+            await self._note(message, too_large)
             return
-        content = bytes(await (await document.get_file()).download_as_bytearray())
+        file = await document.get_file()
+        if file.file_size and file.file_size > DOCUMENT_LIMIT:
+            await self._note(message, too_large)
+            return
+        try:
+            content = await _download(str(file.file_path))
+        except httpx.HTTPError as error:
+            log.warning("a document could not be fetched from Telegram: %s", type(error).__name__)
+            await self._note(message, N_("I could not fetch that file: please send it again."))
+            return
+        if content is None:  # its size was not stated, or understated
+            await self._note(message, too_large)
+            return
         attachment = Attachment(
             document.file_name or "document",
             content,
@@ -206,3 +236,20 @@ class TelegramReceiver:
         reply = await self.core.answer_once(incoming, once_key)
         if reply is not None:
             await self.sender.send(chat_id, reply)
+
+
+async def _download(url: str) -> bytes | None:
+    """At most DOCUMENT_LIMIT bytes of a file, counted as they come: None past the limit
+    (whatever size was stated), and the rest is never read."""
+    chunks, size = [], 0
+    async with (
+        httpx.AsyncClient(timeout=DOWNLOAD_TIMEOUT) as http,
+        http.stream("GET", url) as response,
+    ):
+        response.raise_for_status()
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > DOCUMENT_LIMIT:
+                return None
+            chunks.append(chunk)
+    return b"".join(chunks)
