@@ -1,0 +1,70 @@
+"""Understanding: accuracy on the corpus, per language and per capability, for the tuning and
+the held-out parts, and the confidence "did you mean" needs.
+
+Builds the corpus world (testkit/corpus_world.py) on a temporary SQLite database, asks every
+question of testkit/corpus/*.tsv and scores each answer against what it must contain. Run:
+`make bench` or `.venv/bin/python -m bench.understanding [--failures]` (`--failures` lists the
+tuning part's wrong answers; the held-out part's are never shown, only counted).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+from bot.core.i18n import LANGUAGES
+from testkit.corpus_world import PARTS, Outcome, build_world, evaluate, load
+
+
+def table(outcomes: list[Outcome]) -> list[str]:
+    """Accuracy per capability (rows) and language (columns), with totals."""
+    cells: dict[tuple[str, str], list[bool]] = defaultdict(list)
+    for outcome in outcomes:
+        question = outcome.question
+        for row in (question.capability, "all"):
+            for column in (question.language, "all"):
+                cells[row, column].append(outcome.right)
+    columns = [*LANGUAGES, "all"]
+    rows = sorted({o.question.capability for o in outcomes}) + ["all"]
+    lines = [f"  {'capability':<14}" + "".join(f"{c:>12}" for c in columns)]
+    for row in rows:
+        shown = []
+        for column in columns:
+            found = cells.get((row, column), [])
+            shown.append(
+                f"{100 * sum(found) / len(found):5.1f}% {sum(found):>2}/{len(found):<2}"
+                if found
+                else ""
+            )
+        lines.append(f"  {row:<14}" + "".join(f"{s:>12}" for s in shown))
+    return lines
+
+
+async def run(failures: bool) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        world = await build_world(f"sqlite:///{Path(folder) / 'corpus.db'}")
+        for part in PARTS:
+            outcomes = await evaluate(world, load(part))
+            print(f"\n{part} ({len(outcomes)} questions)")
+            print("\n".join(table(outcomes)))
+            if failures and part == "tuning":
+                for outcome in outcomes:
+                    if not outcome.right:
+                        q = outcome.question
+                        print(f"\n  ✗ {q.language} {q.capability} line {q.line}: {q.text}")
+                        print(f"    missing {outcome.missing}")
+                        print("    " + outcome.reply.text[:300].replace("\n", "\n    "))
+        await world.core.sessions.kw["bind"].dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--failures", action="store_true", help="list the tuning part's misses")
+    asyncio.run(run(parser.parse_args().failures))
+
+
+if __name__ == "__main__":
+    main()
