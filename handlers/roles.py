@@ -8,6 +8,7 @@ from bot.core.commands import command
 from bot.core.context import Context, Request
 from bot.core.messages import Reply, bold
 from bot.core.timefmt import venue_and_reader_time
+from bot.core.holder_names import holder_name
 from handlers.choices import pick_delegation
 from storage import audit, roles
 from storage.models import Role
@@ -97,6 +98,29 @@ async def who_holds_roles(ctx: Context, request: Request) -> Reply:
             " — ",
             role_name(ctx, person.role),
             f" ({delegation})" if delegation else "",
+            " · ",
+            ", ".join(platforms),
+        )
+    return reply
+
+
+@command("focalpoints", roles=CHAIR_ONLY, personal=True)
+async def focal_points(ctx: Context, request: Request) -> Reply:
+    """Who is focal point of which delegation, and on which platforms."""
+    held = [
+        (person, delegation, platforms)
+        for person, delegation, platforms in await roles.holders(ctx.session)
+        if person.role == Role.FOCAL_POINT
+    ]
+    if not held:
+        return Reply().paragraph(ctx._("No delegation has a focal point yet."))
+    reply = Reply().heading(ctx._("Focal points"))
+    for person, _delegation, platforms in held:
+        found = ctx.names.delegations.get(person.delegation_id or -1)
+        reply.item(
+            bold(holder_name(ctx, found) if found else "—"),
+            " — ",
+            person.display_name or f"#{person.id}",
             " · ",
             ", ".join(platforms),
         )

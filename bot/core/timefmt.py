@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -9,16 +10,38 @@ from babel.dates import format_date, format_skeleton, get_timezone_location
 
 from bot.core.i18n import Translator
 
+CITY_OF_ZONE = {
+    "Europe/Zurich": {
+        "en": "Geneva",
+        "fr": "Genève",
+        "es": "Ginebra",
+        "ru": "Женева",
+        "zh": "日内瓦",
+        "ar": "جنيف",
+    }
+}
 # UN usage in English: "Wednesday 3 February 2016" (no comma, day before month).
 _DATE_PATTERNS = {"en": "EEEE d MMMM y"}
 
 
+def _first_of_month(text: str, day: date, tr: Translator) -> str:
+    """French writes the first day of a month "1er": "mercredi 1er juin 2016"."""
+    if tr.language == "fr" and day.day == 1:
+        return _FRENCH_FIRST.sub("1er ", text, count=1)
+    return text
+
+
+_FRENCH_FIRST = re.compile(r"(?<!\d)1 (?=\D)")
+
+
 def long_date(day: date, tr: Translator) -> str:
-    return format_date(day, _DATE_PATTERNS.get(tr.language, "full"), locale=tr.language)
+    text = format_date(day, _DATE_PATTERNS.get(tr.language, "full"), locale=tr.language)
+    return _first_of_month(text, day, tr)
 
 
 def short_date(day: date, tr: Translator) -> str:
-    return format_date(day, "d MMMM y" if tr.language == "en" else "long", locale=tr.language)
+    text = format_date(day, "d MMMM y" if tr.language == "en" else "long", locale=tr.language)
+    return _first_of_month(text, day, tr)
 
 
 def clock_time(instant: datetime, tr: Translator) -> str:
@@ -26,18 +49,23 @@ def clock_time(instant: datetime, tr: Translator) -> str:
 
 
 def zone_city(zone: str, tr: Translator) -> str:
-    """ "America/New_York" -> "New York" (in the reader's language where Babel knows it)."""
+    """ "America/New_York" -> "New York" (in the reader's language where Babel knows it);
+    Geneva for Europe/Zurich, the UN's duty station in that zone."""
     if zone in ("UTC", "Etc/UTC"):
         return "UTC"
+    if zone in CITY_OF_ZONE:
+        return CITY_OF_ZONE[zone].get(tr.language, CITY_OF_ZONE[zone]["en"])
     return get_timezone_location(ZoneInfo(zone), locale=tr.language, return_city=True)
 
 
-def zone_time(instant: datetime, zone: str, tr: Translator) -> str:
-    """ "10:00 New York time"."""
+def zone_time(instant: datetime, zone: str, tr: Translator, dated: bool = False) -> str:
+    """ "10:00 New York time" (`dated`: with the day, "Thursday 4 February 2016, 00:00 Tokyo
+    time")."""
     local = instant.astimezone(ZoneInfo(zone))
-    return tr.gettext("{time} {city} time").format(
+    shown = tr.gettext("{time} {city} time").format(
         time=clock_time(local, tr), city=zone_city(zone, tr)
     )
+    return _date_and_time(long_date(local.date(), tr), shown, tr) if dated else shown
 
 
 def _date_and_time(day: str, time: str, tr: Translator) -> str:
