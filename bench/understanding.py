@@ -45,8 +45,8 @@ def table(outcomes: list[Outcome]) -> list[str]:
 
 async def run(failures: bool) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        world = await build_world(f"sqlite:///{Path(folder) / 'corpus.db'}")
-        for part in PARTS:
+        for part in PARTS:  # each part in a world of its own, as the README describes
+            world = await build_world(f"sqlite:///{Path(folder) / f'{part}.db'}")
             outcomes = await evaluate(world, load(part))
             print(f"\n{part} ({len(outcomes)} questions)")
             print("\n".join(table(outcomes)))
@@ -57,7 +57,7 @@ async def run(failures: bool) -> None:
                         print(f"\n  ✗ {q.language} {q.capability} line {q.line}: {q.text}")
                         print(f"    missing {outcome.missing}")
                         print("    " + outcome.reply.text[:300].replace("\n", "\n    "))
-        await world.core.sessions.kw["bind"].dispose()
+            await world.close()
 
 
 def main() -> None:

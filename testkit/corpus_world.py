@@ -12,11 +12,11 @@ from pathlib import Path
 from babel import Locale
 from babel.dates import format_date, format_skeleton
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot.core.answering import Core
 from bot.core.clock import FixedClock
-from bot.core.i18n import DOMAIN, LOCALE_DIR
+from bot.core.i18n import DOMAIN, LANGUAGES, LOCALE_DIR
 from bot.core.messages import Incoming, Reply
 from storage import DATA_DIR, people, positions, roles, subscriptions
 from storage.database import create_engine, session_factory
@@ -27,7 +27,7 @@ from testkit.demo import migrated_demo
 
 CORPUS_DIR = Path(__file__).parent / "corpus"
 NOW = datetime.fromisoformat("2016-02-01T09:00:00-05:00")
-CHAIR = "corpus-chair"
+CHAIR = "corpus-chair"  # one a language: a person keeps the language they first wrote in
 ANNOUNCEMENT = (
     "Reminder: the IGN meets on Wednesday 3 February at 10:00 in the Trusteeship Council Chamber."
 )
@@ -116,10 +116,14 @@ class World:
     """The corpus world: a Core on the demo database with the additions the README lists."""
 
     core: Core
+    engine: AsyncEngine
     issues: dict[str, str]  # key -> English name
     states: dict[str, str]  # ISO code -> UN short name
     people_asked: int = 0
     groups: dict[str, dict[str, str]] = field(default_factory=_group_names)
+
+    async def close(self) -> None:
+        await self.engine.dispose()
 
     def expand(self, expectation: str, language: str) -> str:
         if not (expectation.startswith("{") and expectation.endswith("}")):
@@ -141,7 +145,7 @@ class World:
 
     async def ask(self, question: Question) -> Outcome:
         self.people_asked += 1
-        user = CHAIR if question.role == "chair" else f"asker-{self.people_asked}"
+        user = f"{CHAIR}-{question.language}" if question.role == "chair" else f"asker-{self.people_asked}"
         if question.first:
             await self.core.answer(_said(user, question.first, question.language))
         reply = await self.core.answer(_said(user, question.text, question.language))
@@ -223,23 +227,30 @@ async def build_world(url: str) -> World:
             None,
             NOW - timedelta(days=12),
         )
-        chair = await roles.invite(session, Role.CHAIR, None, NOW, timedelta(days=1))
+        chairs = {
+            language: await roles.invite(session, Role.CHAIR, None, NOW, timedelta(days=1))
+            for language in LANGUAGES
+        }
         focal = await roles.invite(
             session, Role.FOCAL_POINT, by_key["brazil"].id, NOW, timedelta(days=1)
         )
         await session.commit()
     core.invalidate()
-    await core.answer(_said(CHAIR, f"/register {chair}"))
+    for language, code in chairs.items():
+        await core.answer(_said(f"{CHAIR}-{language}", f"/register {code}", language))
     await core.answer(_said("brazil-fp", f"/register {focal}"))
     for user, what in (("sub-1", ""), ("sub-2", ""), ("sub-3", " veto")):
         await core.answer(_said(user, f"/subscribe{what}"))
-    draft = await core.answer(_said(CHAIR, f"/announce {ANNOUNCEMENT}"))
+    draft = await core.answer(_said(f"{CHAIR}-en", f"/announce {ANNOUNCEMENT}"))
     confirm = next(b.command for row in draft.buttons for b in row if b.command.endswith("confirm"))
-    await core.answer(_said(CHAIR, confirm))
+    await core.answer(_said(f"{CHAIR}-en", confirm))
     names = reference_states()
     states = {code: names[key].name for key, code in codes().items()}
-    return World(core, {k: i.name for k, i in issues.items()}, states)
+    return World(core, engine, {k: i.name for k, i in issues.items()}, states)
 
 
 async def evaluate(world: World, questions: list[Question]) -> list[Outcome]:
-    return [await world.ask(question) for question in questions]
+    """Every question's outcome; the Chair's office's first, before the delegates' questions
+    change who follows what."""
+    ordered = sorted(questions, key=lambda q: q.role != "chair")
+    return [await world.ask(question) for question in ordered]

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from babel.dates import get_timezone_location
 
 from bot.core.names import normalize
-from bot.core.wordforms import stem
+from bot.core.wordforms import stem, stem_variants
 
 LANGUAGES = ("en", "fr", "es", "ru", "zh", "ar")
 # Cities delegates name that are no IANA zone's city, in the six languages.
@@ -67,15 +67,10 @@ def _cities() -> tuple[dict[str, str], list[tuple[str, str]]]:
         for city in cities:
             if _CJK.search(city):
                 chinese.append((city, zone))
-            else:
-                key = _key(city)
-                if key and normalize(city) not in NOT_CITIES:
-                    spaced.setdefault(key, zone)
+            elif normalize(city) not in NOT_CITIES:
+                for key in stem_variants(normalize(city).split()):
+                    spaced.setdefault(" ".join(key), zone)
     return spaced, sorted(chinese, key=lambda c: -len(c[0]))
-
-
-def _key(text: str) -> str:
-    return " ".join(stem(word, "en") for word in normalize(text).split())
 
 
 def find_city(text: str, language: str = "en") -> str | None:

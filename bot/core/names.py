@@ -26,6 +26,7 @@ STOPWORDS = frozenset(
 )
 
 FUZZY_CUTOFF = 85
+SUGGEST_MIN_LETTERS = 4  # shorter words are too many to resemble names by chance
 FUZZY_FROM = 5  # characters a phrase, and a name, needs to be matched despite a typo
 MAX_TOKENS = 48
 MAX_NGRAM = 6
@@ -173,23 +174,26 @@ class NameIndex:
             self._mentions.popitem(last=False)
         return mentions
 
-    def similar(self, text: str, limit: int = 3) -> list[Named]:
-        """Names that look like `text` when nothing matched well enough (for suggestions)."""
-        phrase = " ".join(tokens(text))
-        if not phrase:
-            return []
-        results: list[Named] = []
-        for alias, _score, _ in process.extract(
-            phrase,
-            self._by_script.get(script(phrase), ()),
-            scorer=fuzz.WRatio,
-            limit=limit * 3,
-            score_cutoff=60,
-        ):
-            for target in self._by_alias[alias]:
-                if target not in results:
-                    results.append(target)
-        return results[:limit]
+    def similar(self, text: str, language: str = "en", limit: int = 3) -> list[tuple[Named, float]]:
+        """Names that look like words of `text`, with how much (0-100, fuzz.ratio of the
+        closest phrase of up to 3 words), best first: for "did you mean" suggestions."""
+        words = [word for word in stems(text, language) if len(word) >= SUGGEST_MIN_LETTERS]
+        best: dict[int, tuple[Named, float]] = {}
+        for start in range(len(words)):
+            for end in range(start + 1, min(len(words), start + 3) + 1):
+                phrase = " ".join(words[start:end])
+                for alias, score, _ in process.extract(
+                    phrase,
+                    self._fuzzy.get(script(phrase), ()),
+                    scorer=fuzz.ratio,
+                    limit=limit,
+                    score_cutoff=50,
+                ):
+                    for target in self._by_alias[alias]:
+                        key = id(target)
+                        if key not in best or best[key][1] < score:
+                            best[key] = (target, score)
+        return sorted(best.values(), key=lambda found: -found[1])[:limit]
 
     def issues_of(self, meeting_id: int) -> list[IssueName]:
         """A meeting's key issues, in their usual order."""

@@ -13,6 +13,7 @@ from bot.core.context import Context, Request
 from bot.core.cities import find_city
 from bot.core.dates import NoSuchDay, Span, find_when
 from bot.core.durations import find_durations
+from bot.core.holder_names import holder_name, names_list
 from bot.core.intents import classify, names_a_time
 from bot.core.issue_names import issue_name
 from bot.core.messages import Button, Reply
@@ -22,6 +23,9 @@ from storage.directory import IssueName
 COMMAND = re.compile(r"^/([A-Za-z_]+)(?:@\w+)?(?:\s+(.*))?$", re.S)
 
 
+# The closeness (fuzz.ratio, 0-100) a word needs to a name for "did you mean": below it, the
+# corpus's sentences that name nothing get suggestions (bench/understanding.py measures it).
+SUGGEST_FROM = 75
 PAGE = re.compile(r"\bpage\s+(\d{1,4})\b", re.IGNORECASE)
 
 
@@ -121,13 +125,23 @@ def unknown_command(ctx: Context, name: str) -> Reply:
 
 
 def not_understood(ctx: Context, request: Request) -> Reply:
+    """ "I did not understand", with names it may have meant when one is close enough (the
+    confidence measured on the corpus: bench/understanding.py), and three useful commands."""
     reply = Reply().paragraph(ctx._("Sorry, I didn't understand that."))
-    similar = ctx.names.similar(request.text)
+    similar = [
+        named
+        for named, score in ctx.names.similar(request.text, ctx.tr.language)
+        if score >= SUGGEST_FROM
+    ]
     if similar:
         reply.paragraph(
             ctx._("Did you mean: {names}?").format(
-                names=", ".join(
-                    issue_name(ctx, n) if isinstance(n, IssueName) else n.name for n in similar
+                names=names_list(
+                    ctx,
+                    [
+                        issue_name(ctx, n) if isinstance(n, IssueName) else holder_name(ctx, n)
+                        for n in similar
+                    ],
                 )
             )
         )
