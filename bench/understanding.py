@@ -16,7 +16,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from bot.core.i18n import LANGUAGES
-from testkit.corpus_world import PARTS, Outcome, build_world, evaluate, load
+from testkit.corpus_world import PARTS, Outcome, Question, World, build_world, evaluate, load
 
 
 def table(outcomes: list[Outcome]) -> list[str]:
@@ -43,11 +43,50 @@ def table(outcomes: list[Outcome]) -> list[str]:
     return lines
 
 
+def typos(name: str) -> list[str]:
+    """Two misspellings of a name: a letter left out, and two letters swapped, mid-word."""
+    middle = len(name) // 2
+    return [
+        name[:middle] + name[middle + 1 :],
+        name[: middle - 1] + name[middle] + name[middle - 1] + name[middle + 1 :],
+    ]
+
+
+async def calibration(world: World, unknown: list[Question]) -> None:
+    """How close a word must be to a name for "did you mean": names misspelled (a right
+    suggestion wanted) against the tuning part's sentences that name nothing (none wanted)."""
+    async with world.core.sessions() as session:
+        index = (await world.core.snapshot(session)).names
+    wanted = []
+    for named in [*index.delegations.values(), *index.issues.values()]:
+        for alias in (named.name, *named.aliases):
+            if len(alias) < 6 or len(alias) > 20 or " " in alias:
+                continue
+            for typo in typos(alias):
+                if not index.find(typo):  # not corrected at once: a suggestion's case
+                    scores = [s for n, s in index.similar(typo) if n == named]
+                    wanted.append(scores[0] if scores else 0.0)
+    unwanted = [
+        max((s for _n, s in index.similar(q.text, q.language)), default=0.0) for q in unknown
+    ]
+    print(
+        f'\n"did you mean": {len(wanted)} misspelled names, {len(unwanted)} sentences naming nothing'
+    )
+    print(f"  {'closeness from':<16}{'right suggestions':>20}{'suggestions for nothing':>26}")
+    for cutoff in range(60, 95, 5):
+        right = sum(score >= cutoff for score in wanted)
+        wrong = sum(score >= cutoff for score in unwanted)
+        print(f"  {cutoff:<16}{f'{right}/{len(wanted)}':>20}{f'{wrong}/{len(unwanted)}':>26}")
+
+
 async def run(failures: bool) -> None:
     with tempfile.TemporaryDirectory() as folder:
         for part in PARTS:  # each part in a world of its own, as the README describes
             world = await build_world(f"sqlite:///{Path(folder) / f'{part}.db'}")
-            outcomes = await evaluate(world, load(part))
+            questions = load(part)
+            if part == "tuning":
+                await calibration(world, [q for q in questions if q.capability == "unknown"])
+            outcomes = await evaluate(world, questions)
             print(f"\n{part} ({len(outcomes)} questions)")
             print("\n".join(table(outcomes)))
             if failures and part == "tuning":

@@ -99,6 +99,28 @@ class NameIndex:
             reverse=True,
         )
         self._unspaced = re.compile("|".join(map(re.escape, unspaced))) if unspaced else None
+        # States, in Chinese, only where the sentence sets them apart: at its start or after
+        # "and/with/compare", and before a particle ("日本对…", "意大利的立场", "和印度在…").
+        states = sorted(
+            {
+                key
+                for state in names.delegations
+                if state.kind != DelegationKind.GROUP
+                for alias in state.aliases
+                if UNSPACED.search(key := " ".join(tokens(alias))) and " " not in key
+            },
+            key=len,
+            reverse=True,
+        )
+        self._unspaced_states = (
+            re.compile(
+                "(?:^|(?<=[和与、较]))(?:"
+                + "|".join(map(re.escape, states))
+                + ")(?=[对的在是属和与怎关有提，,]|$)"
+            )
+            if states
+            else None
+        )
         self._mentions: OrderedDict[str, Mentions] = OrderedDict()
 
     @staticmethod
@@ -136,6 +158,10 @@ class NameIndex:
             text = SCRIPT_CHANGE.sub(" ", normalize(text))
             if self._unspaced is not None:
                 text = self._unspaced.sub(r" \g<0> ", text)
+            if self._unspaced_states is not None:
+                text = " ".join(
+                    self._unspaced_states.sub(r" \g<0> ", part) for part in text.split()
+                )
         words = stems(text, language)
         candidates: list[tuple[float, int, int, int, list[Named]]] = []
         for start in range(len(words)):

@@ -25,7 +25,7 @@ COMMAND = re.compile(r"^/([A-Za-z_]+)(?:@\w+)?(?:\s+(.*))?$", re.S)
 
 # The closeness (fuzz.ratio, 0-100) a word needs to a name for "did you mean": below it, the
 # corpus's sentences that name nothing get suggestions (bench/understanding.py measures it).
-SUGGEST_FROM = 75
+SUGGEST_FROM = 85
 PAGE = re.compile(r"\bpage\s+(\d{1,4})\b", re.IGNORECASE)
 
 
