@@ -463,6 +463,19 @@ ASKING: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ),
         ("会议", "开会", "有会"),
     ),
+    # Days and spans said relatively, which alone ask for nothing.
+    "relative_day": (
+        (
+            "today", "tonight", "tomorrow", "yesterday", "this week", "next week", "this month",
+            "next month", "aujourd ?hui", "demain", "hier", "cette semaine",
+            "semaine prochaine", "ce mois", "mois prochain", "hoy", "manana", "ayer",
+            "esta semana", "proxima semana", "semana que viene", "este mes", "proximo mes",
+            "mes que viene", "сегодня", "завтра", "вчера", "этои неделе", "следующеи неделе",
+            "этом месяце", "следующем месяце", "اليوم", "غدا", "امس", "هذا الاسبوع",
+            "الاسبوع القادم", "الاسبوع المقبل", "الشهر القادم", "الشهر المقبل", "هذا الشهر",
+        ),
+        ("今天", "明天", "昨天", "本周", "这周", "下周", "本月", "下个月", "下月"),
+    ),
     "positions": (
         (
             "positions",

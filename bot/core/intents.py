@@ -144,12 +144,18 @@ def _meetings(words: str, request: Request) -> Intent | None:
     names = request.issues or request.delegations
     if _asks(words, "next") and not names and not dated:
         return Intent("next", keep_text=False)
-    if dated and not request.delegations:
+    if dated and not request.delegations and (_calendar_day(words) or _asks(words, "meetings")):
         return Intent("meetings")
     if request.issues and not request.delegations and _asks(words, "when_where", "meetings"):
         if not _asks(words, "positions"):
             return Intent("meetings")
     return None
+
+
+def _calendar_day(words: str) -> bool:
+    """A date written out ("22 February", "2月22日") asks what is on that day; "today" or
+    "next week" alone does not ("what's for lunch today?")."""
+    return not _asks(words, "relative_day")
 
 
 def _names(words: str, request: Request) -> Intent | None:

@@ -13,6 +13,8 @@ import Stemmer  # PyStemmer: the Snowball stemmers, compiled
 LATIN_LANGUAGES = ("en", "fr", "es")
 _SNOWBALL = {"en": "english", "fr": "french", "es": "spanish", "ru": "russian", "ar": "arabic"}
 SHORTEST_STEMMED = 4  # shorter words are names or particles: kept as they are ("Чад", "Inde")
+# Stems that are everyday words' too: "мало" (little) is not Mali.
+EVERYDAY_STEMS = frozenset({"мал"})
 # Arabic clitics written onto a word: "and", "so", "with/in", "like", "to/for" before the article.
 _ARABIC_CLITICS = re.compile(r"^(?:[وف]?(?:[بكل]?ال|لل)|[وف](?=ال))")
 
@@ -40,15 +42,21 @@ def stem(word: str, language: str) -> str:
     itself where no stemmer applies (Chinese, digits, short words)."""
     kind = script(word)
     if kind == "ARABIC":
-        base = arabic_base(word)
-        return _stemmer("ar").stemWord(base) if len(base) >= SHORTEST_STEMMED else base
+        word = arabic_base(word)
+        stemmer = "ar"
+    elif kind == "CYRILLIC":
+        stemmer = "ru"
+    elif kind == "LATIN":
+        stemmer = language if language in LATIN_LANGUAGES else "en"
+    else:
+        return word
     if len(word) < SHORTEST_STEMMED or not word.isalpha():
         return word
-    if kind == "CYRILLIC":
-        return _stemmer("ru").stemWord(word)
-    if kind == "LATIN":
-        return _stemmer(language if language in LATIN_LANGUAGES else "en").stemWord(word)
-    return word
+    stemmed = _stemmer(stemmer).stemWord(word)
+    # A stem too short to tell names apart is not used ("Canada" is not "can"; but "Индии" is
+    # "Индия": Russian and Arabic stems of three letters still name one thing).
+    shortest = SHORTEST_STEMMED if stemmer in LATIN_LANGUAGES else 3
+    return stemmed if len(stemmed) >= shortest and stemmed not in EVERYDAY_STEMS else word
 
 
 def stem_variants(words: list[str]) -> set[tuple[str, ...]]:
