@@ -55,8 +55,9 @@ async def positions_on_issue(ctx: Context, request: Request) -> Reply:
 
 @command("position", usage=N_("/position STATE-OR-GROUP [ISSUE]"))
 async def position_of(ctx: Context, request: Request) -> Reply:
-    """What one State or group says, on one key issue or on all of them (a State without
-    its own: its groups')."""
+    """What one State or group says, on one key issue or on all of them.
+
+    A State without a position of its own is shown its groups' positions."""
     holder = pick_delegation(ctx, request, "/position")
     if isinstance(holder, Reply):
         return holder

@@ -150,8 +150,9 @@ async def set_lead_times(ctx: Context, request: Request) -> Reply:
 
 @command("remindme", usage=N_("/remindme [DURATION] [ISSUE]"), personal=True)
 async def remind_me(ctx: Context, request: Request) -> Reply:
-    """Be reminded before meetings (on some key issues), this long before: "remind me an hour
-    before meetings on the veto"."""
+    """Be reminded this long before meetings (all of them, or those on some key issues).
+
+    What plain words ask: "remind me an hour before meetings on the veto"."""
     if not await ctx.may_change_group():
         return only_admins(ctx)
     leads = sorted(
