@@ -72,8 +72,13 @@ POSITIONS = [
     ("/history G4 veto", ["History: G4 on the question of the veto", "Version 1"]),
     (
         "/position Brazil veto",
-        ["Brazil has no position on the question of the veto", "All positions of Brazil"],
+        [
+            "Brazil: no position of its own on record; its groups' positions:",
+            "G4 on the question of the veto",
+            "new permanent members should have it",
+        ],
     ),
+    ("/position France veto", ["France: no position on the question of the veto on record."]),
     (
         "/compare G4 and UfC on categories",
         ["G4 and Uniting for Consensus (UfC) on categories of membership", "longer-term"],
@@ -121,10 +126,11 @@ POSITIONS = [
             "23 October 2015",
         ],
     ),
-    ("/position Brazil", ["Brazil has no position on record yet."]),
+    ("/position Brazil", ["Brazil: no position of its own", "G4 on categories of membership"]),
+    ("/position France", ["France: no position on record yet."]),
     (
         "what does the G4 say about the relationship?",
-        ["G4 has no position on the relationship between the Council and the General Assembly"],
+        ["G4: no position on the relationship between the Council and the General Assembly"],
     ),
     ("what does Ezulwini say on categories?", ["African Group", "categories of membership"]),
     ("what does the african group say about the vetto", ["on the question of the veto"]),
@@ -204,7 +210,15 @@ GENERAL = [
         ],
     ),
     ("hello", ["Welcome to Plenary"]),
-    ("/help", ["/next", "/meetings [DATE]", "/position STATE-OR-GROUP [ISSUE]", "/timezone ZONE"]),
+    (
+        "/help",
+        [
+            "/next [NUMBER]",
+            "/meetings [DATE | WEEK | MONTH | ISSUE]",
+            "/position STATE-OR-GROUP [ISSUE]",
+            "/timezone ZONE",
+        ],
+    ),
     ("what can you do?", ["What I can do"]),
     ("/settings", ["Your settings", "Time zone: not set", "Language: English", "Role: delegate"]),
     ("/nxt", ["I don't know the command /nxt", "Did you mean: /next"]),

@@ -463,6 +463,21 @@ ASKING: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ),
         ("会议", "开会", "有会"),
     ),
+    # What a State or group says: its position, even with no key issue named.
+    "says": (
+        (
+            "says?", "said", "think\\w*", "position", "stance", "view", "stand\\w*",
+            "dit", "pense\\w*", "position", "dice", "opina\\w*", "piensa\\w*", "posicion",
+            "postura", "говорит", "думает", "позици\\w*", "считает", "يقول", "تقول", "موقف\\w*",
+            "راي",
+        ),
+        ("立场", "怎么看", "怎么说", "看法", "观点"),
+    ),
+    # "Who says ...?" naming nothing: a search of the positions' words.
+    "search_last": (
+        ("who says", "qui dit", "quien dice", "кто говорит", "من يقول"),
+        ("谁说",),
+    ),
     # Days and spans said relatively, which alone ask for nothing.
     "relative_day": (
         (
@@ -486,8 +501,10 @@ ASKING: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "who said what",
             "que (?:disent|dicen)",
             "posiciones",
+            "posicion",
+            "position",
             "posturas",
-            "позиции",
+            "позици\\w*",
             "что говорят",
             "مواقف",
             "المواقف",

@@ -130,7 +130,7 @@ def _groups(words: str, request: Request) -> Intent | None:
     if named.kind != DelegationKind.GROUP and _asks(words, "groups_of"):
         return Intent("group")
     if named.kind == DelegationKind.GROUP and not request.issues:
-        if _asks(words, "members", "what_is") or not _asks(words, "positions"):
+        if _asks(words, "members", "what_is") or not _asks(words, "positions", "says"):
             return Intent("group")
     if named.kind == DelegationKind.GROUP and _asks(words, "members"):
         return Intent("group")
@@ -168,6 +168,7 @@ def _names(words: str, request: Request) -> Intent | None:
 
 def _general(words: str, request: Request) -> Intent | None:
     for intent, command in (
+        ("search_last", "search"),
         ("meetings", "meetings"),
         ("next", "next"),
         ("issues", "issues"),
