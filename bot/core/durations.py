@@ -81,10 +81,18 @@ _SPACED = re.compile(
 _CHINESE = re.compile(rf"(?P<n>\d{{1,3}}|[一两二三半])?(?:{_UNIT})")
 
 
+# "The day before", said without a number.
+DAY_BEFORE = re.compile(
+    r"\b(?:la veille|the day before|el dia (?:antes|anterior)|la vispera|накануне)\b|前一天|قبل يوم"
+)
+
+
 def find_durations(text: str) -> list[int]:
     """Every duration written in `text`, in minutes, in the order written ("1d 1h" -> [1440,
     60]); a unit alone counts one of it ("за час" -> [60]) where that is how it is said."""
     words = normalize(text)
+    if DAY_BEFORE.search(words):
+        return [DAY]
     pattern = _CHINESE if re.search("[\u4e00-\u9fff]", words) else _SPACED
     found = []
     for match in pattern.finditer(words):

@@ -27,7 +27,8 @@ STOPWORDS = frozenset(
 
 FUZZY_CUTOFF = 85
 SUGGEST_MIN_LETTERS = 4  # shorter words are too many to resemble names by chance
-FUZZY_FROM = 5  # characters a phrase, and a name, needs to be matched despite a typo
+FUZZY_FROM = 6  # characters a phrase, and a name, needs to be matched despite a typo
+# (stems are shorter than words: at 5, Spanish "cambió" (cambi) was Cambodia (camboi))
 MAX_TOKENS = 48
 MAX_NGRAM = 6
 MENTIONS_KEPT = 4096  # texts whose mentions an index remembers (people repeat questions)
