@@ -105,7 +105,7 @@ def _next_heading(ctx: Context, number: int) -> str:
 
 @command("next", usage=N_("/next [NUMBER]"))
 async def next_meeting(ctx: Context, request: Request) -> Reply:
-    """When and where the next meeting is (/next 2: the one after it)."""
+    """When and where the next meeting is."""
     meeting = await nth_meeting(ctx, request)
     if meeting is None:
         return Reply().paragraph(ctx._("No meeting is scheduled at the moment."))

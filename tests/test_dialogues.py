@@ -66,6 +66,18 @@ MEETINGS = [
     ("/meeting 4 July", ["No meeting on Monday 4 July 2016"]),
     ("/meeting ign99", ["I know no meeting called “ign99”"]),
     ("what's on 5 February?", ["No meeting on Friday 5 February 2016"]),
+    (
+        "when is the meeting after next?",
+        ["Meeting after next", "Monday 22 February 2016", "time to be announced"],
+    ),
+    ("meetings in February", ["Meetings in February 2016", "Wednesday 3 February 2016"]),
+    ("meetings in April", ["No meeting in April 2016"]),
+    (
+        "any meetings next week?",
+        ["No meeting from Monday 18 January 2016 to Sunday 24 January 2016"],
+    ),
+    ("next meeting in Geneva time?", ["10:00 New York time", "16:00 Geneva time"]),
+    ("when is the veto discussed?", ["Meetings on the question of the veto", "9 March 2016"]),
 ]
 
 POSITIONS = [
@@ -181,6 +193,16 @@ ISSUES_AND_GROUPS = [
     ("/group ACT", ["25 members", "Liechtenstein", "Membership as of September 2015"]),
     ("/group Italy", ["Groups Italy belongs to", "Uniting for Consensus (UfC)"]),
     ("/group Turkey", ["Groups Türkiye belongs to"]),
+    ("which groups is Costa Rica in?", ["Groups Costa Rica belongs to", "ACT", "Uniting for"]),
+    ("what is the L.69 group?", ["L.69 Group", "Cross-regional developing countries"]),
+    (
+        "compare the G4 and Uniting for Consensus on categories of membership",
+        ["G4 and Uniting for Consensus (UfC) on categories of membership", "Enlargement"],
+    ),
+    (
+        "who hasn't submitted a position on the veto?",
+        ["Submitted: African Group", "and G4", "Groups that have not: ", "Arab Group", "L.69"],
+    ),
     (
         "/group L.69",
         ["L.69 Group", "No list of members is on record", "full 2016 roster unverified"],
