@@ -28,7 +28,7 @@ def table(outcomes: list[Outcome]) -> list[str]:
             for column in (question.language, "all"):
                 cells[row, column].append(outcome.right)
     columns = [*LANGUAGES, "all"]
-    rows = sorted({o.question.capability for o in outcomes}) + ["all"]
+    rows = [*sorted({o.question.capability for o in outcomes}), "all"]
     lines = [f"  {'capability':<14}" + "".join(f"{c:>12}" for c in columns)]
     for row in rows:
         shown = []
@@ -69,9 +69,8 @@ async def calibration(world: World, unknown: list[Question]) -> None:
     unwanted = [
         max((s for _n, s in index.similar(q.text, q.language)), default=0.0) for q in unknown
     ]
-    print(
-        f'\n"did you mean": {len(wanted)} misspelled names, {len(unwanted)} sentences naming nothing'
-    )
+    counts = f"{len(wanted)} misspelled names, {len(unwanted)} sentences naming nothing"
+    print(f'\n"did you mean": {counts}')
     print(f"  {'closeness from':<16}{'right suggestions':>20}{'suggestions for nothing':>26}")
     for cutoff in range(60, 95, 5):
         right = sum(score >= cutoff for score in wanted)

@@ -7,9 +7,9 @@ from icalendar import Event
 
 from bot.core.commands import command
 from bot.core.context import Context, Request
+from bot.core.i18n import N_
 from bot.core.issue_names import issue_name
 from bot.core.messages import Attachment, Button, Reply, link
-from bot.core.i18n import N_
 from handlers.meetings import meeting_title, nth_meeting
 from storage import calendar_feeds, meetings, reminders
 from storage.files.calendar_ics import calendar, meeting_event

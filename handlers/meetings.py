@@ -7,13 +7,13 @@ from datetime import timedelta
 
 from babel.dates import format_skeleton, format_timedelta
 
+from bot.core.cities import find_city
 from bot.core.commands import command
 from bot.core.context import Context, Request
 from bot.core.dates import Span
 from bot.core.i18n import N_
 from bot.core.issue_names import issue_label, issue_name
 from bot.core.messages import Button, Reply, bold, italic
-from bot.core.cities import find_city
 from bot.core.timefmt import long_date, venue_and_reader_time, zone_time
 from handlers.paging import PAGE_SIZE, turn_pages, window
 from handlers.sources import add_sources

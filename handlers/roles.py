@@ -6,9 +6,9 @@ from datetime import timedelta
 
 from bot.core.commands import command
 from bot.core.context import Context, Request
+from bot.core.holder_names import holder_name
 from bot.core.messages import Reply, bold
 from bot.core.timefmt import venue_and_reader_time
-from bot.core.holder_names import holder_name
 from handlers.choices import pick_delegation
 from storage import audit, roles
 from storage.models import Role

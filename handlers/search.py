@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from bot.core.commands import command
 from bot.core.context import Context, Request
-from bot.core.intents import search_words
 from bot.core.holder_names import holder_name
+from bot.core.intents import search_words
 from bot.core.issue_names import issue_label, issue_name
-from bot.core.search_terms import in_english
 from bot.core.messages import Button, Reply, bold
+from bot.core.search_terms import in_english
 from handlers.paging import turn_pages, window
 from handlers.positions import stated
 from handlers.snippets import snippet

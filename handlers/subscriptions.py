@@ -6,10 +6,10 @@ from datetime import timedelta
 
 from babel.units import format_unit
 
-from bot.core.durations import find_durations
-from bot.core.i18n import N_
 from bot.core.commands import command
 from bot.core.context import Context, Request
+from bot.core.durations import find_durations
+from bot.core.i18n import N_
 from bot.core.issue_names import issue_name
 from bot.core.messages import Button, Reply, bold
 from bot.core.timefmt import venue_and_reader_time

@@ -71,7 +71,9 @@ async def load_names(session: AsyncSession) -> Names:
         .order_by(KeyIssue.position)
     ):
         meeting_issues.setdefault(meeting_id, []).append(issue_id)
-    first, last = (await session.execute(select(func.min(Meeting.local_date), func.max(Meeting.local_date)))).one()
+    first, last = (
+        await session.execute(select(func.min(Meeting.local_date), func.max(Meeting.local_date)))
+    ).one()
     return Names(
         issues,
         delegations,

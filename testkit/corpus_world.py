@@ -145,7 +145,11 @@ class World:
 
     async def ask(self, question: Question) -> Outcome:
         self.people_asked += 1
-        user = f"{CHAIR}-{question.language}" if question.role == "chair" else f"asker-{self.people_asked}"
+        user = (
+            f"{CHAIR}-{question.language}"
+            if question.role == "chair"
+            else f"asker-{self.people_asked}"
+        )
         if question.first:
             await self.core.answer(_said(user, question.first, question.language))
         reply = await self.core.answer(_said(user, question.text, question.language))

@@ -129,10 +129,12 @@ def _groups(words: str, request: Request) -> Intent | None:
     named = request.delegations[0][0]
     if named.kind != DelegationKind.GROUP and _asks(words, "groups_of"):
         return Intent("group")
-    if named.kind == DelegationKind.GROUP and not request.issues:
-        if _asks(words, "members", "what_is") or not _asks(words, "positions", "says"):
-            return Intent("group")
-    if named.kind == DelegationKind.GROUP and _asks(words, "members"):
+    if named.kind != DelegationKind.GROUP:
+        return None
+    # A group named alone, or asked about, is the group; what it says is its position.
+    if _asks(words, "members") or (
+        not request.issues and (_asks(words, "what_is") or not _asks(words, "positions", "says"))
+    ):
         return Intent("group")
     return None
 
@@ -146,9 +148,9 @@ def _meetings(words: str, request: Request) -> Intent | None:
         return Intent("next", keep_text=False)
     if dated and not request.delegations and (_calendar_day(words) or _asks(words, "meetings")):
         return Intent("meetings")
-    if request.issues and not request.delegations and _asks(words, "when_where", "meetings"):
-        if not _asks(words, "positions"):
-            return Intent("meetings")
+    asks_when = _asks(words, "when_where", "meetings") and not _asks(words, "positions")
+    if request.issues and not request.delegations and asks_when:
+        return Intent("meetings")
     return None
 
 

@@ -8,9 +8,9 @@ from datetime import date
 
 from rapidfuzz import fuzz, process
 
+from bot.core.cities import find_city
 from bot.core.commands import COMMANDS, available_to
 from bot.core.context import Context, Request
-from bot.core.cities import find_city
 from bot.core.dates import NoSuchDay, Span, find_when
 from bot.core.durations import find_durations
 from bot.core.holder_names import holder_name, names_list
