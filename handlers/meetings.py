@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from babel.dates import format_skeleton, format_timedelta
 
-from bot.core.cities import find_city
+from bot.core.cities import find_city, station_name
 from bot.core.commands import command
 from bot.core.context import Context, Request
 from bot.core.dates import Span
@@ -277,4 +277,14 @@ async def time_in_city(ctx: Context, request: Request) -> Reply:
         return reply.paragraph(when(ctx, meeting))
     return reply.paragraph(
         venue_and_reader_time(meeting.starts_at, meeting.timezone, None, ctx.tr)
-    ).paragraph(bold(zone_time(meeting.starts_at, zone, ctx.tr, dated=True)))
+    ).paragraph(
+        bold(
+            zone_time(
+                meeting.starts_at,
+                zone,
+                ctx.tr,
+                dated=True,
+                city=station_name(request.text or ctx.incoming.text, zone, ctx.tr.language),
+            )
+        )
+    )

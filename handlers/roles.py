@@ -51,7 +51,7 @@ async def register(ctx: Context, request: Request) -> Reply:
         delegation = ctx.names.delegations.get(delegation_id)
         reply.paragraph(
             ctx._("You act for {delegation}.").format(
-                delegation=delegation.name if delegation else delegation_id
+                delegation=holder_name(ctx, delegation) if delegation else delegation_id
             )
         )
     return reply.paragraph(ctx._("Type /help to see what you can do."))

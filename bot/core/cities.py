@@ -35,6 +35,17 @@ DUTY_STATIONS = {
     "Africa/Nairobi": ("Найроби", "内罗毕", "نيروبي"),
     "Europe/Vienna": ("Vienne", "Viena", "Вена", "维也纳", "فيينا"),
 }
+# Duty stations shown under their own name rather than their zone's city, in the six languages.
+DUTY_STATION_NAMES = {
+    "Europe/Zurich": {
+        "en": "Geneva",
+        "fr": "Genève",
+        "es": "Ginebra",
+        "ru": "Женева",
+        "zh": "日内瓦",
+        "ar": "جنيف",
+    }
+}
 # Russian says a city's time with its adjective: "по московскому времени".
 CITY_ADJECTIVES = {
     "московск": "Europe/Moscow",
@@ -71,6 +82,18 @@ def _cities() -> tuple[dict[str, str], list[tuple[str, str]]]:
                 for key in stem_variants(normalize(city).split()):
                     spaced.setdefault(" ".join(key), zone)
     return spaced, sorted(chinese, key=lambda c: -len(c[0]))
+
+
+def station_name(text: str, zone: str, language: str) -> str | None:
+    """The UN duty station `text` names in `zone`, in the reader's language, where it is not
+    the zone's own city (Geneva, in Europe/Zurich)."""
+    names = DUTY_STATION_NAMES.get(zone)
+    words = f" {normalize(text)} "
+    adjectives = [adjective for adjective, its in CITY_ADJECTIVES.items() if its == zone]
+    said = any(f" {normalize(name)} " in words or name in text for name in (names or {}).values())
+    if names and (said or any(adjective in words for adjective in adjectives)):
+        return names.get(language, names["en"])
+    return None
 
 
 def find_city(text: str, language: str = "en") -> str | None:

@@ -10,16 +10,6 @@ from babel.dates import format_date, format_skeleton, get_timezone_location
 
 from bot.core.i18n import Translator
 
-CITY_OF_ZONE = {
-    "Europe/Zurich": {
-        "en": "Geneva",
-        "fr": "Genève",
-        "es": "Ginebra",
-        "ru": "Женева",
-        "zh": "日内瓦",
-        "ar": "جنيف",
-    }
-}
 # UN usage in English: "Wednesday 3 February 2016" (no comma, day before month).
 _DATE_PATTERNS = {"en": "EEEE d MMMM y"}
 
@@ -49,21 +39,20 @@ def clock_time(instant: datetime, tr: Translator) -> str:
 
 
 def zone_city(zone: str, tr: Translator) -> str:
-    """ "America/New_York" -> "New York" (in the reader's language where Babel knows it);
-    Geneva for Europe/Zurich, the UN's duty station in that zone."""
+    """ "America/New_York" -> "New York" (in the reader's language where Babel knows it)."""
     if zone in ("UTC", "Etc/UTC"):
         return "UTC"
-    if zone in CITY_OF_ZONE:
-        return CITY_OF_ZONE[zone].get(tr.language, CITY_OF_ZONE[zone]["en"])
     return get_timezone_location(ZoneInfo(zone), locale=tr.language, return_city=True)
 
 
-def zone_time(instant: datetime, zone: str, tr: Translator, dated: bool = False) -> str:
+def zone_time(
+    instant: datetime, zone: str, tr: Translator, dated: bool = False, city: str | None = None
+) -> str:
     """ "10:00 New York time" (`dated`: with the day, "Thursday 4 February 2016, 00:00 Tokyo
-    time")."""
+    time"; `city`: another name than the zone's own city, e.g. Geneva for Europe/Zurich)."""
     local = instant.astimezone(ZoneInfo(zone))
     shown = tr.gettext("{time} {city} time").format(
-        time=clock_time(local, tr), city=zone_city(zone, tr)
+        time=clock_time(local, tr), city=city or zone_city(zone, tr)
     )
     return _date_and_time(long_date(local.date(), tr), shown, tr) if dated else shown
 
