@@ -27,6 +27,7 @@ STOPWORDS = frozenset(
 
 FUZZY_CUTOFF = 85
 SUGGEST_MIN_LETTERS = 4  # shorter words are too many to resemble names by chance
+SUGGEST_WORDS = 12  # words of a long message looked at for suggestions: the cost stays bounded
 FUZZY_FROM = 6  # characters a phrase, and a name, needs to be matched despite a typo
 # (stems are shorter than words: at 5, Spanish "cambió" (cambi) was Cambodia (camboi))
 MAX_TOKENS = 48
@@ -204,7 +205,7 @@ class NameIndex:
     def similar(self, text: str, language: str = "en", limit: int = 3) -> list[tuple[Named, float]]:
         """Names that look like words of `text`, with how much (0-100, fuzz.ratio of the
         closest phrase of up to 3 words), best first: for "did you mean" suggestions."""
-        words = [word for word in stems(text, language) if len(word) >= SUGGEST_MIN_LETTERS]
+        words = [w for w in stems(text, language) if len(w) >= SUGGEST_MIN_LETTERS][:SUGGEST_WORDS]
         best: dict[int, tuple[Named, float]] = {}
         for start in range(len(words)):
             for end in range(start + 1, min(len(words), start + 3) + 1):
