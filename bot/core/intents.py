@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.core.asking_words import ASKING
 from bot.core.context import Request
@@ -52,8 +53,14 @@ def names_a_time(text: str) -> bool:
     return _asks(normalize(text), "time_in", "timezone")
 
 
+@lru_cache(maxsize=4096)  # people repeat questions: their asking words are read once
+def _cues(words: str) -> frozenset[str]:
+    """The intents whose asking words `words` holds."""
+    return frozenset(intent for intent, cue in CUES.items() if cue.search(words))
+
+
 def _asks(words: str, *intents: str) -> bool:
-    return any(CUES[intent].search(words) for intent in intents)
+    return not _cues(words).isdisjoint(intents)
 
 
 def classify(text: str, request: Request) -> Intent | None:
