@@ -31,6 +31,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.core_answers
+	$(BIN)/python -m bench.understanding
 	$(BIN)/python -m bench.positions
 	$(BIN)/python -m bench.telegram_throughput
 	$(BIN)/python -m bench.reminder_fanout

@@ -18,6 +18,8 @@ QUESTIONS = {
     "positions by issue": "/positions veto",
     "positions by State": "/position Brazil",
     "fuzzy plain question": "what does the african grup say about the vetto?",
+    "Russian day in words": "что запланировано на 22 февраля?",
+    "French group members": "qui fait partie du Groupe des quatre ?",
 }
 
 

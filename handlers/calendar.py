@@ -9,9 +9,10 @@ from icalendar import Event
 
 from bot.core.commands import command
 from bot.core.context import Context, Request
+from bot.core.i18n import N_
 from bot.core.issue_names import issue_name
 from bot.core.messages import Attachment, Button, Reply, link
-from handlers.meetings import meeting_title, status_label
+from handlers.meetings import meeting_title, nth_meeting, status_label
 from storage import calendar_feeds, meetings, reminders
 from storage.files.calendar_ics import calendar, meeting_event
 from storage.models import Meeting
@@ -54,13 +55,15 @@ async def feed(ctx: Context, person_id: int) -> bytes:
     return calendar([_event(ctx, m, leads) for m in found], ctx.short_name, REFRESH)
 
 
-@command("ics", usage="/ics MEETING", personal=True)  # alarms at the reader's lead times
+@command("ics", usage=N_("/ics MEETING"), personal=True)  # alarms at the reader's lead times
 async def ics(ctx: Context, request: Request) -> Reply:
-    """A calendar file (.ics) for one meeting."""
+    """A calendar file (.ics) for one meeting (the next one unless you name one)."""
     meeting = await meetings.by_key(ctx.session, request.text.strip().lower())
     if meeting is None and request.day is not None:
         found = await meetings.on_date(ctx.session, request.day)
         meeting = found[0] if len(found) == 1 else None
+    elif meeting is None and not request.text.strip():
+        meeting = await nth_meeting(ctx, request)
     if meeting is None:
         return Reply(not_found=bool(request.text.strip())).paragraph(
             ctx._("Which meeting? Give its date or reference, e.g. /ics 3 February.")
@@ -74,7 +77,7 @@ async def ics(ctx: Context, request: Request) -> Reply:
     return reply.button_row(Button(ctx._("Every meeting, kept current"), "/calendar"))
 
 
-@command("calendar", usage="/calendar [reset]", personal=True)
+@command("calendar", usage=N_("/calendar [reset]"), personal=True)
 async def subscribe_calendar(ctx: Context, request: Request) -> Reply:
     """A private calendar address with every meeting you follow, kept current."""
     person = await ctx.person_for_update()

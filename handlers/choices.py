@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.context import Context, Request
+from bot.core.holder_names import holder_name
 from bot.core.issue_names import issue_name
 from bot.core.messages import Button, Reply
 from storage.directory import DelegationName, IssueName
@@ -34,23 +35,32 @@ def pick_delegation(ctx: Context, request: Request, then: str) -> DelegationName
         if len(candidates) == 1:
             return candidates[0]
         reply = Reply().paragraph(ctx._("Which one do you mean?"))
-        return _offer(reply, candidates, then)
+        return _offer(ctx, reply, candidates, then)
     text = request.text.strip()
     if not text:
         return Reply().paragraph(
             ctx._("Which State or group? For example: {example}").format(example=f"{then} G4")
         )
-    similar = [n for n in ctx.names.similar(text) if isinstance(n, DelegationName)]
+    similar = [
+        named
+        for named, _score in ctx.names.similar(text, ctx.tr.language)
+        if isinstance(named, DelegationName)
+    ]
     reply = Reply(not_found=True).paragraph(
         ctx._("I know no State or group called “{name}”.").format(name=text)
     )
     if similar:
         reply.paragraph(ctx._("Did you mean:"))
-    return _offer(reply, similar, then)
+    return _offer(ctx, reply, similar, then)
 
 
-def _offer(reply: Reply, candidates: list[DelegationName], then: str) -> Reply:
+def _offer(
+    ctx: Context,
+    reply: Reply,
+    candidates: list[DelegationName] | tuple[DelegationName, ...],
+    then: str,
+) -> Reply:
     for candidate in candidates:
-        reply.item(candidate.name)
-        reply.button_row(Button(candidate.name, f"{then} {candidate.key}"))
+        reply.item(holder_name(ctx, candidate))
+        reply.button_row(Button(holder_name(ctx, candidate), f"{then} {candidate.key}"))
     return reply

@@ -55,7 +55,15 @@ async def delivery_report(ctx: Context, announcement: Announcement) -> Reply:
 async def deliveries(ctx: Context, request: Request) -> Reply:
     """Where an announcement's deliveries stand, per platform."""
     found = re.match(r"^#?(\d{1,9})$", request.text.strip())
-    announcement = await ctx.session.get(Announcement, int(found.group(1))) if found else None
+    if found:
+        announcement = await ctx.session.get(Announcement, int(found.group(1)))
+    else:  # without a number: the latest
+        latest_ones = (
+            []
+            if request.text.strip()
+            else await announcements.latest(ctx.session, ctx.now, limit=1)
+        )
+        announcement = latest_ones[0] if latest_ones else None
     if announcement is None:
         return Reply(not_found=bool(found)).paragraph(
             ctx._("Which announcement? /deliveries ID (see /announcements).")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.core.commands import command
 from bot.core.context import Context, Request
+from bot.core.holder_names import holder_name
 from bot.core.issue_names import issue_name
 from bot.core.messages import Button, Reply
 from storage import follows
@@ -17,9 +18,9 @@ def _target(ctx: Context, request: Request) -> tuple[int | None, int | None, str
         if len(candidates) > 1:
             reply = Reply().paragraph(ctx._("Which one do you mean?"))
             for candidate in candidates:
-                reply.button_row(Button(candidate.name, f"/follow {candidate.key}"))
+                reply.button_row(Button(holder_name(ctx, candidate), f"/follow {candidate.key}"))
             return reply
-        return candidates[0].id, None, candidates[0].name
+        return candidates[0].id, None, holder_name(ctx, candidates[0])
     if request.issues:
         return None, request.issues[0].id, issue_name(ctx, request.issues[0])
     return Reply(not_found=bool(request.text.strip())).paragraph(
@@ -29,7 +30,7 @@ def _target(ctx: Context, request: Request) -> tuple[int | None, int | None, str
 
 def _name(ctx: Context, follow: Follow) -> str:
     if follow.delegation_id is not None:
-        return ctx.names.delegations[follow.delegation_id].name
+        return holder_name(ctx, ctx.names.delegations[follow.delegation_id])
     return issue_name(ctx, ctx.names.issues[follow.key_issue_id])
 
 

@@ -54,7 +54,7 @@ async def help_text(ctx: Context, request: Request) -> Reply:
     """Every command you can use."""
     reply = Reply().heading(ctx._("What I can do"))
     for item in available_to(ctx.role):
-        reply.item(bold(item.usage), " — ", ctx._(item.summary))
+        reply.item(bold(ctx._(item.usage)), " — ", ctx._(item.summary))
     reply.paragraph(
         ctx._(
             "You can also ask in plain words: “when is the next meeting?”, "

@@ -7,12 +7,15 @@ from difflib import SequenceMatcher
 
 from bot.core.commands import command
 from bot.core.context import Context, Request
-from bot.core.issue_names import issue_name
+from bot.core.holder_names import holder_name
+from bot.core.i18n import N_
+from bot.core.issue_names import issue_label, issue_name
 from bot.core.messages import Button, Reply, Span, bold, italic
 from bot.core.timefmt import short_date
 from handlers.choices import pick_delegation, pick_issue
 from handlers.positions import stated
 from storage import positions
+from storage.directory import DelegationName, IssueName
 
 _NUMBERS = re.compile(r"\b(\d{1,4})\s+(\d{1,4})\s*$")
 
@@ -32,26 +35,49 @@ def word_diff(old: str, new: str) -> list[Span]:
     return spans
 
 
-@command("history", usage="/history STATE-OR-GROUP ISSUE [FROM TO]")
+async def _latest_change(ctx: Context, holder: DelegationName) -> IssueName | Reply:
+    """The key issue on which a holder's position changed last; or, if none has changed, a
+    reply saying so."""
+    held = await positions.of_delegation(ctx.session, holder.id)
+    changed = [p for p in held if p.version_count > 1]
+    if changed:
+        latest = max(changed, key=lambda p: p.version.created_at)
+        return ctx.names.issues[latest.key_issue.id]
+    name = holder_name(ctx, holder)
+    if not held:
+        return Reply().paragraph(ctx._("{holder}: no position on record yet.").format(holder=name))
+    reply = Reply().paragraph(
+        ctx._("{holder}: no position has changed since it was first stated.").format(holder=name)
+    )
+    for current in held:
+        reply.button_row(
+            Button(
+                issue_label(ctx, current.key_issue),
+                f"/history {holder.key} {current.key_issue.key}",
+            )
+        )
+    return reply
+
+
+@command("history", usage=N_("/history STATE-OR-GROUP [ISSUE] [FROM TO]"))
 async def history(ctx: Context, request: Request) -> Reply:
-    """Every version of a position, and what changed between two of them."""
+    """Every version of a position, and what changed (without a key issue: the latest change)."""
     holder = pick_delegation(ctx, request, "/history")
     if isinstance(holder, Reply):
         return holder
-    issue = pick_issue(ctx, request, f"/history {holder.key}")
+    issue = request.issues[0] if request.issues else await _latest_change(ctx, holder)
     if isinstance(issue, Reply):
         return issue
     found = await positions.versions(ctx.session, holder.id, issue.id)
+    name = holder_name(ctx, holder)
     if not found:
         return Reply().paragraph(
-            ctx._("{holder} has no position on {issue} on record.").format(
-                holder=holder.name, issue=issue_name(ctx, issue)
+            ctx._("{holder}: no position on {issue} on record.").format(
+                holder=name, issue=issue_name(ctx, issue)
             )
         )
     reply = Reply().heading(
-        ctx._("History: {holder} on {issue}").format(
-            holder=holder.name, issue=issue_name(ctx, issue)
-        )
+        ctx._("History: {holder} on {issue}").format(holder=name, issue=issue_name(ctx, issue))
     )
     for version, author in found:
         day = short_date(version.stated_on, ctx.tr) if version.stated_on else "—"
@@ -78,7 +104,7 @@ async def history(ctx: Context, request: Request) -> Reply:
     return reply
 
 
-@command("compare", usage="/compare STATE and STATE on ISSUE")
+@command("compare", usage=N_("/compare STATE and STATE on ISSUE"))
 async def compare(ctx: Context, request: Request) -> Reply:
     """Two States' or groups' positions on one key issue, side by side."""
     holders = [names[0] for names in request.delegations if len(names) == 1][:2]
@@ -89,13 +115,12 @@ async def compare(ctx: Context, request: Request) -> Reply:
     issue = pick_issue(ctx, request, f"/compare {holders[0].key} {holders[1].key}")
     if isinstance(issue, Reply):
         return issue
+    names = [holder_name(ctx, holder) for holder in holders]
     reply = Reply().heading(
-        ctx._("{a} and {b} on {issue}").format(
-            a=holders[0].name, b=holders[1].name, issue=issue_name(ctx, issue)
-        )
+        ctx._("{a} and {b} on {issue}").format(a=names[0], b=names[1], issue=issue_name(ctx, issue))
     )
-    for holder in holders:
-        reply.paragraph(bold(holder.name))
+    for holder, name in zip(holders, names, strict=True):
+        reply.paragraph(bold(name))
         found = await positions.of_delegation(ctx.session, holder.id, issue.id)
         if found:
             reply.paragraph(found[0].version.text)
@@ -104,9 +129,7 @@ async def compare(ctx: Context, request: Request) -> Reply:
             reply.paragraph(italic(ctx._("No position on record.")))
     return reply.button_row(
         *(
-            Button(
-                ctx._("History: {holder}").format(holder=h.name), f"/history {h.key} {issue.key}"
-            )
-            for h in holders
+            Button(ctx._("History: {holder}").format(holder=n), f"/history {h.key} {issue.key}")
+            for h, n in zip(holders, names, strict=True)
         )
     )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from bot.core.commands import command
 from bot.core.context import Context, Request
-from bot.core.issue_names import issue_description, issue_name
+from bot.core.holder_names import holder_name, names_list
+from bot.core.issue_names import issue_description, issue_label, issue_name
 from bot.core.messages import Button, Reply, bold
 from handlers.choices import pick_issue
 from handlers.meetings import summary_line
@@ -38,9 +39,12 @@ async def key_issue(ctx: Context, request: Request) -> Reply:
     if held:
         reply.paragraph(
             ctx._("Positions on record: {names}").format(
-                names=", ".join(p.delegation.name for p in held)
+                names=names_list(ctx, [holder_name(ctx, p.delegation) for p in held])
             )
         )
     return reply.button_row(
-        Button(ctx._("Positions on {issue}").format(issue=issue.key), f"/positions {issue.key}")
+        Button(
+            ctx._("Positions on {issue}").format(issue=issue_label(ctx, issue)),
+            f"/positions {issue.key}",
+        )
     )

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
-from babel.dates import format_timedelta
+from babel.dates import format_skeleton, format_timedelta
 
+from bot.core.cities import find_city, station_name
 from bot.core.commands import command
 from bot.core.context import Context, Request
-from bot.core.issue_names import issue_name
+from bot.core.dates import Span
+from bot.core.i18n import N_
+from bot.core.issue_names import issue_label, issue_name
 from bot.core.messages import Button, Reply, bold, italic
-from bot.core.timefmt import long_date, venue_and_reader_time
+from bot.core.timefmt import long_date, venue_and_reader_time, zone_time
 from handlers.paging import PAGE_SIZE, turn_pages, window
 from handlers.sources import add_sources
 from storage import meetings
+from storage.directory import IssueName
 from storage.models import Meeting, MeetingStatus
 
 
@@ -72,13 +77,39 @@ def details_button(ctx: Context, meeting: Meeting) -> Button:
     return Button(ctx._("Details"), f"/meeting {meeting.key}")
 
 
-@command("next")
+MOST_AHEAD = 20  # "/next 20": the twentieth meeting from now, at most
+_NUMBER = re.compile(r"^\s*(\d{1,2})\s*$")
+
+
+def ordinal(request: Request) -> int:
+    """Which of the next meetings is asked for: "/next 2", or "the meeting after next"."""
+    written = _NUMBER.match(request.text)
+    return min(MOST_AHEAD, max(1, int(written.group(1)))) if written else request.ordinal
+
+
+async def nth_meeting(ctx: Context, request: Request) -> Meeting | None:
+    """The next meeting, or the one after it, ... as the request asks."""
+    found = await meetings.upcoming(
+        ctx.session, ctx.now, limit=ordinal(request), only_scheduled=True
+    )
+    return found[ordinal(request) - 1] if len(found) >= ordinal(request) else None
+
+
+def _next_heading(ctx: Context, number: int) -> str:
+    if number == 1:
+        return ctx._("Next meeting: ")
+    if number == 2:
+        return ctx._("Meeting after next: ")
+    return ctx._("Meeting {number} from now: ").format(number=number)
+
+
+@command("next", usage=N_("/next [NUMBER]"))
 async def next_meeting(ctx: Context, request: Request) -> Reply:
     """When and where the next meeting is."""
-    meeting = await meetings.next_meeting(ctx.session, ctx.now)
+    meeting = await nth_meeting(ctx, request)
     if meeting is None:
         return Reply().paragraph(ctx._("No meeting is scheduled at the moment."))
-    reply = Reply().heading(ctx._("Next meeting: "), meeting_title(ctx, meeting))
+    reply = Reply().heading(_next_heading(ctx, ordinal(request)), meeting_title(ctx, meeting))
     describe(ctx, reply, meeting)
     if meeting.starts_at is not None:
         reply.note(how_soon(ctx, meeting))
@@ -95,13 +126,17 @@ def no_such_day(ctx: Context, text: str) -> Reply:
     )
 
 
-@command("meetings", usage="/meetings [DATE]")
+@command("meetings", usage=N_("/meetings [DATE | WEEK | MONTH | ISSUE]"))
 async def upcoming_meetings(ctx: Context, request: Request) -> Reply:
-    """The upcoming meetings, or those on a given day."""
+    """The upcoming meetings, or those on a day, in a week or a month, or on a key issue."""
     if request.no_such_day:
         return no_such_day(ctx, request.no_such_day)
     if request.day is not None:
         return await meetings_on_day(ctx, request)
+    if request.span is not None:
+        return await meetings_in_span(ctx, request.span)
+    if request.issues:
+        return await meetings_on_issue(ctx, request.issues[0])
     limit, offset = window(request)
     found = await meetings.upcoming(ctx.session, ctx.now, limit=limit, offset=offset)
     if not found:
@@ -127,6 +162,48 @@ def summary_line(ctx: Context, meeting: Meeting) -> tuple[str, ...]:
     return tuple(parts)
 
 
+def span_words(ctx: Context, span: Span) -> str:
+    """ "March 2016", or "from Monday 8 February to Sunday 14 February 2016"."""
+    if span.kind == "month":
+        return format_skeleton("yMMMM", span.first, locale=ctx.tr.language)
+    return ctx._("from {first} to {last}").format(
+        first=long_date(span.first, ctx.tr), last=long_date(span.last, ctx.tr)
+    )
+
+
+async def meetings_in_span(ctx: Context, span: Span) -> Reply:
+    found = await meetings.between(ctx.session, span.first, span.last)
+    if not found:
+        return (
+            Reply()
+            .paragraph(ctx._("No meeting {span}.").format(span=_in_span(ctx, span)))
+            .button_row(Button(ctx._("Upcoming meetings"), "/meetings"))
+        )
+    reply = Reply().heading(ctx._("Meetings {span}").format(span=_in_span(ctx, span)))
+    for meeting in found:
+        reply.item(*summary_line(ctx, meeting))
+        reply.button_row(Button(long_date(meeting.local_date, ctx.tr), f"/meeting {meeting.key}"))
+    return reply
+
+
+def _in_span(ctx: Context, span: Span) -> str:
+    if span.kind == "month":
+        return ctx._("in {month}").format(month=span_words(ctx, span))
+    return span_words(ctx, span)
+
+
+async def meetings_on_issue(ctx: Context, issue: IssueName) -> Reply:
+    found = await meetings.on_issue(ctx.session, issue.id, ctx.now)
+    name = issue_name(ctx, issue)
+    if not found:
+        return Reply().paragraph(ctx._("No meeting on {issue} is scheduled.").format(issue=name))
+    reply = Reply().heading(ctx._("Meetings on {issue}").format(issue=name))
+    for meeting in found:
+        reply.item(*summary_line(ctx, meeting))
+        reply.button_row(Button(long_date(meeting.local_date, ctx.tr), f"/meeting {meeting.key}"))
+    return reply
+
+
 async def meetings_on_day(ctx: Context, request: Request) -> Reply:
     assert request.day is not None
     day = long_date(request.day, ctx.tr)
@@ -145,7 +222,7 @@ async def meetings_on_day(ctx: Context, request: Request) -> Reply:
     return reply
 
 
-@command("meeting", usage="/meeting ID-OR-DATE")
+@command("meeting", usage=N_("/meeting REFERENCE-OR-DATE"))
 async def meeting_details(ctx: Context, request: Request) -> Reply:
     """Everything about one meeting: time, room, key issues, sources."""
     if request.no_such_day:
@@ -174,7 +251,40 @@ async def meeting_details(ctx: Context, request: Request) -> Reply:
     reply.button_row(Button(ctx._("Add to calendar"), f"/ics {meeting.key}"))
     return reply.button_row(
         *(
-            Button(ctx._("Positions on {issue}").format(issue=issue.key), f"/positions {issue.key}")
+            Button(
+                ctx._("Positions on {issue}").format(issue=issue_label(ctx, issue)),
+                f"/positions {issue.key}",
+            )
             for issue in ctx.names.issues_of(meeting.id)[:3]
+        )
+    )
+
+
+@command("time", usage=N_("/time CITY [DATE]"))
+async def time_in_city(ctx: Context, request: Request) -> Reply:
+    """A meeting's time in another city: the next one's unless you give a date."""
+    zone = request.zone or find_city(request.text, ctx.tr.language)
+    if zone is None:
+        return Reply().paragraph(
+            ctx._("In which city? E.g. /time Geneva, or /time Nairobi 22 February.")
+        )
+    found = await meetings.on_date(ctx.session, request.day) if request.day else []
+    meeting = found[0] if found else await nth_meeting(ctx, request)
+    if meeting is None:
+        return Reply().paragraph(ctx._("No meeting is scheduled at the moment."))
+    reply = Reply().heading(meeting_title(ctx, meeting))
+    if meeting.starts_at is None:
+        return reply.paragraph(when(ctx, meeting))
+    return reply.paragraph(
+        venue_and_reader_time(meeting.starts_at, meeting.timezone, None, ctx.tr)
+    ).paragraph(
+        bold(
+            zone_time(
+                meeting.starts_at,
+                zone,
+                ctx.tr,
+                dated=True,
+                city=station_name(request.text or ctx.incoming.text, zone, ctx.tr.language),
+            )
         )
     )

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from bot.core.commands import command
 from bot.core.context import Context, Request
+from bot.core.holder_names import holder_name
 from bot.core.messages import Reply, bold
 from bot.core.timefmt import venue_and_reader_time
 from handlers.choices import pick_delegation
@@ -51,7 +52,7 @@ async def register(ctx: Context, request: Request) -> Reply:
         delegation = ctx.names.delegations.get(delegation_id)
         reply.paragraph(
             ctx._("You act for {delegation}.").format(
-                delegation=delegation.name if delegation else delegation_id
+                delegation=holder_name(ctx, delegation) if delegation else delegation_id
             )
         )
     return reply.paragraph(ctx._("Type /help to see what you can do."))
@@ -98,6 +99,29 @@ async def who_holds_roles(ctx: Context, request: Request) -> Reply:
             " — ",
             role_name(ctx, person.role),
             f" ({delegation})" if delegation else "",
+            " · ",
+            ", ".join(platforms),
+        )
+    return reply
+
+
+@command("focalpoints", roles=CHAIR_ONLY, personal=True)
+async def focal_points(ctx: Context, request: Request) -> Reply:
+    """Who is focal point of which delegation, and on which platforms."""
+    held = [
+        (person, delegation, platforms)
+        for person, delegation, platforms in await roles.holders(ctx.session)
+        if person.role == Role.FOCAL_POINT
+    ]
+    if not held:
+        return Reply().paragraph(ctx._("No delegation has a focal point yet."))
+    reply = Reply().heading(ctx._("Focal points"))
+    for person, _delegation, platforms in held:
+        found = ctx.names.delegations.get(person.delegation_id or -1)
+        reply.item(
+            bold(holder_name(ctx, found) if found else "—"),
+            " — ",
+            person.display_name or f"#{person.id}",
             " · ",
             ", ".join(platforms),
         )

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from bot.core.commands import command
 from bot.core.context import Context, Request
+from bot.core.holder_names import holder_name
 from bot.core.intents import search_words
-from bot.core.issue_names import issue_name
+from bot.core.issue_names import issue_label, issue_name
 from bot.core.messages import Button, Reply, bold
+from bot.core.search_terms import in_english
 from handlers.paging import turn_pages, window
 from handlers.positions import stated
 from handlers.snippets import snippet
@@ -30,7 +32,7 @@ def _as_typed(typed: str) -> str:
 @command("search", usage="/search TEXT")
 async def search(ctx: Context, request: Request) -> Reply:
     """Positions that mention some words, e.g. /search review conference."""
-    typed = search_words(request.text)
+    typed = in_english(search_words(request.text), ctx.tr.language)
     query = parse_query(typed)
     if query is None:
         return Reply().paragraph(ctx._("Search for what? e.g. {example}").format(example=EXAMPLE))
@@ -56,7 +58,7 @@ async def search(ctx: Context, request: Request) -> Reply:
     page = hits[:PAGE_SIZE]
     for hit in page:
         reply.item(
-            bold(hit.delegation.name),
+            bold(holder_name(ctx, hit.delegation)),
             " · ",
             issue_name(ctx, hit.key_issue),
             ": ",
@@ -67,7 +69,7 @@ async def search(ctx: Context, request: Request) -> Reply:
         reply.button_row(
             Button(
                 ctx._("{holder} on {issue}").format(
-                    holder=hit.delegation.name, issue=hit.key_issue.key
+                    holder=holder_name(ctx, hit.delegation), issue=issue_label(ctx, hit.key_issue)
                 ),
                 f"/position {hit.delegation.key} {hit.key_issue.key}",
             )

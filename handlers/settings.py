@@ -77,7 +77,7 @@ async def settings(ctx: Context, request: Request) -> Reply:
 @command("timezone", usage="/timezone ZONE", personal=True)
 async def set_timezone(ctx: Context, request: Request) -> Reply:
     """Show every time in your own time zone as well."""
-    zone = find_zone(request.text)
+    zone = find_zone(request.text) or request.zone
     if zone is None:
         problem = (
             ctx._("“{zone}” is not a time zone I know.").format(zone=request.text.strip())

@@ -6,17 +6,33 @@ from datetime import timedelta
 
 from babel.units import format_unit
 
-from bot.config import parse_duration
 from bot.core.commands import command
 from bot.core.context import Context, Request
+from bot.core.durations import find_durations
+from bot.core.i18n import N_
 from bot.core.issue_names import issue_name
 from bot.core.messages import Button, Reply, bold
 from bot.core.timefmt import venue_and_reader_time
+from handlers.roles import CHAIR_ONLY
 from storage import people, reminders, subscriptions
 from storage.directory import IssueName
 from storage.models import Delivery, Meeting
 
 SHORTEST, LONGEST = timedelta(minutes=5), timedelta(days=30)
+# "/remind default" in the six languages, as the help writes it in each.
+DEFAULT_WORDS = frozenset(
+    {
+        "default",
+        "défaut",
+        "defaut",
+        "predeterminado",
+        "predeterminados",
+        "по-умолчанию",
+        "умолчанию",
+        "默认",
+        "افتراضي",
+    }
+)
 
 
 def lead_label(ctx: Context, minutes: int) -> str:
@@ -70,7 +86,7 @@ async def _change_of(ctx: Context, request: Request) -> list[IssueName] | Reply:
     return named
 
 
-@command("subscribe", usage="/subscribe [ISSUE, ISSUE...]", personal=True)
+@command("subscribe", usage=N_("/subscribe [ISSUE, ISSUE...]"), personal=True)
 async def subscribe(ctx: Context, request: Request) -> Reply:
     """Be reminded before meetings: all of them, or those on some key issues."""
     named = await _change_of(ctx, request)
@@ -84,7 +100,7 @@ async def subscribe(ctx: Context, request: Request) -> Reply:
     return await your_reminders(ctx, request)
 
 
-@command("unsubscribe", usage="/unsubscribe [ISSUE, ISSUE...]", personal=True)
+@command("unsubscribe", usage=N_("/unsubscribe [ISSUE, ISSUE...]"), personal=True)
 async def unsubscribe(ctx: Context, request: Request) -> Reply:
     """Stop reminders: all of them, or those for some key issues."""
     named = await _change_of(ctx, request)
@@ -102,7 +118,7 @@ async def unsubscribe(ctx: Context, request: Request) -> Reply:
     return await your_reminders(ctx, request)
 
 
-@command("remind", usage="/remind [7d 1d 1h 15m | default]", personal=True)
+@command("remind", usage=N_("/remind [7d 1d 1h 15m | default]"), personal=True)
 async def set_lead_times(ctx: Context, request: Request) -> Reply:
     """Choose how long before each meeting you are reminded."""
     words = request.text.replace(",", " ").split()
@@ -112,15 +128,13 @@ async def set_lead_times(ctx: Context, request: Request) -> Reply:
         return only_admins(ctx)
     person = await ctx.subscriber(for_update=True)
     assert person is not None
-    if words == ["default"]:
+    if words[0].casefold() in DEFAULT_WORDS:
         person.lead_times = None
     else:
         leads = []
         for word in words:
-            try:
-                lead = parse_duration(word)
-            except ValueError:
-                lead = None
+            found = find_durations(word)
+            lead = timedelta(minutes=found[0]) if len(found) == 1 else None
             if lead is None or not SHORTEST <= lead <= LONGEST:
                 return Reply().paragraph(
                     ctx._(
@@ -132,6 +146,55 @@ async def set_lead_times(ctx: Context, request: Request) -> Reply:
         person.lead_times = sorted(set(leads), reverse=True)
     await reminders.replan_person(ctx.session, person.id, ctx.now)
     return await your_reminders(ctx, request)
+
+
+@command("remindme", usage=N_("/remindme [DURATION] [ISSUE]"), personal=True)
+async def remind_me(ctx: Context, request: Request) -> Reply:
+    """Be reminded this long before meetings (all of them, or those on some key issues).
+
+    What plain words ask: "remind me an hour before meetings on the veto"."""
+    if not await ctx.may_change_group():
+        return only_admins(ctx)
+    leads = sorted(
+        {lead for lead in request.leads if SHORTEST <= timedelta(minutes=lead) <= LONGEST}
+    )
+    if request.leads and not leads:
+        return Reply().paragraph(
+            ctx._("Reminders can come from 5 minutes to 30 days before a meeting.")
+        )
+    person = await ctx.subscriber(for_update=True)
+    assert person is not None
+    followed = await subscriptions.of_person(ctx.session, person.id)
+    wanted: list[int | None] = [issue.id for issue in request.issues]
+    if wanted or not followed:
+        await subscriptions.subscribe(ctx.session, person.id, wanted or [None], ctx.now)
+    if leads:
+        person.lead_times = sorted(leads, reverse=True)
+    await reminders.replan_person(ctx.session, person.id, ctx.now)
+    return await your_reminders(ctx, request)
+
+
+@command("subscribers", roles=CHAIR_ONLY)
+async def subscriber_counts(ctx: Context, request: Request) -> Reply:
+    """How many people are reminded of meetings, in all and per key issue."""
+    people_count, per_issue = await subscriptions.counts(ctx.session)
+    reply = Reply().heading(ctx._("Subscribers"))
+    reply.paragraph(
+        ctx.tr.ngettext(
+            "{count} person follows meetings.", "{count} people follow meetings.", people_count
+        ).format(count=ctx.tr.number(people_count))
+    )
+    for issue_id, count in sorted(per_issue.items(), key=lambda item: -item[1]):
+        label = (
+            ctx._("all meetings")
+            if issue_id is None
+            else issue_name(ctx, ctx.names.issues[issue_id])
+            if issue_id in ctx.names.issues
+            else None
+        )
+        if label:
+            reply.item(f"{label}: ", bold(ctx.tr.number(count)))
+    return reply
 
 
 @command("reminders", personal=True)

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Delegation, DelegationKind, KeyIssue, MeetingKeyIssue, Membership
+from storage.models import (
+    Delegation,
+    DelegationKind,
+    KeyIssue,
+    Meeting,
+    MeetingKeyIssue,
+    Membership,
+)
 from storage.state_names import common_names
 
 
@@ -38,6 +46,7 @@ class Names:
     delegations: tuple[DelegationName, ...]
     members: dict[int, tuple[int, ...]]
     meeting_issues: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    season: tuple[date, date] | None = None  # the first and last meetings' days
 
 
 async def load_names(session: AsyncSession) -> Names:
@@ -62,9 +71,13 @@ async def load_names(session: AsyncSession) -> Names:
         .order_by(KeyIssue.position)
     ):
         meeting_issues.setdefault(meeting_id, []).append(issue_id)
+    first, last = (
+        await session.execute(select(func.min(Meeting.local_date), func.max(Meeting.local_date)))
+    ).one()
     return Names(
         issues,
         delegations,
         {g: tuple(m) for g, m in members.items()},
         {m: tuple(i) for m, i in meeting_issues.items()},
+        (first, last) if first and last else None,
     )

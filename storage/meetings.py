@@ -83,3 +83,13 @@ async def previous(session: AsyncSession, meeting: Meeting) -> Meeting | None:
         .limit(1)
     )
     return await session.scalar(query)
+
+
+async def between(session: AsyncSession, first: date, last: date) -> list[Meeting]:
+    """The meetings held from `first` to `last`, both days included."""
+    query = (
+        select(Meeting)
+        .where(Meeting.local_date >= first, Meeting.local_date <= last)
+        .order_by(Meeting.sort_at, Meeting.id)
+    )
+    return list(await session.scalars(query))

@@ -162,3 +162,9 @@ async def versions(session: AsyncSession, delegation_id: int, issue_id: int) -> 
 async def everything(session: AsyncSession) -> list[CurrentPosition]:
     """Every current position, by key issue then holder (for exports)."""
     return await _run(session, _current().order_by(KeyIssue.position, Delegation.name))
+
+
+async def holders_on_issue(session: AsyncSession, issue_id: int) -> set[int]:
+    """The delegations that hold a position on a key issue."""
+    query = select(Position.delegation_id).where(Position.key_issue_id == issue_id)
+    return set(await session.scalars(query))

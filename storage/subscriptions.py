@@ -120,3 +120,12 @@ async def _reached(session: AsyncSession, persons: Any) -> list[tuple[Row, Row]]
 async def reaching_accounts(session: AsyncSession, persons: Any) -> list[Row]:
     """The account reaching each of these persons (id, person_id, platform), one per person."""
     return [account for _person, account in await _reached(session, persons)]
+
+
+async def counts(session: AsyncSession) -> tuple[int, dict[int | None, int]]:
+    """How many people follow meetings, and how many follow each key issue (None: all)."""
+    rows = list(await session.execute(select(Subscription.person_id, Subscription.key_issue_id)))
+    per_issue: dict[int | None, int] = defaultdict(int)
+    for _person, issue in rows:
+        per_issue[issue] += 1
+    return len({person for person, _issue in rows}), dict(per_issue)

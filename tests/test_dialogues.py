@@ -66,14 +66,31 @@ MEETINGS = [
     ("/meeting 4 July", ["No meeting on Monday 4 July 2016"]),
     ("/meeting ign99", ["I know no meeting called “ign99”"]),
     ("what's on 5 February?", ["No meeting on Friday 5 February 2016"]),
+    (
+        "when is the meeting after next?",
+        ["Meeting after next", "Monday 22 February 2016", "time to be announced"],
+    ),
+    ("meetings in February", ["Meetings in February 2016", "Wednesday 3 February 2016"]),
+    ("meetings in April", ["No meeting in April 2016"]),
+    (
+        "any meetings next week?",
+        ["No meeting from Monday 18 January 2016 to Sunday 24 January 2016"],
+    ),
+    ("next meeting in Geneva time?", ["10:00 New York time", "16:00 Geneva time"]),
+    ("when is the veto discussed?", ["Meetings on the question of the veto", "9 March 2016"]),
 ]
 
 POSITIONS = [
     ("/history G4 veto", ["History: G4 on the question of the veto", "Version 1"]),
     (
         "/position Brazil veto",
-        ["Brazil has no position on the question of the veto", "All positions of Brazil"],
+        [
+            "Brazil: no position of its own on record; its groups' positions:",
+            "G4 on the question of the veto",
+            "new permanent members should have it",
+        ],
     ),
+    ("/position France veto", ["France: no position on the question of the veto on record."]),
     (
         "/compare G4 and UfC on categories",
         ["G4 and Uniting for Consensus (UfC) on categories of membership", "longer-term"],
@@ -121,10 +138,11 @@ POSITIONS = [
             "23 October 2015",
         ],
     ),
-    ("/position Brazil", ["Brazil has no position on record yet."]),
+    ("/position Brazil", ["Brazil: no position of its own", "G4 on categories of membership"]),
+    ("/position France", ["France: no position on record yet."]),
     (
         "what does the G4 say about the relationship?",
-        ["G4 has no position on the relationship between the Council and the General Assembly"],
+        ["G4: no position on the relationship between the Council and the General Assembly"],
     ),
     ("what does Ezulwini say on categories?", ["African Group", "categories of membership"]),
     ("what does the african group say about the vetto", ["on the question of the veto"]),
@@ -175,6 +193,16 @@ ISSUES_AND_GROUPS = [
     ("/group ACT", ["25 members", "Liechtenstein", "Membership as of September 2015"]),
     ("/group Italy", ["Groups Italy belongs to", "Uniting for Consensus (UfC)"]),
     ("/group Turkey", ["Groups Türkiye belongs to"]),
+    ("which groups is Costa Rica in?", ["Groups Costa Rica belongs to", "ACT", "Uniting for"]),
+    ("what is the L.69 group?", ["L.69 Group", "Cross-regional developing countries"]),
+    (
+        "compare the G4 and Uniting for Consensus on categories of membership",
+        ["G4 and Uniting for Consensus (UfC) on categories of membership", "Enlargement"],
+    ),
+    (
+        "who hasn't submitted a position on the veto?",
+        ["Submitted: African Group", "and G4", "Groups that have not: ", "Arab Group", "L.69"],
+    ),
     (
         "/group L.69",
         ["L.69 Group", "No list of members is on record", "full 2016 roster unverified"],
@@ -204,7 +232,15 @@ GENERAL = [
         ],
     ),
     ("hello", ["Welcome to Plenary"]),
-    ("/help", ["/next", "/meetings [DATE]", "/position STATE-OR-GROUP [ISSUE]", "/timezone ZONE"]),
+    (
+        "/help",
+        [
+            "/next [NUMBER]",
+            "/meetings [DATE | WEEK | MONTH | ISSUE]",
+            "/position STATE-OR-GROUP [ISSUE]",
+            "/timezone ZONE",
+        ],
+    ),
     ("what can you do?", ["What I can do"]),
     ("/settings", ["Your settings", "Time zone: not set", "Language: English", "Role: delegate"]),
     ("/nxt", ["I don't know the command /nxt", "Did you mean: /next"]),

@@ -177,7 +177,7 @@ DIALOGUE = {
         ("/next", "Wednesday 3 February 2016, 10:00 New York time"),
         ("/issues", "the question of the veto"),
         ("/issues", "retained, restricted, abolished, or extended"),
-        ("/help", "When and where the next meeting is."),
+        ("/help", "When and where the next meeting is"),
         (
             "when is the next meeting?",
             "the relationship between the Council and the General Assembly",
@@ -188,7 +188,7 @@ DIALOGUE = {
         ("/next", "mercredi 3 février 2016 à 10:00, heure de New York"),
         ("/issues", "la question du veto"),
         ("/issues", "maintenu, restreint, aboli ou étendu"),
-        ("/help", "Quand et où se tient la prochaine réunion."),
+        ("/help", "Quand et où se tient la prochaine réunion"),
         ("when is the next meeting?", "les relations entre le Conseil et l'Assemblée générale"),
     ],
     "es": [
@@ -196,7 +196,7 @@ DIALOGUE = {
         ("/next", "miércoles, 3 de febrero de 2016, a las 10:00, hora de Nueva York"),
         ("/issues", "la cuestión del veto"),
         ("/issues", "mantenerse, restringirse, abolirse"),
-        ("/help", "Cuándo y dónde es la próxima reunión."),
+        ("/help", "Cuándo y dónde es la próxima reunión"),
         ("when is the next meeting?", "la relación entre el Consejo y la Asamblea General"),
     ],
     "ru": [
@@ -204,7 +204,7 @@ DIALOGUE = {
         ("/next", "среда, 3 февраля 2016\u202fг., 10:00, Нью-Йорк"),
         ("/issues", "вопрос о праве вето"),
         ("/issues", "сохранить, ограничить или отменить право вето"),
-        ("/help", "Когда и где состоится следующее заседание."),
+        ("/help", "Когда и где состоится следующее заседание"),
         ("when is the next meeting?", "взаимоотношения между Советом и Генеральной Ассамблеей"),
     ],
     "zh": [
@@ -212,7 +212,7 @@ DIALOGUE = {
         ("/next", "2016年2月3日星期三 纽约时间 10:00"),
         ("/issues", "否决权问题"),
         ("/issues", "否决权应予保留、限制、废除"),
-        ("/help", "下次会议的时间和地点。"),
+        ("/help", "下次会议的时间和地点"),
         ("when is the next meeting?", "安理会与大会的关系"),
     ],
     "ar": [
@@ -220,7 +220,7 @@ DIALOGUE = {
         ("/next", "الأربعاء، 3 فبراير 2016"),
         ("/issues", "مسألة حق النقض"),
         ("/issues", "الإبقاء على حق النقض"),
-        ("/help", "موعد الاجتماع القادم ومكانه."),
+        ("/help", "موعد الاجتماع القادم ومكانه"),
         ("when is the next meeting?", "العلاقة بين المجلس والجمعية العامة"),
     ],
 }

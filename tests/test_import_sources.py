@@ -307,13 +307,13 @@ def test_the_command_line_lists_every_fault(tmp_path):
     db = ["--db", f"sqlite:///{tmp_path / 'real.db'}"]
     assert cli("import", str(write(tmp_path, "base.toml", BASE)), *db, cwd=tmp_path).returncode == 0
     bad = write(tmp_path, "bad.csv", "key,date,time,key_issues\nm1,2016-03-14,25:00,veto\n"
-                "m2,2016-13-01,10:00,vetoes\n")  # fmt: skip
+                "m2,2016-13-01,10:00,vetoo\n")  # fmt: skip
     result = cli("import", str(bad), *db, cwd=tmp_path)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.splitlines() == [
         f"plenary: {bad}: 3 problems; nothing was imported:",
         "  line 2, column time: '25:00' is not a time HH:MM",
         "  line 3, column date: '2016-13-01' is not a date YYYY-MM-DD",
-        "  line 3, column key_issues: 'vetoes' is not a key issue Plenary knows "
+        "  line 3, column key_issues: 'vetoo' is not a key issue Plenary knows "
         "(did you mean 'the question of the veto'?)",
     ]

@@ -51,7 +51,7 @@ async def test_a_lead_time_too_large_for_any_clock(plenary, caplog):
     ("added", "answer"),
     [
         ("9999-12-31 23:59", "There is no such day as “9999-12-31”."),  # 10000 in UTC
-        ("1 January 10000 10:00", "There is no such day as “1 January 10000”."),
+        ("1 January 10000 10:00", "There is no such day as “1 january 10000”."),
         ("7 March 2016 25:00", "“25:00” is not a time of day."),
         ("7 March 2016 10:75", "“10:75” is not a time of day."),
         ("7 March 2016 13 p.m.", "“13 p.m.” is not a time of day."),

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.clock import Clock
+from bot.core.dates import Season, Span
 from bot.core.i18n import Translator
 from bot.core.messages import Incoming
 from bot.core.names import NameIndex
@@ -77,6 +78,12 @@ class Context:
     def today(self) -> date:
         """Today at the venue: the day people at the negotiation are living."""
         return self.now.astimezone(ZoneInfo(self.venue_zone)).date()
+
+    @property
+    def season(self) -> Season | None:
+        """The programme's session: the year of a date written without one."""
+        found = self.names.names.season
+        return Season(*found) if found else None
 
     @property
     def role(self) -> Role:
@@ -179,3 +186,7 @@ class Request:
     day: date | None = None
     no_such_day: str | None = None  # what looked like a date but is not one
     page: int = 1  # of a long list ("page 2")
+    span: Span | None = None  # a week or a month ("next week", "in March")
+    zone: str | None = None  # the time zone of a city named ("in Geneva time")
+    leads: tuple[int, ...] = ()  # durations written, in minutes ("an hour before")
+    ordinal: int = 1  # which of the next meetings (2: the one after next)

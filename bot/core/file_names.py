@@ -23,7 +23,7 @@ class ChatNames:
             names = ", ".join(repr(targets[0].name) for targets in found)
             raise LookupError(f"{text!r} names several: {names}; give one a cell")
         if not found:
-            similar = [t.name for t in self.index.similar(text) if isinstance(t, kind)]
+            similar = [t.name for t, _score in self.index.similar(text) if isinstance(t, kind)]
             hint = f" (did you mean {' or '.join(map(repr, similar))}?)" if similar else ""
             raise LookupError(f"{text!r} is not {what} Plenary knows{hint}")
         (choices,) = found

@@ -18,6 +18,7 @@ from typing import Protocol
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.context import Context
+from bot.core.group_names import with_group_names
 from bot.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, translator
 from storage import DATA_DIR
 from storage.directory import Names, load_names
@@ -58,6 +59,20 @@ KEY_ISSUE_DESCRIPTIONS = frozenset(
 )
 
 
+# Shorter names for buttons, where the full ones are too long to read at a glance.
+KEY_ISSUE_LABELS = {
+    "categories of membership": N_("categories of membership"),
+    "the question of the veto": N_("the veto"),
+    "regional representation": N_("regional representation"),
+    "size of an enlarged Security Council and working methods of the Council": N_(
+        "size and working methods"
+    ),
+    "the relationship between the Council and the General Assembly": N_(
+        "relationship with the General Assembly"
+    ),
+}
+
+
 class Named(Protocol):
     @property
     def name(self) -> str: ...
@@ -75,6 +90,13 @@ def _translated(ctx: Context, text: str, known: frozenset[str]) -> str:
 def issue_name(ctx: Context, issue: Named | str) -> str:
     """A key issue's name (given as the issue or as its stored name) for the reader."""
     return _translated(ctx, issue if isinstance(issue, str) else issue.name, KEY_ISSUES)
+
+
+def issue_label(ctx: Context, issue: Named) -> str:
+    """A key issue's name for a button: the shorter form of the five, in the reader's
+    language."""
+    short = KEY_ISSUE_LABELS.get(issue.name)
+    return ctx._(short) if short else issue.name
 
 
 def issue_description(ctx: Context, issue: Described) -> str:
@@ -100,8 +122,9 @@ def _other_names() -> dict[str, tuple[str, ...]]:
 
 
 async def understood_names(session: AsyncSession) -> Names:
-    """Every name Plenary understands: the database's, the five key issues in every language."""
-    names = await load_names(session)
+    """Every name Plenary understands: the database's, the five key issues and the known
+    groups in every language."""
+    names = with_group_names(await load_names(session))
     others = _other_names()
     issues = tuple(
         replace(issue, aliases=(*issue.aliases, *others.get(issue.name, ())))

@@ -9,17 +9,27 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
+from bot.core.wordforms import script, stem, stem_variants
 from storage.directory import DelegationName, IssueName, Names
+from storage.models import DelegationKind
 
-# Words that carry no name: dropped from names and questions alike before matching.
+# Words that carry no name, in the six languages: dropped from names and questions alike
+# before matching ("Grupo de los Cuatro" is found as "grupo cuatro").
 STOPWORDS = frozenset(
     "a an and the of on in at to about for with by from or what whats does do did is are was "
     "were who whom which how say says said think thinks tell me show give please position "
-    "positions stance view views".split()
+    "positions stance view views "
+    "le la les l du de des d un une et en au aux sur pour par que qui quoi est ce "
+    "el los las del y un una sobre para por es lo "
+    "в во на по о об и с со к у за от до для что как это "
+    "في من على عن الى ما هو هي و".split()
 )
 
 FUZZY_CUTOFF = 85
-FUZZY_FROM = 5  # characters a phrase, and a name, needs to be matched despite a typo
+SUGGEST_MIN_LETTERS = 4  # shorter words are too many to resemble names by chance
+SUGGEST_WORDS = 12  # words of a long message looked at for suggestions: the cost stays bounded
+FUZZY_FROM = 6  # characters a phrase, and a name, needs to be matched despite a typo
+# (stems are shorter than words: at 5, Spanish "cambió" (cambi) was Cambodia (camboi))
 MAX_TOKENS = 48
 MAX_NGRAM = 6
 MENTIONS_KEPT = 4096  # texts whose mentions an index remembers (people repeat questions)
@@ -42,14 +52,13 @@ def normalize(text: str) -> str:
     return re.sub(r"[^\w]+", " ", text).strip()
 
 
-def _script(text: str) -> str:
-    """The script of a text's first letter ("LATIN", "CYRILLIC", "ARABIC", "CJK"...)."""
-    letter = next((c for c in text if c.isalpha()), None)
-    return unicodedata.name(letter, "").partition(" ")[0] if letter else ""
-
-
 def tokens(text: str) -> list[str]:
     return [t for t in normalize(text).split() if t not in STOPWORDS][:MAX_TOKENS]
+
+
+def stems(text: str, language: str) -> list[str]:
+    """The words of `text` that may name something, each as its stem in `language`."""
+    return [stem(word, language) for word in tokens(text)]
 
 
 @dataclass(frozen=True)
@@ -74,31 +83,57 @@ class NameIndex:
         # of 5 letters or more ("inde" would otherwise be found in "index").
         self._by_script: dict[str, list[str]] = {}
         for alias in self._by_alias:
-            self._by_script.setdefault(_script(alias), []).append(alias)
+            self._by_script.setdefault(script(alias), []).append(alias)
         self._fuzzy = {
-            script: [alias for alias in aliases if len(alias) >= FUZZY_FROM]
-            for script, aliases in self._by_script.items()
+            kind: [alias for alias in aliases if len(alias) >= FUZZY_FROM]
+            for kind, aliases in self._by_script.items()
         }
         # Key issues are also found inside Chinese text written without spaces; States are
         # not ("中国" stands in "发展中国家", developing countries).
         unspaced = sorted(
             {
                 key
-                for issue in names.issues
-                for alias in (issue.name, *issue.aliases)
+                for named in (*names.issues, *self._groups(names))
+                for alias in (named.name, *named.aliases)
                 if UNSPACED.search(key := " ".join(tokens(alias)))
             },
             key=len,
             reverse=True,
         )
         self._unspaced = re.compile("|".join(map(re.escape, unspaced))) if unspaced else None
+        # States, in Chinese, only where the sentence sets them apart: at its start or after
+        # "and/with/compare", and before a particle ("日本对…", "意大利的立场", "和印度在…").
+        states = sorted(
+            {
+                key
+                for state in names.delegations
+                if state.kind != DelegationKind.GROUP
+                for alias in state.aliases
+                if UNSPACED.search(key := " ".join(tokens(alias))) and " " not in key
+            },
+            key=len,
+            reverse=True,
+        )
+        self._unspaced_states = (
+            re.compile(
+                "(?:^|(?<=[和与、较]))(?:"
+                + "|".join(map(re.escape, states))
+                + ")(?=[对的在是属和与怎关有提，,]|$)"
+            )
+            if states
+            else None
+        )
         self._mentions: OrderedDict[str, Mentions] = OrderedDict()
+
+    @staticmethod
+    def _groups(names: Names) -> list[DelegationName]:
+        return [d for d in names.delegations if d.kind == DelegationKind.GROUP]
 
     def _add(self, target: Named, aliases: tuple[str, ...]) -> None:
         for alias in aliases:
-            key = " ".join(tokens(alias))
-            if key:
-                bucket = self._by_alias.setdefault(key, [])
+            words = tokens(alias)
+            for variant in stem_variants(words) if words else ():
+                bucket = self._by_alias.setdefault(" ".join(variant), [])
                 if target not in bucket:
                     bucket.append(target)
 
@@ -110,7 +145,7 @@ class NameIndex:
             return [], 0.0
         found = process.extractOne(
             phrase,
-            self._fuzzy.get(_script(phrase), ()),
+            self._fuzzy.get(script(phrase), ()),
             scorer=fuzz.ratio,
             score_cutoff=FUZZY_CUTOFF,
         )
@@ -118,13 +153,18 @@ class NameIndex:
             return [], 0.0
         return self._by_alias[found[0]], found[1]
 
-    def find(self, text: str) -> list[list[Named]]:
-        """The names mentioned in `text`, in order; each entry lists the candidates (ambiguity)."""
+    def find(self, text: str, language: str = "en") -> list[list[Named]]:
+        """The names mentioned in `text`, in order; each entry lists the candidates (ambiguity).
+        Words are compared by their stems, Latin ones with the stemmer of `language`."""
         if UNSPACED.search(text):  # "Brazil对否决权的立场" -> "Brazil 对 否决权 的立场"
             text = SCRIPT_CHANGE.sub(" ", normalize(text))
             if self._unspaced is not None:
                 text = self._unspaced.sub(r" \g<0> ", text)
-        words = tokens(text)
+            if self._unspaced_states is not None:
+                text = " ".join(
+                    self._unspaced_states.sub(r" \g<0> ", part) for part in text.split()
+                )
+        words = stems(text, language)
         candidates: list[tuple[float, int, int, int, list[Named]]] = []
         for start in range(len(words)):
             for end in range(start + 1, min(len(words), start + MAX_NGRAM) + 1):
@@ -142,42 +182,46 @@ class NameIndex:
             chosen.append((start, targets))
         return [targets for _start, targets in sorted(chosen, key=lambda c: c[0])]
 
-    def mentions(self, text: str) -> Mentions:
+    def mentions(self, text: str, language: str = "en") -> Mentions:
         """The key issues and the delegations (with any ambiguity) named in `text`;
         remembered, as the index never changes (a new programme makes a new index)."""
-        known = self._mentions.get(text)
+        key = f"{language}:{text}"
+        known = self._mentions.get(key)
         if known is not None:
-            self._mentions.move_to_end(text)
+            self._mentions.move_to_end(key)
             return known
-        found = self.find(text)
+        found = self.find(text, language)
         issues = tuple(targets[0] for targets in found if isinstance(targets[0], IssueName))
         delegations = tuple(
             tuple(t for t in targets if isinstance(t, DelegationName))
             for targets in found
             if isinstance(targets[0], DelegationName)
         )
-        self._mentions[text] = mentions = Mentions(issues, delegations)
+        self._mentions[key] = mentions = Mentions(issues, delegations)
         if len(self._mentions) > MENTIONS_KEPT:
             self._mentions.popitem(last=False)
         return mentions
 
-    def similar(self, text: str, limit: int = 3) -> list[Named]:
-        """Names that look like `text` when nothing matched well enough (for suggestions)."""
-        phrase = " ".join(tokens(text))
-        if not phrase:
-            return []
-        results: list[Named] = []
-        for alias, _score, _ in process.extract(
-            phrase,
-            self._by_script.get(_script(phrase), ()),
-            scorer=fuzz.WRatio,
-            limit=limit * 3,
-            score_cutoff=60,
-        ):
-            for target in self._by_alias[alias]:
-                if target not in results:
-                    results.append(target)
-        return results[:limit]
+    def similar(self, text: str, language: str = "en", limit: int = 3) -> list[tuple[Named, float]]:
+        """Names that look like words of `text`, with how much (0-100, fuzz.ratio of the
+        closest phrase of up to 3 words), best first: for "did you mean" suggestions."""
+        words = [w for w in stems(text, language) if len(w) >= SUGGEST_MIN_LETTERS][:SUGGEST_WORDS]
+        best: dict[int, tuple[Named, float]] = {}
+        for start in range(len(words)):
+            for end in range(start + 1, min(len(words), start + 3) + 1):
+                phrase = " ".join(words[start:end])
+                for alias, score, _ in process.extract(
+                    phrase,
+                    self._fuzzy.get(script(phrase), ()),
+                    scorer=fuzz.ratio,
+                    limit=limit,
+                    score_cutoff=50,
+                ):
+                    for target in self._by_alias[alias]:
+                        key = id(target)
+                        if key not in best or best[key][1] < score:
+                            best[key] = (target, score)
+        return sorted(best.values(), key=lambda found: -found[1])[:limit]
 
     def issues_of(self, meeting_id: int) -> list[IssueName]:
         """A meeting's key issues, in their usual order."""

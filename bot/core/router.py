@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from datetime import date
 
 from rapidfuzz import fuzz, process
 
+from bot.core.cities import find_city
 from bot.core.commands import COMMANDS, available_to
 from bot.core.context import Context, Request
-from bot.core.dates import NoSuchDay, find_date
-from bot.core.intents import classify
+from bot.core.dates import NoSuchDay, Span, find_when
+from bot.core.durations import find_durations
+from bot.core.holder_names import holder_name, names_list
+from bot.core.intents import classify, names_a_time
 from bot.core.issue_names import issue_name
 from bot.core.messages import Button, Reply
 from bot.metrics import REQUESTS
@@ -19,25 +24,32 @@ from storage.directory import IssueName
 COMMAND = re.compile(r"^/([A-Za-z_]+)(?:@\w+)?(?:\s+(.*))?$", re.S)
 
 
+# The closeness (fuzz.ratio, 0-100) a word needs to a name for "did you mean": below it, the
+# corpus's sentences that name nothing get suggestions (bench/understanding.py measures it).
+SUGGEST_FROM = 85
 PAGE = re.compile(r"\bpage\s+(\d{1,4})\b", re.IGNORECASE)
 
 
 def request_for(ctx: Context, text: str) -> Request:
+    """What a text asks, with the names, day or span, city and durations found in it."""
     page = PAGE.search(text)
     if page:
         text = (text[: page.start()] + text[page.end() :]).strip()
-    mentions = ctx.names.mentions(text)
+    mentions = ctx.names.mentions(text, ctx.tr.language)
     try:
-        day, no_such_day = find_date(text, ctx.today), None
+        when, no_such_day = find_when(text, ctx.today, ctx.season), None
     except NoSuchDay as error:
-        day, no_such_day = None, str(error)
+        when, no_such_day = None, str(error)
     return Request(
         text=text,
         issues=mentions.issues,
         delegations=mentions.delegations,
-        day=day,
+        day=when if isinstance(when, date) else None,
         no_such_day=no_such_day,
         page=max(1, int(page.group(1))) if page else 1,
+        span=when if isinstance(when, Span) else None,
+        zone=find_city(text, ctx.tr.language) if names_a_time(text) else None,
+        leads=tuple(find_durations(text)),
     )
 
 
@@ -51,11 +63,13 @@ async def route(ctx: Context, text: str) -> Reply:
             return unknown_command(ctx, name)
         return await run(ctx, name, request_for(ctx, arguments))
     request = request_for(ctx, text)
-    name = classify(text, request)
-    if name is None:
+    intent = classify(text, request)
+    if intent is None:
         REQUESTS.labels(ctx.incoming.platform, "not understood").inc()
         return not_understood(ctx, request)
-    return await run(ctx, name, request)
+    if not intent.keep_text:
+        request = replace(request, text="")
+    return await run(ctx, intent.command, replace(request, ordinal=intent.ordinal))
 
 
 async def run(ctx: Context, name: str, request: Request) -> Reply:
@@ -68,7 +82,7 @@ async def run(ctx: Context, name: str, request: Request) -> Reply:
         )
     if command.personal:
         return await command.handler(ctx, request)
-    key = ctx.cache_key(name, f"{request.text}#page{request.page}")
+    key = ctx.cache_key(name, slots(request))
     reply = ctx.replies.get(key)
     if reply is None:
         before = writes.made(ctx.session.sync_session)
@@ -77,6 +91,22 @@ async def run(ctx: Context, name: str, request: Request) -> Reply:
         if not writes.pending(ctx.session.sync_session, before):
             ctx.replies.put(key, reply)
     return reply
+
+
+def slots(request: Request) -> str:
+    """Everything of a request an answer depends on, for the reply cache."""
+    return repr(
+        (
+            request.text,
+            request.page,
+            request.ordinal,
+            [i.id for i in request.issues],
+            [tuple(d.id for d in ds) for ds in request.delegations],
+            request.day,
+            request.span,
+            request.zone,
+        )
+    )
 
 
 def unknown_command(ctx: Context, name: str) -> Reply:
@@ -99,13 +129,23 @@ def unknown_command(ctx: Context, name: str) -> Reply:
 
 
 def not_understood(ctx: Context, request: Request) -> Reply:
+    """ "I did not understand", with names it may have meant when one is close enough (the
+    confidence measured on the corpus: bench/understanding.py), and three useful commands."""
     reply = Reply().paragraph(ctx._("Sorry, I didn't understand that."))
-    similar = ctx.names.similar(request.text)
+    similar = [
+        named
+        for named, score in ctx.names.similar(request.text, ctx.tr.language)
+        if score >= SUGGEST_FROM
+    ]
     if similar:
         reply.paragraph(
             ctx._("Did you mean: {names}?").format(
-                names=", ".join(
-                    issue_name(ctx, n) if isinstance(n, IssueName) else n.name for n in similar
+                names=names_list(
+                    ctx,
+                    [
+                        issue_name(ctx, n) if isinstance(n, IssueName) else holder_name(ctx, n)
+                        for n in similar
+                    ],
                 )
             )
         )

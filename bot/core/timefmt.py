@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -13,12 +14,24 @@ from bot.core.i18n import Translator
 _DATE_PATTERNS = {"en": "EEEE d MMMM y"}
 
 
+def _first_of_month(text: str, day: date, tr: Translator) -> str:
+    """French writes the first day of a month "1er": "mercredi 1er juin 2016"."""
+    if tr.language == "fr" and day.day == 1:
+        return _FRENCH_FIRST.sub("1er ", text, count=1)
+    return text
+
+
+_FRENCH_FIRST = re.compile(r"(?<!\d)1 (?=\D)")
+
+
 def long_date(day: date, tr: Translator) -> str:
-    return format_date(day, _DATE_PATTERNS.get(tr.language, "full"), locale=tr.language)
+    text = format_date(day, _DATE_PATTERNS.get(tr.language, "full"), locale=tr.language)
+    return _first_of_month(text, day, tr)
 
 
 def short_date(day: date, tr: Translator) -> str:
-    return format_date(day, "d MMMM y" if tr.language == "en" else "long", locale=tr.language)
+    text = format_date(day, "d MMMM y" if tr.language == "en" else "long", locale=tr.language)
+    return _first_of_month(text, day, tr)
 
 
 def clock_time(instant: datetime, tr: Translator) -> str:
@@ -32,12 +45,16 @@ def zone_city(zone: str, tr: Translator) -> str:
     return get_timezone_location(ZoneInfo(zone), locale=tr.language, return_city=True)
 
 
-def zone_time(instant: datetime, zone: str, tr: Translator) -> str:
-    """ "10:00 New York time"."""
+def zone_time(
+    instant: datetime, zone: str, tr: Translator, dated: bool = False, city: str | None = None
+) -> str:
+    """ "10:00 New York time" (`dated`: with the day, "Thursday 4 February 2016, 00:00 Tokyo
+    time"; `city`: another name than the zone's own city, e.g. Geneva for Europe/Zurich)."""
     local = instant.astimezone(ZoneInfo(zone))
-    return tr.gettext("{time} {city} time").format(
-        time=clock_time(local, tr), city=zone_city(zone, tr)
+    shown = tr.gettext("{time} {city} time").format(
+        time=clock_time(local, tr), city=city or zone_city(zone, tr)
     )
+    return _date_and_time(long_date(local.date(), tr), shown, tr) if dated else shown
 
 
 def _date_and_time(day: str, time: str, tr: Translator) -> str:
