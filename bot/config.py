@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from storage.database import EMBEDDED_URL, async_url
+from storage.retention import Retention
 
 
 class ConfigError(ValueError):
@@ -57,6 +58,19 @@ class RemindersConfig:
 
 
 @dataclass(frozen=True)
+class RetentionConfig:
+    """How long rows are kept once done with (see storage.retention), as durations."""
+
+    deliveries: str = "90d"
+    update_ids: str = "7d"
+    button_commands: str = "180d"
+    codes: str = "30d"
+
+    def policy(self) -> Retention:
+        return Retention(**{f.name: parse_duration(getattr(self, f.name)) for f in fields(self)})
+
+
+@dataclass(frozen=True)
 class LoggingConfig:
     format: str = "text"  # or "json": one object a line, for log collectors
 
@@ -68,6 +82,7 @@ class Config:
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
     slack: SlackConfig = field(default_factory=SlackConfig)
     reminders: RemindersConfig = field(default_factory=RemindersConfig)
+    retention: RetentionConfig = field(default_factory=RetentionConfig)
     logging: LoggingConfig = field(default_factory=LoggingConfig)
     source: str = "built-in defaults"
 
@@ -87,6 +102,7 @@ ENVIRONMENT = {
 }
 
 DURATION = re.compile(r"^(\d+)([mhd])$")
+SHORTEST_RETENTION = timedelta(days=1)
 _UNITS = {"m": "minutes", "h": "hours", "d": "days"}
 
 
@@ -160,6 +176,14 @@ def validate(config: Config) -> None:
             parse_duration(lead)
         except ValueError as error:
             raise ConfigError(f"[reminders] lead_times: {error}") from None
+    for kept in fields(RetentionConfig):
+        value = getattr(config.retention, kept.name)
+        try:
+            too_short = parse_duration(value) < SHORTEST_RETENTION
+        except ValueError as error:
+            raise ConfigError(f"[retention] {kept.name}: {error}") from None
+        if too_short:
+            raise ConfigError(f"[retention] {kept.name}: keep rows at least 1d, got {value!r}")
 
 
 def build(data: dict[str, Any], environ: dict[str, str], source: str) -> Config:

@@ -19,7 +19,7 @@ from storage.models import Account
 
 
 class Printer:
-    async def deliver(self, account: Account, reply: Reply) -> str:
+    async def deliver(self, account: Account, reply: Reply, skip: int = 0) -> str:
         await asyncio.sleep(0.002)  # a platform takes a moment to answer
         print(account.external_id, flush=True)
         return account.external_id

@@ -13,7 +13,7 @@ from tests.test_announcements import chair_says, make_chair, people
 
 
 class SlowRecorder(Recorder):
-    async def deliver(self, account, reply) -> str:
+    async def deliver(self, account, reply, skip=0) -> str:
         await asyncio.sleep(0.02)
         return await super().deliver(account, reply)
 

@@ -51,7 +51,9 @@ class Service:
             else None
         )
         senders = {t.platform: t for t in self.transports}
-        self.scheduler = Scheduler(Dispatcher(runtime.core, senders))
+        self.scheduler = Scheduler(
+            Dispatcher(runtime.core, senders), retention=config.retention.policy()
+        )
         checks = {t.platform: t.state for t in self.transports}
         app = build_app(runtime.core, routes, checks)
         self.http = HttpServer(app, config.http.host, config.http.port)

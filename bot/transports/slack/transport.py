@@ -72,8 +72,8 @@ class SlackTransport:
         """`POST /slack/events`: Bolt checks the signature and acknowledges."""
         return await self.requests.handle(request)
 
-    async def deliver(self, account: Account, reply: Reply) -> str:
-        return await self.sender.deliver(account, reply)
+    async def deliver(self, account: Account, reply: Reply, skip: int = 0) -> str:
+        return await self.sender.deliver(account, reply, skip)
 
     async def attach(self, account: Account, reply: Reply) -> None:
         await self.sender.attach(account, reply)

@@ -107,8 +107,8 @@ class TelegramTransport:
     async def send(self, chat_id: str, reply: Reply, reply_to: int | None = None) -> None:
         await self.sender.send(chat_id, reply, reply_to)
 
-    async def deliver(self, account: Account, reply: Reply) -> str:
-        return await self.sender.deliver(account, reply)
+    async def deliver(self, account: Account, reply: Reply, skip: int = 0) -> str:
+        return await self.sender.deliver(account, reply, skip)
 
     async def attach(self, account: Account, reply: Reply) -> None:
         await self.sender.attach(account, reply)
