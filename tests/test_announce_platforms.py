@@ -28,7 +28,9 @@ TEXT = "The IGN meets on 3 February.\n\nBring the <b>framework</b> & notes."
 @pytest.fixture
 async def slack(plenary, fake_slack):
     config = SlackConfig(
-        bot_token="xoxb-t", signing_secret=SIGNING_SECRET, api_base_url=fake_slack.base_url
+        bot_token=fake_slack.token,
+        signing_secret=SIGNING_SECRET,
+        api_base_url=fake_slack.base_url,
     )
     transport = SlackTransport(config, plenary.core)
     yield transport

@@ -79,7 +79,9 @@ async def test_telegram_reminders_through_429_and_a_block(plenary):
 async def test_slack_reminders_through_429_and_a_closed_channel(plenary):
     fake = await FakeSlack(rate_limit_every=2).serve()
     transport = SlackTransport(
-        SlackConfig(bot_token="xoxb-t", signing_secret=SIGNING_SECRET, api_base_url=fake.base_url),
+        SlackConfig(
+            bot_token=fake.token, signing_secret=SIGNING_SECRET, api_base_url=fake.base_url
+        ),
         plenary.core,
     )
     try:

@@ -39,7 +39,9 @@ SQLITE_ONLY = True  # transport tests; the storage tests cover PostgreSQL
 async def slack(plenary, fake_slack):
     transport = SlackTransport(
         SlackConfig(
-            bot_token="xoxb-test", signing_secret=SIGNING_SECRET, api_base_url=fake_slack.base_url
+            bot_token=fake_slack.token,
+            signing_secret=SIGNING_SECRET,
+            api_base_url=fake_slack.base_url,
         ),
         plenary.core,
     )
@@ -296,7 +298,11 @@ async def test_socket_mode_receives_acknowledges_and_answers(plenary, fake_slack
     socket = await FakeSocketMode().serve()
     fake_slack.socket_url = socket.url
     transport = SlackTransport(
-        SlackConfig(bot_token="xoxb-test", app_token="xapp-test", api_base_url=fake_slack.base_url),
+        SlackConfig(
+            bot_token=fake_slack.token,
+            app_token=fake_slack.app_token,
+            api_base_url=fake_slack.base_url,
+        ),
         plenary.core,
     )
     await transport.start()
@@ -313,6 +319,7 @@ async def test_socket_mode_receives_acknowledges_and_answers(plenary, fake_slack
 
 async def test_plenary_run_serves_slack_events_until_sigterm(fake_slack, tmp_path):
     config = f'[slack]\napi_base_url = "{fake_slack.base_url}"\n'
+    fake_slack.token = "xoxb-secret-token"
     secrets = {
         "PLENARY_SLACK_BOT_TOKEN": "xoxb-secret-token",
         "PLENARY_SLACK_SIGNING_SECRET": SIGNING_SECRET,

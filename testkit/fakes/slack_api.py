@@ -1,5 +1,6 @@
 """A small fake Slack Web API on 127.0.0.1: records what the app calls, answers 429 on demand,
-and signs requests to Plenary the way Slack does."""
+refuses what the real one refuses (testkit.fakes.slack_rules: a wrong token, an unknown
+method, blocks beyond Block Kit's limits), and signs requests to Plenary the way Slack does."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.runtime.http import HttpServer
+from testkit.fakes.slack_rules import refusal
 
 BOT_USER = "UPLENARY"
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -32,9 +34,12 @@ class Call:
 
 @dataclass
 class FakeSlack:
+    token: str = "xoxb-test"  # the bot token it accepts
+    app_token: str = "xapp-test"  # the app-level token it accepts (Socket Mode)
     calls: list[Call] = field(default_factory=list)
     rate_limit_every: int = 0  # answer 429 to every n-th chat.* call (0: never)
     unreachable_channels: set[str] = field(default_factory=set)
+    disabled_users: set[str] = field(default_factory=set)  # conversations.open refuses them
     locales: dict[str, str] = field(default_factory=dict)
     admins: set[str] = field(default_factory=set)  # workspace admins
     socket_url: str = ""  # what apps.connections.open hands out (Socket Mode)
@@ -135,6 +140,12 @@ class FakeSlack:
                 params.update(json.loads(body))
             else:
                 params.update((await request.form()).items())
+        bearer = request.headers.get("authorization", "").removeprefix("Bearer ")
+        tokens = {"bot": self.token, "app": self.app_token}
+        refused = refusal(method, params, bearer or params.get("token"), tokens)
+        if refused is not None:
+            self.calls.append(Call(f"{method}:{refused}", params))
+            return JSONResponse({"ok": False, "error": refused})
         if (
             method.startswith("chat.")
             and self.rate_limit_every
@@ -153,6 +164,8 @@ class FakeSlack:
         self.calls.append(Call(method, params))
         if params.get("channel") in self.unreachable_channels:
             return JSONResponse({"ok": False, "error": "channel_not_found"})
+        if method == "conversations.open" and params.get("users") in self.disabled_users:
+            return JSONResponse({"ok": False, "error": "user_disabled"})
         return JSONResponse({"ok": True, **self._result(method, params)})
 
     def _result(self, method: str, params: dict[str, Any]) -> dict[str, Any]:

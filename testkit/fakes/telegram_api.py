@@ -1,5 +1,6 @@
 """A small fake Telegram Bot API on 127.0.0.1: queues updates, records what the bot sends,
-and answers 429 or 403 on demand."""
+answers 429 or 403 on demand, and refuses what the real one refuses (testkit.fakes.
+telegram_rules): unknown methods, malformed HTML, texts too long, oversized button data."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.runtime.http import HttpServer
+from testkit.fakes.telegram_rules import refusal
 
 BOT = {"id": 999, "is_bot": True, "first_name": "Plenary", "username": "PlenaryBot"}
 JSON_FIELDS = {
@@ -124,7 +126,12 @@ class FakeTelegram:
         self.calls.append(Call(method, params, time.monotonic(), port))
         handler = getattr(self, f"_{method}", None)
         if handler is None:
-            return JSONResponse({"ok": True, "result": True})
+            self.calls[-1].method = f"{method}:404"
+            return _error(404, "Not Found")
+        refused = refusal(method, params)
+        if refused is not None:
+            self.calls[-1].method = f"{method}:400"
+            return _error(400, refused)
         if self.failing.get(method):
             self.failing[method] -= 1
             self.calls[-1].method = f"{method}:500"
@@ -179,6 +186,12 @@ class FakeTelegram:
 
     async def _getMe(self, params: dict[str, Any]) -> dict[str, Any]:
         return BOT
+
+    async def _accepted(self, params: dict[str, Any]) -> bool:
+        """Methods whose answer is just `true`."""
+        return True
+
+    _setMyCommands = _deleteWebhook = _setWebhook = _answerCallbackQuery = _accepted
 
     async def _getChatMember(self, params: dict[str, Any]) -> dict[str, Any]:
         user = int(params["user_id"])
