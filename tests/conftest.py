@@ -146,11 +146,13 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Database tests run on SQLite and on PostgreSQL; a module that sets SQLITE_ONLY (the
-    transports: the storage tests cover PostgreSQL) on SQLite alone."""
+    """Database tests run on SQLite and on PostgreSQL; a module that sets SQLITE_ONLY on SQLite
+    alone, except its tests marked `postgres` (e.g. a transport's once-only handling)."""
     if "backend" in metafunc.fixturenames:
         sqlite_only = getattr(metafunc.module, "SQLITE_ONLY", False)
-        metafunc.parametrize("backend", ["sqlite"] if sqlite_only else BACKENDS, indirect=True)
+        marked = any(m.name == "postgres" for m in metafunc.definition.iter_markers())
+        backends = ["sqlite"] if sqlite_only and not marked else BACKENDS
+        metafunc.parametrize("backend", backends, indirect=True)
 
 
 @pytest.fixture

@@ -21,7 +21,6 @@ from testkit.telegram_html import check_markup, check_message
 from tests.test_announcements import people
 from tests.test_telegram import CHAIR_CHAT, chair_on_telegram, converse
 
-SQLITE_ONLY = True  # transport tests; the storage tests cover PostgreSQL
 TEXT = "The IGN meets on 3 February.\n\nBring the <b>framework</b> & notes."
 
 

@@ -21,8 +21,6 @@ SUBSCRIBED_AT = datetime.fromisoformat("2016-02-01T12:00:00-05:00")
 AFTER_FIRST_DUE = timedelta(hours=22, seconds=30)  # 2 February, 10:00:30
 FAST = Limits(overall_per_second=1000, chat_burst=100, chat_per_second=100, max_retries=0)
 
-SQLITE_ONLY = True  # transport tests; the storage tests cover PostgreSQL
-
 
 async def subscribe(plenary, platform: str, users: list[str], chat) -> None:
     plenary.clock._instant = SUBSCRIBED_AT

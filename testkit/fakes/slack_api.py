@@ -8,6 +8,7 @@ import asyncio
 import itertools
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -44,6 +45,7 @@ class FakeSlack:
     admins: set[str] = field(default_factory=set)  # workspace admins
     socket_url: str = ""  # what apps.connections.open hands out (Socket Mode)
     gate: asyncio.Event | None = None  # when set, chat.* calls wait for it to open
+    on_call: Callable[[Call], None] | None = None  # told of every call answered, when set
     # method (or "upload", files_upload_v2's step 2) → next calls to fail (500)
     failing: dict[str, int] = field(default_factory=dict)
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
@@ -161,12 +163,16 @@ class FakeSlack:
             return JSONResponse({"ok": False, "error": "internal_error"}, 500)
         if method.startswith("chat.") and self.gate is not None:
             await self.gate.wait()
-        self.calls.append(Call(method, params))
+        call = Call(method, params)
+        self.calls.append(call)
         if params.get("channel") in self.unreachable_channels:
             return JSONResponse({"ok": False, "error": "channel_not_found"})
         if method == "conversations.open" and params.get("users") in self.disabled_users:
             return JSONResponse({"ok": False, "error": "user_disabled"})
-        return JSONResponse({"ok": True, **self._result(method, params)})
+        result = self._result(method, params)
+        if self.on_call is not None:
+            self.on_call(call)
+        return JSONResponse({"ok": True, **result})
 
     def _result(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         if method == "auth.test":

@@ -38,6 +38,7 @@ class Call:
     params: dict[str, Any]
     at: float
     client_port: int = 0  # which of the bot's connections it came over
+    result: Any = None  # what the fake answered, when it took the call
 
 
 @dataclass
@@ -123,32 +124,33 @@ class FakeTelegram:
         method = request.path_params["method"]
         params = await _params(request)
         port = request.client.port if request.client else 0
-        self.calls.append(Call(method, params, time.monotonic(), port))
+        call = Call(method, params, time.monotonic(), port)
+        self.calls.append(call)
         handler = getattr(self, f"_{method}", None)
         if handler is None:
-            self.calls[-1].method = f"{method}:404"
+            call.method = f"{method}:404"
             return _error(404, "Not Found")
         refused = refusal(method, params)
         if refused is not None:
-            self.calls[-1].method = f"{method}:400"
+            call.method = f"{method}:400"
             return _error(400, refused)
         if self.failing.get(method):
             self.failing[method] -= 1
-            self.calls[-1].method = f"{method}:500"
+            call.method = f"{method}:500"
             return _error(500, "Internal Server Error")
         chat_id = params.get("chat_id")
         if method.startswith("send") and chat_id in self.blocked_chats:
-            self.calls[-1].method = f"{method}:403"
+            call.method = f"{method}:403"
             return _error(403, "Forbidden: bot was blocked by the user")
         if method.startswith("send") and chat_id in self.missing_chats:
-            self.calls[-1].method = f"{method}:400"
+            call.method = f"{method}:400"
             return _error(400, "Bad Request: chat not found")
         if (
             method.startswith("send")
             and self.rate_limit_every
             and (next(self._sends) % self.rate_limit_every == 0)
         ):
-            self.calls[-1].method = f"{method}:429"
+            call.method = f"{method}:429"
             return JSONResponse(
                 {
                     "ok": False,
@@ -164,8 +166,9 @@ class FakeTelegram:
             await asyncio.sleep(self.send_delay)
             self._in_flight -= 1
         result = await handler(params)
+        call.result = result
         if self.on_send is not None and method.startswith("send"):
-            self.on_send(self.calls[-1])
+            self.on_send(call)
         return JSONResponse({"ok": True, "result": result})
 
     async def _download(self, request: Request) -> Response:
