@@ -41,6 +41,15 @@ def dispatcher(plenary, telegram, slack):
     return Dispatcher(plenary.core, {"telegram": telegram, "slack": slack})
 
 
+def with_button(fake_telegram, label: str):
+    """The last message the Chair got with a button labelled `label`."""
+    return next(
+        call
+        for call in reversed(fake_telegram.sent(chat_id=CHAIR_CHAT))
+        if label in dict(check_markup(call.params.get("reply_markup")))
+    )
+
+
 def button(call, label: str) -> str:
     """The callback data of the button labelled `label` under a sent message."""
     (data,) = [d for text, d in check_markup(call.params.get("reply_markup")) if text == label]
@@ -59,9 +68,7 @@ async def announce_and_confirm(fake_telegram, text: str) -> tuple[str, str]:
     preview = await converse(
         fake_telegram, private_message(f"/announce {text}", CHAIR_CHAT), CHAIR_CHAT
     )
-    return preview, await press(
-        fake_telegram, fake_telegram.sent(chat_id=CHAIR_CHAT)[-1], "Confirm"
-    )
+    return preview, await press(fake_telegram, with_button(fake_telegram, "Confirm"), "Confirm")
 
 
 async def message_ids(plenary, platform: str) -> dict[str, str]:
@@ -120,7 +127,7 @@ async def test_a_correction_edits_the_messages_sent(plenary, fake_telegram, fake
     )
     assert "Preview of the correction" in preview
     confirmed = await press(
-        fake_telegram, fake_telegram.sent(chat_id=CHAIR_CHAT)[-1], "Confirm correction"
+        fake_telegram, with_button(fake_telegram, "Confirm correction"), "Confirm correction"
     )
     assert "3 messages already sent are being corrected" in confirmed
     await dispatcher.run_until_idle()
@@ -258,7 +265,7 @@ async def test_corrected_while_its_attachment_waits_the_text_is_edited_and_the_f
     correction = private_message("/correct 1 The right programme is attached.", CHAIR_CHAT)
     await converse(fake_telegram, correction, CHAIR_CHAT)
     confirmed = await press(
-        fake_telegram, fake_telegram.sent(chat_id=CHAIR_CHAT)[-1], "Confirm correction"
+        fake_telegram, with_button(fake_telegram, "Confirm correction"), "Confirm correction"
     )
     assert "3 messages already sent are being corrected" in confirmed
     fake_telegram.failing.clear()

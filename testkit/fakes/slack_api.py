@@ -20,6 +20,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.runtime.http import HttpServer
+from testkit.fakes.chaos import Chaos
 from testkit.fakes.slack_rules import refusal
 
 BOT_USER = "UPLENARY"
@@ -31,6 +32,7 @@ class Call:
     method: str
     params: dict[str, Any]
     at: float = field(default_factory=time.monotonic)
+    result: Any = None  # what the fake answered, when it took the call
 
 
 @dataclass
@@ -46,6 +48,7 @@ class FakeSlack:
     socket_url: str = ""  # what apps.connections.open hands out (Socket Mode)
     gate: asyncio.Event | None = None  # when set, chat.* calls wait for it to open
     on_call: Callable[[Call], None] | None = None  # told of every call answered, when set
+    chaos: Chaos | None = None  # random faults for chat.* calls
     # method (or "upload", files_upload_v2's step 2) → next calls to fail (500)
     failing: dict[str, int] = field(default_factory=dict)
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
@@ -164,12 +167,24 @@ class FakeSlack:
         if method.startswith("chat.") and self.gate is not None:
             await self.gate.wait()
         call = Call(method, params)
+        fault = self.chaos.draw() if self.chaos is not None and method.startswith("chat.") else None
+        if fault is not None:
+            if fault.kind != "slow":
+                call.method = f"{method}:{fault.kind}"
+                self.calls.append(call)
+            await asyncio.sleep(fault.wait)
+            if fault.kind == "429":
+                retry = {"Retry-After": str(int(fault.seconds))}
+                return JSONResponse({"ok": False, "error": "ratelimited"}, 429, headers=retry)
+            if fault.kind in ("5xx", "timeout"):
+                return JSONResponse({"ok": False, "error": "internal_error"}, 503)
         self.calls.append(call)
         if params.get("channel") in self.unreachable_channels:
             return JSONResponse({"ok": False, "error": "channel_not_found"})
         if method == "conversations.open" and params.get("users") in self.disabled_users:
             return JSONResponse({"ok": False, "error": "user_disabled"})
         result = self._result(method, params)
+        call.result = result
         if self.on_call is not None:
             self.on_call(call)
         return JSONResponse({"ok": True, **result})

@@ -18,6 +18,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.runtime.http import HttpServer
+from testkit.fakes.chaos import Chaos
 from testkit.fakes.telegram_rules import refusal
 
 BOT = {"id": 999, "is_bot": True, "first_name": "Plenary", "username": "PlenaryBot"}
@@ -57,6 +58,7 @@ class FakeTelegram:
     send_delay: float = 0.0  # seconds each send* call takes to answer
     failing: dict[str, int] = field(default_factory=dict)  # method → next calls to fail (500)
     most_in_flight: int = 0  # the most send* calls being answered at once
+    chaos: Chaos | None = None  # random faults for send* and editMessageText calls
     _in_flight: int = 0
     _updates: list[dict[str, Any]] = field(default_factory=list)
     _new_update: asyncio.Event = field(default_factory=asyncio.Event)
@@ -151,15 +153,10 @@ class FakeTelegram:
             and (next(self._sends) % self.rate_limit_every == 0)
         ):
             call.method = f"{method}:429"
-            return JSONResponse(
-                {
-                    "ok": False,
-                    "error_code": 429,
-                    "description": "Too Many Requests: retry later",
-                    "parameters": {"retry_after": self.retry_after},
-                },
-                429,
-            )
+            return _too_many(self.retry_after)
+        fault = await self._chaos(method, call)
+        if fault is not None:
+            return fault
         if method.startswith("send") and self.send_delay:
             self._in_flight += 1
             self.most_in_flight = max(self.most_in_flight, self._in_flight)
@@ -170,6 +167,23 @@ class FakeTelegram:
         if self.on_send is not None and method.startswith("send"):
             self.on_send(call)
         return JSONResponse({"ok": True, "result": result})
+
+    async def _chaos(self, method: str, call: Call) -> JSONResponse | None:
+        """The answer of a fault the chaos deals this call, if any (a slow answer only waits)."""
+        sending = method.startswith("send") or method == "editMessageText"
+        fault = self.chaos.draw() if self.chaos is not None and sending else None
+        if fault is None:
+            return None
+        if fault.kind != "slow":
+            call.method = f"{method}:{fault.kind}"
+        await asyncio.sleep(fault.wait)
+        if fault.kind == "429":
+            return _too_many(int(fault.seconds))
+        if fault.kind == "5xx":
+            return _error(502, "Bad Gateway")
+        if fault.kind == "timeout":
+            return _error(504, "Gateway Timeout")
+        return None
 
     async def _download(self, request: Request) -> Response:
         content = self.files.get(request.path_params["file_id"])
@@ -248,6 +262,18 @@ class FakeTelegram:
 
     async def _sendDocument(self, params: dict[str, Any]) -> dict[str, Any]:
         return self._message(params, document={"file_id": "f1", "file_unique_id": "u1"})
+
+
+def _too_many(retry_after: int) -> JSONResponse:
+    return JSONResponse(
+        {
+            "ok": False,
+            "error_code": 429,
+            "description": f"Too Many Requests: retry after {retry_after}",
+            "parameters": {"retry_after": retry_after},
+        },
+        429,
+    )
 
 
 def _error(code: int, description: str) -> JSONResponse:
