@@ -191,16 +191,18 @@ async def run_once(cluster: pg.Cluster, run: int, people: int, rng: random.Rando
         started = time.monotonic()
         for process in slots:
             await process.start()
-        corrected = False
+        corrected, next_kill = False, started + rng.uniform(3, 8)
         try:
             while True:
-                await asyncio.sleep(rng.uniform(3, 8))
+                await asyncio.sleep(0.5)
                 sent, unsettled, reports = await progress(sessions)
                 if not corrected and sent >= people // 2:
                     await correct_midway(sessions)
                     corrected = True
                 if corrected and reports and not unsettled:
                     break
+                if time.monotonic() < next_kill:
+                    continue
                 victim = rng.choice(slots)
                 owner, lived_from = victim.owner, victim.started_at
                 await victim.kill()
@@ -208,6 +210,7 @@ async def run_once(cluster: pg.Cluster, run: int, people: int, rng: random.Rando
                 held = await in_flight_rows(sessions, owner)
                 kills.append(Kill(victim.slot.name, lived_from, killed_at, held))
                 await victim.start()
+                next_kill = time.monotonic() + rng.uniform(3, 8)
             drained = time.monotonic() - started
         finally:
             for process in slots:

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 from slack_sdk.signature import SignatureVerifier
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
@@ -139,7 +139,10 @@ class FakeSlack:
     async def _endpoint(self, request: Request) -> JSONResponse:
         method = request.path_params["method"]
         params = dict(request.query_params)
-        body = await request.body()
+        try:
+            body = await request.body()
+        except ClientDisconnect:  # the app went away mid-request (killed): nothing arrived
+            return JSONResponse({"ok": False, "error": "request_cut_short"}, 400)
         if body:
             if request.headers.get("content-type", "").startswith("application/json"):
                 params.update(json.loads(body))
