@@ -11,11 +11,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.runtime.dispatcher import Dispatcher
 from storage.models import Account, Delivery, DeliveryStatus, Meeting
 from testkit.fakes.slack_api import FakeSlack
 from testkit.fakes.telegram_api import FakeTelegram
 
 MEETING = re.compile(r"Chaos meeting \d+")
+SEND_SLOTS = Dispatcher.concurrency  # a process's sends in flight at once, at the most
 Identity = tuple[str, str, str, str]  # platform, chat, kind, meeting
 
 
@@ -130,9 +132,11 @@ class Analysis:
         print(f"{title}: {sum(self.deliveries.values()):,} deliveries ({kinds})")
         print(f"  drained in {self.drained:.1f} s, {self.kills} processes killed (SIGKILL)")
         print(f"  lost {self.lost} (rows not sent: {self.not_settled})")
+        each = " ".join(map(str, self.in_flight)) or "-"
+        most = max(self.in_flight, default=0)
         print(
             f"  duplicates {self.duplicates}; in flight at the kills {sum(self.in_flight)} "
-            f"({' '.join(map(str, self.in_flight)) or '-'})"
+            f"({each}; at most {most} at one kill, bound {SEND_SLOTS})"
         )
         print(
             f"  corrections: {self.corrections_reached:,} of {self.corrections_needed:,} "
@@ -146,13 +150,13 @@ class Analysis:
     def print_table(results: list[Analysis]) -> None:
         print(
             "\n| run | deliveries | drained | kills | lost | duplicates | in flight at kills "
-            "| corrected / sent with old text | reports |"
+            "(most at one) | corrected / sent with old text | reports |"
         )
         print("|---|---|---|---|---|---|---|---|---|")
         for run, r in enumerate(results, 1):
             print(
                 f"| {run} | {sum(r.deliveries.values()):,} | {r.drained:.0f} s | {r.kills} "
-                f"| {r.lost} | {r.duplicates} | {sum(r.in_flight)} "
+                f"| {r.lost} | {r.duplicates} | {sum(r.in_flight)} ({max(r.in_flight, default=0)}) "
                 f"| {r.corrections_reached:,} / {r.corrections_needed:,} | {r.reports} |"
             )
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, func, or_, select
+from sqlalchemy import Row, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import outbox
@@ -244,15 +244,16 @@ async def report_finished(session: AsyncSession, announcement_ids: set[int], now
         .order_by(Announcement.id)
         .with_for_update(key_share=True)  # FOR NO KEY UPDATE: new rows may still refer to it
     )
-    unsettled = select(Delivery.announcement_id).where(
-        Delivery.announcement_id.in_(announcement_ids),
-        Delivery.kind == "announcement",
+    # Checked at every settling: the first unsettled row found (an index lookup) is enough.
+    unsettled = exists().where(
+        Delivery.announcement_id == Announcement.id,
         Delivery.status.in_([DeliveryStatus.PENDING, DeliveryStatus.SENDING]),
+        Delivery.kind == "announcement",
     )
     finished = await session.execute(
         select(Announcement.id, Announcement.author_id).where(
             Announcement.id.in_(announcement_ids),
-            Announcement.id.not_in(unsettled),
+            ~unsettled,
             Announcement.author_id.is_not(None),
         )
     )

@@ -319,7 +319,11 @@ class Delivery(Base):
     """
 
     __tablename__ = "deliveries"
-    __table_args__ = (Index("ix_deliveries_due", "status", "due_at"),)
+    __table_args__ = (
+        Index("ix_deliveries_due", "status", "due_at"),
+        # An announcement's unsettled rows, looked for each time some of its rows settle.
+        Index("ix_deliveries_announcement_status", "announcement_id", "status"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(200), unique=True)
     kind: Mapped[str] = mapped_column(String(16))

@@ -1,4 +1,5 @@
-"""delivery claims (fencing token, first attempt, parts sent) and button command use times
+"""delivery claims (fencing token, first attempt, parts sent), an index of an announcement's
+deliveries by status, and button command use times
 
 Revision ID: 0013
 Revises: 0010
@@ -25,6 +26,9 @@ def upgrade() -> None:
         )
     with op.batch_alter_table("deliveries", schema=None) as batch_op:
         batch_op.alter_column("parts_sent", server_default=None)
+        batch_op.create_index(
+            "ix_deliveries_announcement_status", ["announcement_id", "status"], unique=False
+        )
     with op.batch_alter_table("button_commands", schema=None) as batch_op:
         batch_op.add_column(sa.Column("used_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.create_index(batch_op.f("ix_button_commands_used_at"), ["used_at"], unique=False)
@@ -41,6 +45,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_button_commands_used_at"))
         batch_op.drop_column("used_at")
     with op.batch_alter_table("deliveries", schema=None) as batch_op:
+        batch_op.drop_index("ix_deliveries_announcement_status")
         batch_op.drop_column("parts_sent")
         batch_op.drop_column("first_tried_at")
         batch_op.drop_column("claim_token")
