@@ -136,8 +136,15 @@ class Process:
             self.process.send_signal(signal.SIGTERM)
             await asyncio.wait_for(self.process.wait(), 60)
 
-    def tracebacks(self) -> int:
-        return sum(log.read_text().count("Traceback") for log in self.folder.glob("stderr-*"))
+    def tracebacks(self) -> list[str]:
+        """Each traceback its starts wrote, with the log line before it."""
+        found = []
+        for log in sorted(self.folder.glob("stderr-*")):
+            lines = log.read_text().splitlines()
+            for at, line in enumerate(lines):
+                if line.startswith("Traceback"):
+                    found.append("\n".join(lines[max(at - 1, 0) : at + 40]))
+        return found
 
 
 async def in_flight_rows(sessions: async_sessionmaker[AsyncSession], owner: str) -> list[int]:
@@ -215,13 +222,15 @@ async def run_once(cluster: pg.Cluster, run: int, people: int, rng: random.Rando
         finally:
             for process in slots:
                 await process.stop()
-        tracebacks = sum(process.tracebacks() for process in slots)
+        tracebacks = [trace for process in slots for trace in process.tracebacks()]
         analysis = await analyse(sessions, [p.slot for p in slots], kills, OLD, NEW)
         for process in slots:
             await process.slot.telegram.close()
             await process.slot.slack.close()
     await engine.dispose()
-    analysis.due, analysis.drained, analysis.tracebacks = due, drained, tracebacks
+    analysis.due, analysis.drained, analysis.tracebacks = due, drained, len(tracebacks)
+    for trace in tracebacks:
+        print(f"A process logged:\n{trace}\n", file=sys.stderr)
     analysis.faults = Counter(telegram_chaos.met) + Counter(slack_chaos.met)
     return analysis
 
