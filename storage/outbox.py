@@ -66,21 +66,50 @@ async def enqueue(session: AsyncSession, rows: list[dict[str, Any]]) -> int:
     return added
 
 
+def _lockable(*conditions: Any) -> Any:
+    """Rows meeting `conditions`, locked in the order of their ids and skipping those another
+    transaction holds: statements touching many rows from several processes and tasks (sweeps,
+    settling, lease renewal) then never wait for each other in a circle (a deadlock)."""
+    return (
+        select(Delivery.id)
+        .where(*conditions)
+        .order_by(Delivery.id)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+
+
+def _sweep(conditions: list[Any], **values: Any) -> Any:
+    return (
+        update(Delivery)
+        .where(Delivery.id.in_(_lockable(*conditions)))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+
+
 async def _expire_and_recover(
     session: AsyncSession, now: datetime, real_now: datetime
 ) -> tuple[int, set[int]]:
     """Before claiming: pending rows past their deadline expire; rows whose lease ran out (a
     process died while sending) return to pending; rows tried too often or for too long are
-    given up. Returns how many were given up, and their announcements."""
+    given up. Rows another process is sweeping are left to it. Returns how many were given up,
+    and their announcements."""
+    pending = Delivery.status == DeliveryStatus.PENDING
     await session.execute(
-        update(Delivery)
-        .where(Delivery.status == DeliveryStatus.PENDING, Delivery.expires_at <= now)
-        .values(status=DeliveryStatus.EXPIRED, error="the meeting had started")
+        _sweep(
+            [pending, Delivery.expires_at <= now],
+            status=DeliveryStatus.EXPIRED,
+            error="the meeting had started",
+        )
     )
     await session.execute(
-        update(Delivery)
-        .where(Delivery.status == DeliveryStatus.SENDING, Delivery.claimed_until <= real_now)
-        .values(status=DeliveryStatus.PENDING, claim_token=None, claimed_until=None)
+        _sweep(
+            [Delivery.status == DeliveryStatus.SENDING, Delivery.claimed_until <= real_now],
+            status=DeliveryStatus.PENDING,
+            claim_token=None,
+            claimed_until=None,
+        )
     )
     announcements: list[int | None] = []
     for too_much, why in (
@@ -88,11 +117,9 @@ async def _expire_and_recover(
         (Delivery.first_tried_at <= now - GIVE_UP_AFTER, f"{GAVE_UP}: still failing after a day"),
     ):
         given_up = await session.scalars(
-            update(Delivery)
-            .where(Delivery.status == DeliveryStatus.PENDING, too_much)
-            .values(status=DeliveryStatus.FAILED, error=why)
-            .returning(Delivery.announcement_id)
-            .execution_options(synchronize_session=False)
+            _sweep([pending, too_much], status=DeliveryStatus.FAILED, error=why).returning(
+                Delivery.announcement_id
+            )
         )
         announcements.extend(given_up)
     return len(announcements), {a for a in announcements if a is not None}
@@ -158,6 +185,14 @@ async def _latest_reminders_only(session: AsyncSession, claimed: list[Delivery])
     return [d for d in claimed if d.kind != "reminder" or id(d) in kept]
 
 
+def _in_order(condition: Any) -> Any:
+    """Rows meeting `condition`, locked in the order of their ids (waiting for them: a claim's
+    settling and its lease's renewal take the same rows, in the same order)."""
+    return (
+        select(Delivery.id).where(condition).order_by(Delivery.id).with_for_update()
+    ).scalar_subquery()
+
+
 def _held(token: str, ids: list[int]) -> Any:
     return and_(
         Delivery.id.in_(ids),
@@ -177,7 +212,7 @@ async def settle(session: AsyncSession, token: str, outcomes: list[dict[str, Any
     held = set(
         await session.scalars(
             update(Delivery)
-            .where(_held(token, [o["id"] for o in outcomes]))
+            .where(Delivery.id.in_(_in_order(_held(token, [o["id"] for o in outcomes]))))
             .values(claimed_until=Delivery.claimed_until)
             .returning(Delivery.id)
             .execution_options(synchronize_session=False)
@@ -195,9 +230,10 @@ async def settle(session: AsyncSession, token: str, outcomes: list[dict[str, Any
 
 async def renew(session: AsyncSession, lease: Lease) -> int:
     """Extend a claim whose sends are still alive; returns how many rows it still holds."""
+    mine = and_(Delivery.claim_token == lease.token, Delivery.status == DeliveryStatus.SENDING)
     result = await session.execute(
         update(Delivery)
-        .where(Delivery.claim_token == lease.token, Delivery.status == DeliveryStatus.SENDING)
+        .where(Delivery.id.in_(_in_order(mine)))
         .values(claimed_until=lease.until)
         .execution_options(synchronize_session=False)
     )
@@ -211,7 +247,7 @@ async def release(session: AsyncSession, token: str, ids: list[int]) -> int:
         return 0
     result = await session.execute(
         update(Delivery)
-        .where(_held(token, ids))
+        .where(Delivery.id.in_(_in_order(_held(token, ids))))
         .values(
             status=DeliveryStatus.PENDING,
             claim_token=None,
