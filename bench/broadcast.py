@@ -15,7 +15,7 @@ import asyncio
 import time
 from datetime import UTC, datetime
 
-from bench.fake_platforms import FakePlatforms, fake_platforms
+from bench.fake_platforms import SLACK_TOKEN, FakePlatforms, fake_platforms
 from bench.fanout import capped_telegram, demo_runtime, print_delivery
 from bot.config import SlackConfig
 from bot.runtime.dispatcher import Dispatcher
@@ -62,7 +62,7 @@ async def send_all(
     telegram = capped_telegram(runtime.core, cap, fakes.telegram_token, fakes.telegram_url)
     await telegram.application.initialize()
     slack_config = SlackConfig(
-        bot_token="xoxb-bench", signing_secret=SIGNING_SECRET, api_base_url=fakes.slack_url
+        bot_token=SLACK_TOKEN, signing_secret=SIGNING_SECRET, api_base_url=fakes.slack_url
     )
     slack = SlackTransport(slack_config, runtime.core)
     senders = {"telegram": telegram, "slack": slack}

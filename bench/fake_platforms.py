@@ -20,6 +20,7 @@ from testkit.fakes.slack_api import FakeSlack
 from testkit.fakes.telegram_api import FakeTelegram
 
 REPORT_LIMIT = 64 * 1024 * 1024  # bytes of one JSON line of recorded messages
+SLACK_TOKEN = "xoxb-bench"  # the bot token the fake Slack accepts
 
 
 @dataclass
@@ -60,7 +61,7 @@ async def fake_platforms() -> AsyncIterator[FakePlatforms]:
 
 
 async def serve() -> None:
-    telegram, slack = await FakeTelegram().serve(), await FakeSlack().serve()
+    telegram, slack = await FakeTelegram().serve(), await FakeSlack(token=SLACK_TOKEN).serve()
     where = {"telegram": telegram.base_url, "token": telegram.token, "slack": slack.base_url}
     print(json.dumps(where), flush=True)
     loop = asyncio.get_running_loop()

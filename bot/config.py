@@ -28,6 +28,7 @@ from pydantic_settings import (
 )
 
 from storage.database import EMBEDDED_URL, async_url
+from storage.retention import Retention
 
 
 class ConfigError(ValueError):
@@ -35,6 +36,7 @@ class ConfigError(ValueError):
 
 
 DURATION = re.compile(r"^(\d+)([mhd])$")
+SHORTEST_RETENTION = timedelta(days=1)
 _UNITS = {"m": "minutes", "h": "hours", "d": "days"}
 
 
@@ -148,6 +150,27 @@ class CalendarConfig(Section):
         return parse_duration(self.default_duration)
 
 
+def _kept_long_enough(value: str) -> str:
+    if parse_duration(value) < SHORTEST_RETENTION:
+        raise ValueError(f"keep rows at least 1d, got {value!r}")
+    return value
+
+
+KeptFor = Annotated[str, AfterValidator(_kept_long_enough)]
+
+
+class RetentionConfig(Section):
+    """How long rows are kept once done with (see storage.retention), as durations."""
+
+    deliveries: KeptFor = "90d"
+    update_ids: KeptFor = "7d"
+    button_commands: KeptFor = "180d"
+    codes: KeptFor = "30d"
+
+    def policy(self) -> Retention:
+        return Retention(**{name: parse_duration(value) for name, value in self})
+
+
 class LoggingConfig(Section):
     format: Literal["text", "json"] = "text"  # json: one object a line, for log collectors
 
@@ -192,6 +215,7 @@ class Config(BaseSettings):
     slack: SlackConfig = SlackConfig()
     reminders: RemindersConfig = RemindersConfig()
     calendar: CalendarConfig = CalendarConfig()
+    retention: RetentionConfig = RetentionConfig()
     logging: LoggingConfig = LoggingConfig()
     source: str = Field("built-in defaults", exclude=True)
 

@@ -52,6 +52,17 @@ LEADER = Gauge(
     ["lock"],
     registry=REGISTRY,
 )
+DELIVERIES_GIVEN_UP = Counter(
+    "plenary_deliveries_given_up",
+    "Deliveries this process gave up after their attempts (the outbox keeps them as failed)",
+    registry=REGISTRY,
+)
+PRUNED = Counter(
+    "plenary_pruned",
+    "Rows pruned by this process once retention no longer kept them, by table",
+    ["table"],
+    registry=REGISTRY,
+)
 DELIVERIES = Gauge("plenary_deliveries", "Outbox rows by state", ["state"], registry=REGISTRY)
 QUEUE_DEPTH = Gauge(
     "plenary_queue_depth", "Outbox rows due now and not yet sent", registry=REGISTRY

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, func, or_, select
+from sqlalchemy import Row, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import outbox
@@ -168,33 +168,64 @@ async def cancel(session: AsyncSession, announcement: Announcement, now: datetim
     return withheld + await outbox.drop_pending(session, this_one)
 
 
+def _corrections(
+    announcement_id: int, number: int, account_ids: list[int], now: datetime
+) -> list[dict[str, Any]]:
+    """The rows of correction `number` for these accounts (one key each: enqueued once)."""
+    return [
+        _row(
+            f"correction:{announcement_id}:{number}:{a}", "correction", announcement_id, a, now, now
+        )
+        for a in account_ids
+    ]
+
+
 async def correct(
     session: AsyncSession, announcement: Announcement, text: str, now: datetime
 ) -> int:
     """Replace the text. Deliveries not yet sent carry the new text; those whose text went
-    out get a correction (an edit where the platform allows). Returns how many corrections."""
+    out get a correction (an edit where the platform allows), and those being sent with the
+    old text get one when they settle (`correct_late`). Returns how many corrections."""
     announcement.text = text
     announcement.corrections += 1
-    sent = await session.execute(
+    # The flush before this query updates the announcement: a dispatcher settling rows of
+    # it (`correct_late`) holds it locked, so this sees what that one recorded.
+    sent = await session.scalars(
         select(Delivery.account_id).where(
             Delivery.announcement_id == announcement.id,
             Delivery.kind == "announcement",
             outbox.TEXT_WENT_OUT,
         )
     )
-    number = announcement.corrections
-    rows = [
-        _row(
-            f"correction:{announcement.id}:{number}:{account_id}",
-            "correction",
-            announcement.id,
-            account_id,
-            now,
-            now,
-        )
-        for (account_id,) in sent
-    ]
+    rows = _corrections(announcement.id, announcement.corrections, list(sent), now)
     return await outbox.enqueue(session, rows)
+
+
+async def correct_late(
+    session: AsyncSession, sent: list[tuple[int, int, int]], now: datetime
+) -> int:
+    """For announcement messages just recorded as sent, each (announcement id, account id,
+    corrections when it was rendered): a correction for those rendered before a correction
+    that `correct` could not see yet. Returns how many."""
+    if not sent:
+        return 0
+    # Locked as `correct` locks it when it changes the text: one of the two sees the other.
+    current = dict(
+        (
+            await session.execute(
+                select(Announcement.id, Announcement.corrections)
+                .where(Announcement.id.in_({a for a, _, _ in sent}))
+                .order_by(Announcement.id)
+                .with_for_update(key_share=True)
+            )
+        ).all()
+    )
+    rows = []
+    for announcement_id, account_id, rendered in sent:
+        if current.get(announcement_id, rendered) > rendered:
+            number = current[announcement_id]
+            rows += _corrections(announcement_id, number, [account_id], now)
+    return await outbox.enqueue(session, rows) if rows else 0
 
 
 def outcome(status: DeliveryStatus, error: str | None) -> str:
@@ -233,15 +264,16 @@ async def report_finished(session: AsyncSession, announcement_ids: set[int], now
         .order_by(Announcement.id)
         .with_for_update(key_share=True)  # FOR NO KEY UPDATE: new rows may still refer to it
     )
-    unsettled = select(Delivery.announcement_id).where(
-        Delivery.announcement_id.in_(announcement_ids),
-        Delivery.kind == "announcement",
+    # Checked at every settling: the first unsettled row found (an index lookup) is enough.
+    unsettled = exists().where(
+        Delivery.announcement_id == Announcement.id,
         Delivery.status.in_([DeliveryStatus.PENDING, DeliveryStatus.SENDING]),
+        Delivery.kind == "announcement",
     )
     finished = await session.execute(
         select(Announcement.id, Announcement.author_id).where(
             Announcement.id.in_(announcement_ids),
-            Announcement.id.not_in(unsettled),
+            ~unsettled,
             Announcement.author_id.is_not(None),
         )
     )

@@ -271,11 +271,13 @@ class Subscription(Base):
 
 
 class ButtonCommand(Base):
-    """A command too long for a button's payload (Telegram allows 64 bytes), kept by token."""
+    """A command too long for a button's payload (Telegram allows 64 bytes), kept by token.
+    `used_at` says when a message last carried it: tokens unused for long are pruned."""
 
     __tablename__ = "button_commands"
     token: Mapped[str] = mapped_column(String(32), primary_key=True)
     command: Mapped[str] = mapped_column(Text)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
 
 class ProcessedUpdate(Base):
@@ -332,12 +334,19 @@ class Delivery(Base):
     """One proactive message to one account: the outbox.
 
     `key` is unique per (notice, lead time, account), so planning twice enqueues once.
-    A dispatcher claims due rows (status sending, with a lease), sends, and records the
-    platform's message id; a lease that runs out returns the row to pending.
+    A dispatcher claims due rows (status sending, with a lease in real time and a
+    `claim_token` unique to that claim), sends, and records the platform's message id; only
+    the holder of the current claim can settle a row, and a lease that runs out (its holder
+    died) returns the row to pending. `parts_sent` counts the parts of a long text that went
+    out before a failure, so that a retry resumes after them.
     """
 
     __tablename__ = "deliveries"
-    __table_args__ = (Index("ix_deliveries_due", "status", "due_at"),)
+    __table_args__ = (
+        Index("ix_deliveries_due", "status", "due_at"),
+        # An announcement's unsettled rows, looked for each time some of its rows settle.
+        Index("ix_deliveries_announcement_status", "announcement_id", "status"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(200), unique=True)
     kind: Mapped[str] = mapped_column(String(16))
@@ -361,6 +370,9 @@ class Delivery(Base):
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claim_token: Mapped[str | None] = mapped_column(String(64))
+    first_tried_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    parts_sent: Mapped[int] = mapped_column(Integer, default=0)
     message_id: Mapped[str | None] = mapped_column(String(64))
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -1,8 +1,10 @@
 """The delivery outbox: enqueue once per key, claim due rows (several processes sharing the
-work on PostgreSQL), and record what became of each."""
+work on PostgreSQL), and record what became of each, only while holding the claim."""
 
 from __future__ import annotations
 
+import secrets
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -12,11 +14,41 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Account, Delivery, DeliveryStatus
 
-LEASE = timedelta(minutes=2)  # a claimed row not settled by then goes back to pending
+# A claim lasts this long in real time unless its holder renews it (it does while its sends
+# are alive): a process that dies hands its rows over after at most this.
+LEASE = timedelta(seconds=30)
+# A row that fails is retried with backoff, then given up (status failed) after this many
+# attempts or this long after its first attempt, whichever comes first.
+MAX_ATTEMPTS = 10
+GIVE_UP_AFTER = timedelta(hours=24)
 BATCH = 500  # rows a statement inserts at a time
 # A row whose message went out: sent, or its text sent and its attachments still to come.
 TEXT_WENT_OUT = Delivery.message_id.is_not(None)
 WITHHELD = "attachments withheld"  # the error of a row whose text went out, then withdrawn
+GAVE_UP = "gave up"  # the start of the error of a row given up
+
+
+def new_token(owner: str) -> str:
+    """A claim's fencing token: the owner's name and a part no other claim has."""
+    return f"{owner[:40]}/{secrets.token_hex(8)}"
+
+
+@dataclass(frozen=True)
+class Lease:
+    """A claim: its token, and until when it holds (real time, whatever the clock says)."""
+
+    token: str
+    until: datetime
+
+
+@dataclass
+class Claimed:
+    """What a claim took, and what it gave up on the way (rows failed too often or too long:
+    their announcements may now be complete)."""
+
+    rows: list[Delivery]
+    gave_up: int = 0
+    announcements_settled: set[int] = field(default_factory=set)
 
 
 async def enqueue(session: AsyncSession, rows: list[dict[str, Any]]) -> int:
@@ -34,19 +66,63 @@ async def enqueue(session: AsyncSession, rows: list[dict[str, Any]]) -> int:
     return added
 
 
-async def _expire_and_recover(session: AsyncSession, now: datetime) -> None:
-    """Before claiming: pending rows past their deadline expire; rows whose claim ran out
-    (a process died while sending) return to pending."""
-    await session.execute(
+def _lockable(*conditions: Any) -> Any:
+    """Rows meeting `conditions`, locked in the order of their ids and skipping those another
+    transaction holds: statements touching many rows from several processes and tasks (sweeps,
+    settling, lease renewal) then never wait for each other in a circle (a deadlock)."""
+    return (
+        select(Delivery.id)
+        .where(*conditions)
+        .order_by(Delivery.id)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+
+
+def _sweep(conditions: list[Any], **values: Any) -> Any:
+    return (
         update(Delivery)
-        .where(Delivery.status == DeliveryStatus.PENDING, Delivery.expires_at <= now)
-        .values(status=DeliveryStatus.EXPIRED, error="the meeting had started")
+        .where(Delivery.id.in_(_lockable(*conditions)))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def _expire_and_recover(
+    session: AsyncSession, now: datetime, real_now: datetime
+) -> tuple[int, set[int]]:
+    """Before claiming: pending rows past their deadline expire; rows whose lease ran out (a
+    process died while sending) return to pending; rows tried too often or for too long are
+    given up. Rows another process is sweeping are left to it. Returns how many were given up,
+    and their announcements."""
+    pending = Delivery.status == DeliveryStatus.PENDING
+    await session.execute(
+        _sweep(
+            [pending, Delivery.expires_at <= now],
+            status=DeliveryStatus.EXPIRED,
+            error="the meeting had started",
+        )
     )
     await session.execute(
-        update(Delivery)
-        .where(Delivery.status == DeliveryStatus.SENDING, Delivery.claimed_until <= now)
-        .values(status=DeliveryStatus.PENDING)
+        _sweep(
+            [Delivery.status == DeliveryStatus.SENDING, Delivery.claimed_until <= real_now],
+            status=DeliveryStatus.PENDING,
+            claim_token=None,
+            claimed_until=None,
+        )
     )
+    announcements: list[int | None] = []
+    for too_much, why in (
+        (Delivery.attempts >= MAX_ATTEMPTS, f"{GAVE_UP} after {MAX_ATTEMPTS} attempts"),
+        (Delivery.first_tried_at <= now - GIVE_UP_AFTER, f"{GAVE_UP}: still failing after a day"),
+    ):
+        given_up = await session.scalars(
+            _sweep([pending, too_much], status=DeliveryStatus.FAILED, error=why).returning(
+                Delivery.announcement_id
+            )
+        )
+        announcements.extend(given_up)
+    return len(announcements), {a for a in announcements if a is not None}
 
 
 def _on(platforms: list[str]) -> Any:
@@ -55,12 +131,17 @@ def _on(platforms: list[str]) -> Any:
 
 
 async def claim(
-    session: AsyncSession, now: datetime, limit: int, platforms: list[str]
-) -> list[Delivery]:
-    """Take up to `limit` due rows for accounts on `platforms` (those this process can reach).
-    On PostgreSQL rows another process has locked are skipped (FOR UPDATE SKIP LOCKED);
-    SQLite serialises writers anyway."""
-    await _expire_and_recover(session, now)
+    session: AsyncSession,
+    now: datetime,
+    lease: Lease,
+    real_now: datetime,
+    limit: int,
+    platforms: list[str],
+) -> Claimed:
+    """Take up to `limit` due rows for accounts on `platforms` (those this process can reach)
+    under `lease`. On PostgreSQL rows another process has locked are skipped (FOR UPDATE
+    SKIP LOCKED); SQLite serialises writers anyway."""
+    gave_up, settled = await _expire_and_recover(session, now, real_now)
     due = (
         select(Delivery.id)
         .where(Delivery.status == DeliveryStatus.PENDING, Delivery.due_at <= now, _on(platforms))
@@ -73,13 +154,16 @@ async def claim(
         .where(Delivery.id.in_(due.scalar_subquery()))
         .values(
             status=DeliveryStatus.SENDING,
-            claimed_until=now + LEASE,
+            claim_token=lease.token,
+            claimed_until=lease.until,
             attempts=Delivery.attempts + 1,
+            first_tried_at=func.coalesce(Delivery.first_tried_at, now),
         )
         .returning(Delivery)
         .execution_options(synchronize_session=False)
     )
-    return await _latest_reminders_only(session, sorted(claimed, key=lambda d: (d.due_at, d.id)))
+    ordered = sorted(claimed, key=lambda d: (d.due_at, d.id))
+    return Claimed(await _latest_reminders_only(session, ordered), gave_up, settled)
 
 
 async def _latest_reminders_only(session: AsyncSession, claimed: list[Delivery]) -> list[Delivery]:
@@ -101,14 +185,78 @@ async def _latest_reminders_only(session: AsyncSession, claimed: list[Delivery])
     return [d for d in claimed if d.kind != "reminder" or id(d) in kept]
 
 
-async def settle(session: AsyncSession, outcomes: list[dict[str, Any]]) -> None:
-    """Record outcomes: each a dict with the row's id and the columns to set (one
-    executemany per set of columns)."""
+def _in_order(condition: Any) -> Any:
+    """Rows meeting `condition`, locked in the order of their ids (waiting for them: a claim's
+    settling and its lease's renewal take the same rows, in the same order)."""
+    return (
+        select(Delivery.id).where(condition).order_by(Delivery.id).with_for_update()
+    ).scalar_subquery()
+
+
+def _held(token: str, ids: list[int]) -> Any:
+    return and_(
+        Delivery.id.in_(ids),
+        Delivery.claim_token == token,
+        Delivery.status == DeliveryStatus.SENDING,
+    )
+
+
+async def settle(session: AsyncSession, token: str, outcomes: list[dict[str, Any]]) -> set[int]:
+    """Record outcomes (each a dict with the row's id and the columns to set) for the rows
+    still held under the claim `token`; returns their ids. A row whose lease ran out and
+    was claimed again belongs to its new holder: its outcome here is dropped."""
+    if not outcomes:
+        return set()
+    # Lock the rows still ours first (a write: SQLite's lock, PostgreSQL's row locks), so
+    # that nobody takes them over between the check and the update.
+    held = set(
+        await session.scalars(
+            update(Delivery)
+            .where(Delivery.id.in_(_in_order(_held(token, [o["id"] for o in outcomes]))))
+            .values(claimed_until=Delivery.claimed_until)
+            .returning(Delivery.id)
+            .execution_options(synchronize_session=False)
+        )
+    )
     by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for outcome in outcomes:
-        by_columns.setdefault(tuple(sorted(outcome)), []).append(outcome)
+        if outcome["id"] in held:
+            row = {**outcome, "claim_token": None, "claimed_until": None}
+            by_columns.setdefault(tuple(sorted(row)), []).append(row)
     for rows in by_columns.values():
         await session.execute(update(Delivery), rows)
+    return held
+
+
+async def renew(session: AsyncSession, lease: Lease) -> int:
+    """Extend a claim whose sends are still alive; returns how many rows it still holds."""
+    mine = and_(Delivery.claim_token == lease.token, Delivery.status == DeliveryStatus.SENDING)
+    result = await session.execute(
+        update(Delivery)
+        .where(Delivery.id.in_(_in_order(mine)))
+        .values(claimed_until=lease.until)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
+
+
+async def release(session: AsyncSession, token: str, ids: list[int]) -> int:
+    """Hand back claimed rows that were never sent (e.g. at shutdown): pending again at
+    once, the attempt not counted."""
+    if not ids:
+        return 0
+    result = await session.execute(
+        update(Delivery)
+        .where(Delivery.id.in_(_in_order(_held(token, ids))))
+        .values(
+            status=DeliveryStatus.PENDING,
+            claim_token=None,
+            claimed_until=None,
+            attempts=Delivery.attempts - 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
 
 
 async def next_due(session: AsyncSession, platforms: list[str]) -> datetime | None:

@@ -117,6 +117,17 @@ async def deactivate_chat(session: AsyncSession, platform: str, chat_id: str) ->
     )
 
 
+async def deactivate_account(session: AsyncSession, account: Account) -> None:
+    """Stop sending to an account found unreachable, and to its chat's other accounts if it
+    has a chat (an account reached by a direct message opened on demand may have none)."""
+    same = Account.id == account.id
+    if account.chat_id:
+        same = same | (
+            (Account.platform == account.platform) & (Account.chat_id == account.chat_id)
+        )
+    await session.execute(update(Account).where(same).values(active=False))
+
+
 async def accounts_of(session: AsyncSession, person_id: int) -> list[Account]:
     return list(
         await session.scalars(

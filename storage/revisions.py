@@ -10,7 +10,7 @@ from itertools import chain
 from typing import Any
 
 from sqlalchemy import Integer, String, cast, event, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from storage.models import (
     Delegation,
@@ -41,10 +41,25 @@ PROGRAMME = (
 @event.listens_for(Session, "before_flush")
 def _bump_on_programme_change(session: Session, _context: Any, _instances: Any) -> None:
     changed = chain(session.new, session.dirty, session.deleted)
-    if session.info.get("revision_bumped") or not any(isinstance(o, PROGRAMME) for o in changed):
-        return
-    bump(session)
-    session.info["revision_bumped"] = True
+    if any(isinstance(o, PROGRAMME) for o in changed):
+        _bump_once(session)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _bump_on_bulk_change(state: ORMExecuteState) -> None:
+    """Bulk UPDATE and DELETE statements bypass the flush (an import removing a group's
+    members): they bump the revision too."""
+    if (state.is_update or state.is_delete) and any(
+        issubclass(mapper.class_, PROGRAMME) for mapper in state.all_mappers
+    ):
+        _bump_once(state.session)
+
+
+def _bump_once(session: Session) -> None:
+    """Bump once a transaction (the flag is up before the bump's own UPDATE comes by)."""
+    if not session.info.get("revision_bumped"):
+        session.info["revision_bumped"] = True
+        bump(session)
 
 
 @event.listens_for(Session, "after_transaction_end")

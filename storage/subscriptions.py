@@ -13,6 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import Account, Meeting, MeetingKeyIssue, Person, Subscription
 
 PLATFORM_ORDER = ("telegram", "slack", "console")
+# Platforms that open a direct conversation with a user on demand (Slack: conversations.open):
+# their accounts are reached even before a direct message gave them a chat.
+OPENS_CHATS = ("slack",)
 
 
 async def of_person(session: AsyncSession, person_id: int) -> list[Subscription]:
@@ -60,9 +63,8 @@ class Recipient:
 def reaching(preferred: str | None, accounts: list[Row]) -> Row | None:
     """The one account through which a person gets proactive messages: the preferred
     platform's if active, else the first active one (Telegram, Slack, the terminal). An
-    active account may have no chat yet: its transport opens one (Slack) or writes to the
-    person's private chat (Telegram)."""
-    active = [a for a in accounts if a.active]
+    account needs a chat, unless its platform opens one on demand."""
+    active = [a for a in accounts if a.active and (a.chat_id or a.platform in OPENS_CHATS)]
     if not active:
         return None
     chosen = [a for a in active if a.platform == preferred]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import logging
 import os
 import re
 import shutil
@@ -33,14 +34,55 @@ from tests.recorder import Recorder
 BACKENDS = ["sqlite", "postgresql"]
 _counter = itertools.count()
 FAST = Limits(overall_per_second=1000, chat_burst=1000, chat_per_second=1000)
+# Set to 1 to run without PostgreSQL, its half skipped; otherwise a missing one fails the run.
+WITHOUT_POSTGRES = "PLENARY_TESTS_WITHOUT_POSTGRES"
+
+
+class _Errors(logging.Handler):
+    """Keeps every record logged at ERROR or above."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def no_error_is_logged(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Any ERROR logged during a test fails it: an exception turned into a log line (and a
+    polite answer) is a failure the test would not see otherwise. A test that provokes one
+    names it: `@pytest.mark.logs_errors("pattern", ...)`, each pattern found in a message
+    (and each must be, so that the mark cannot outlive its reason)."""
+    errors = _Errors()
+    logging.getLogger().addHandler(errors)
+    try:
+        yield
+    finally:
+        logging.getLogger().removeHandler(errors)
+    expected = [p for mark in request.node.iter_markers("logs_errors") for p in mark.args]
+    messages = [record.getMessage() for record in errors.records]
+    unexpected = [m for m in messages if not any(re.search(p, m) for p in expected)]
+    missing = [p for p in expected if not any(re.search(p, m) for m in messages)]
+    if unexpected or missing:
+        pytest.fail(
+            f"errors logged: {unexpected}" if unexpected else f"no error logged like {missing}",
+            pytrace=False,
+        )
 
 
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[pg.Cluster | None]:
-    """The session's PostgreSQL cluster; None where PostgreSQL is not installed (never in CI)."""
+    """The session's PostgreSQL cluster. Missing PostgreSQL fails the run, unless
+    PLENARY_TESTS_WITHOUT_POSTGRES=1 asks to skip its half."""
     if not pg.available():
-        if os.environ.get("CI") == "true":
-            pytest.fail("PostgreSQL (initdb, pg_ctl, postgres) is required in CI", pytrace=False)
+        if os.environ.get(WITHOUT_POSTGRES) != "1":
+            pytest.fail(
+                "PostgreSQL (initdb, pg_ctl, postgres) is needed: install it, or set "
+                f"{WITHOUT_POSTGRES}=1 to skip the PostgreSQL half",
+                pytrace=False,
+            )
         yield None
         return
     cluster = pg.Cluster()
@@ -87,7 +129,7 @@ class Databases:
         if backend == "sqlite":
             return sqlite_url(folder, None if empty else self.sqlite_template)
         if self.pg_cluster is None:
-            pytest.skip("PostgreSQL is not installed on this machine")
+            pytest.skip(f"PostgreSQL is not installed and {WITHOUT_POSTGRES}=1 asks to skip")
         name = f"test_{next(_counter)}"
         return await self.pg_cluster.create_database(name, None if empty else self.pg_template)
 
@@ -106,11 +148,13 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Database tests run on SQLite and on PostgreSQL; a module that sets SQLITE_ONLY (the
-    transports: the storage tests cover PostgreSQL) on SQLite alone."""
+    """Database tests run on SQLite and on PostgreSQL; a module that sets SQLITE_ONLY on SQLite
+    alone, except its tests marked `postgres` (e.g. a transport's once-only handling)."""
     if "backend" in metafunc.fixturenames:
         sqlite_only = getattr(metafunc.module, "SQLITE_ONLY", False)
-        metafunc.parametrize("backend", ["sqlite"] if sqlite_only else BACKENDS, indirect=True)
+        marked = any(m.name == "postgres" for m in metafunc.definition.iter_markers())
+        backends = ["sqlite"] if sqlite_only and not marked else BACKENDS
+        metafunc.parametrize("backend", backends, indirect=True)
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ class Recorder:
         self.edits = edits
         self.blocked = blocked or set()
 
-    async def deliver(self, account: Account, reply: Reply) -> str:
+    async def deliver(self, account: Account, reply: Reply, skip: int = 0) -> str:
         if account.external_id in self.blocked:
             raise Undeliverable("blocked by the user")
         self.sent.append((account.external_id, reply.text))

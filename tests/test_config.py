@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot import config
+from storage.retention import Retention
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "config.example.toml"
 
@@ -15,11 +16,44 @@ EXAMPLE = Path(__file__).resolve().parent.parent / "config.example.toml"
 def test_example_documents_every_key_and_loads_as_the_defaults():
     data = tomllib.loads(EXAMPLE.read_text())
     loaded = config.load(str(EXAMPLE), environ={})
-    for section in ("database", "http", "telegram", "slack", "reminders", "calendar", "logging"):
+    for section in (
+        "database",
+        "http",
+        "telegram",
+        "slack",
+        "reminders",
+        "calendar",
+        "retention",
+        "logging",
+    ):
         keys = set(type(getattr(loaded, section)).model_fields)
         assert set(data[section]) == keys, section
     assert loaded.database == config.Config().database
     assert loaded.reminders.lead_times == ("24h", "1h")
+    assert loaded.retention.policy() == Retention()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('[retention]\ndeliveries = "2h"\n', "[retention] deliveries: keep rows at least 1d"),
+        ('[retention]\ncodes = "a month"\n', "[retention] codes: 'a month' is not a duration"),
+        ("[retention]\nupdate_ids = 7\n", "[retention] update_ids: expected text"),
+    ],
+)
+def test_a_retention_that_cannot_work_names_its_key(tmp_path, content, message):
+    path = tmp_path / "c.toml"
+    path.write_text(content)
+    with pytest.raises(config.ConfigError, match=re.escape(message)):
+        config.load(str(path), environ={})
+
+
+def test_retention_is_read_as_durations(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text('[retention]\ndeliveries = "30d"\nbutton_commands = "36h"\n')
+    policy = config.load(str(path), environ={}).retention.policy()
+    assert (policy.deliveries, policy.button_commands) == (timedelta(days=30), timedelta(hours=36))
+    assert policy.update_ids == Retention().update_ids
 
 
 def test_secrets_from_the_environment_win(tmp_path):

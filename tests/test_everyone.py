@@ -17,7 +17,7 @@ from testkit.fakes.slack_api import SIGNING_SECRET, direct_message, event, signe
 from testkit.fakes.telegram_api import group_message, private_message
 from tests.test_announce_platforms import announce_and_confirm
 from tests.test_announcements import says
-from tests.test_telegram import chair_on_telegram, converse
+from tests.test_telegram import SENTINEL, chair_on_telegram, converse
 
 SQLITE_ONLY = True  # transport tests; the storage tests cover PostgreSQL
 FORM = "application/x-www-form-urlencoded"
@@ -63,7 +63,9 @@ async def test_everyone_who_wrote_gets_the_announcement(
         fake_telegram, private_message("when is the next meeting?", 702), 702
     )
     # Someone who only wrote in a group: Telegram lets no bot write to them first.
-    await converse(fake_telegram, group_message("@PlenaryBot /next", 703, -100700), -100700)
+    fake_telegram.push(group_message("@PlenaryBot /next", 703, -100700))
+    fake_telegram.push(group_message(f"{SENTINEL}@PlenaryBot", 703, -100700))  # the same writer
+    await fake_telegram.wait_for(2, chat_id=-100700)
     await slack_says(fake_slack, client, event(direct_message("hello", "U7")), JSON, "DU7")
     await slack_says(fake_slack, client, slash_command("next", "U8", "C9"), FORM, "C9")
 

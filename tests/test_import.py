@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
-from storage import meetings
+from storage import meetings, meta
 from storage.database import create_engine, session_factory, upgrade
 from storage.files.programme_toml import ProgrammeFileError, parse_programme, read_programme
 from storage.importer import DEMO_FILE, import_programme
@@ -159,9 +159,13 @@ async def test_members_who_left_a_group_are_removed(sessions):
             '[[states]]\nname = "Brazil"', '[[states]]\nname = "Brazil"\n[[states]]\nname = "India"'
         ).replace('members = ["Brazil"]', 'members = ["Brazil", "India"]'),
     )
-    await apply(sessions, SMALL)
+    async with sessions() as session:
+        before = await meta.revision(session)
+    assert await apply(sessions, SMALL) == ["update membership g4: 1 members"]
     async with sessions() as session:
         assert await session.scalar(select(func.count()).select_from(Membership)) == 1
+        # Only a bulk DELETE changed: other processes learn it from the revision all the same.
+        assert await meta.revision(session) == before + 1
 
 
 async def test_a_postponed_meeting_is_not_the_next_one(sessions):

@@ -21,8 +21,6 @@ SUBSCRIBED_AT = datetime.fromisoformat("2016-02-01T12:00:00-05:00")
 AFTER_FIRST_DUE = timedelta(hours=22, seconds=30)  # 2 February, 10:00:30
 FAST = Limits(overall_per_second=1000, chat_burst=100, chat_per_second=100, max_retries=0)
 
-SQLITE_ONLY = True  # transport tests; the storage tests cover PostgreSQL
-
 
 async def subscribe(plenary, platform: str, users: list[str], chat) -> None:
     plenary.clock._instant = SUBSCRIBED_AT
@@ -79,7 +77,9 @@ async def test_telegram_reminders_through_429_and_a_block(plenary):
 async def test_slack_reminders_through_429_and_a_closed_channel(plenary):
     fake = await FakeSlack(rate_limit_every=2).serve()
     transport = SlackTransport(
-        SlackConfig(bot_token="xoxb-t", signing_secret=SIGNING_SECRET, api_base_url=fake.base_url),
+        SlackConfig(
+            bot_token=fake.token, signing_secret=SIGNING_SECRET, api_base_url=fake.base_url
+        ),
         plenary.core,
     )
     try:

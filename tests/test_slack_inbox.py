@@ -144,7 +144,7 @@ async def test_a_request_that_cannot_be_kept_is_not_acknowledged(fake_slack, tmp
 async def test_a_socket_envelope_is_kept_before_it_is_acknowledged(plenary, fake_slack):
     socket = await FakeSocketMode().serve()
     fake_slack.socket_url = socket.url
-    transport = slack_transport(plenary.core, fake_slack, signing_secret="", app_token="xapp-t")
+    transport = slack_transport(plenary.core, fake_slack, signing_secret="", app_token="xapp-test")
     await transport.start()
     try:
         body = json.loads(event(direct_message("/groups"), event_id="Ev-socket"))
@@ -164,7 +164,7 @@ async def test_a_socket_envelope_is_kept_before_it_is_acknowledged(plenary, fake
 
 async def test_the_door_is_closed_without_a_signing_secret(plenary, fake_slack):
     """In Socket Mode no signing secret is configured: nothing over HTTP is taken."""
-    transport = slack_transport(plenary.core, fake_slack, signing_secret="", app_token="xapp-t")
+    transport = slack_transport(plenary.core, fake_slack, signing_secret="", app_token="xapp-test")
     async with Door(transport) as client:
         content, headers = signed(event(direct_message("/next")))
         response = await client.post("/slack/events", content=content, headers=headers)

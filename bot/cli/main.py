@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import os
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, date, datetime
@@ -127,16 +128,28 @@ async def chat(args: argparse.Namespace) -> int:
             await Service(config, runtime).run_until_signal()
             return 0
         transport = ConsoleTransport(runtime.core)
-        scheduler = Scheduler(Dispatcher(runtime.core, {PLATFORM: transport}))
+        scheduler = Scheduler(
+            Dispatcher(runtime.core, {PLATFORM: transport}), retention=config.retention.policy()
+        )
         await scheduler.start()
         try:
             greeting = await runtime.core.answer(transport.incoming("/start"))
             await transport.serve(greeting, wait=args.wait)
         finally:
             await scheduler.stop()
+        if transport.reader_gone:
+            quiet_stdout()
     finally:
         await runtime.close()
     return 0
+
+
+def quiet_stdout() -> None:
+    """Standard output's reader went away (`plenary ... | head`): whatever Python would
+    still flush there at exit goes nowhere (it would end in a BrokenPipeError)."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 async def db_upgrade(args: argparse.Namespace) -> int:
@@ -229,6 +242,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader of the output went away: nothing left to say
+        quiet_stdout()
+        return 0
 
 
 if __name__ == "__main__":

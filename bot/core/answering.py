@@ -80,9 +80,11 @@ class Core:
         clock: Clock,
         public_url: str = HttpConfig().base_url,
         meeting_length: timedelta = DEFAULT_LENGTH,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.sessions = sessions
         self.clock = clock
+        self.monotonic = monotonic  # what SNAPSHOT_TTL is measured by (tests hold it still)
         self.public_url = public_url.rstrip("/")
         self.meeting_length = meeting_length
         self._snapshot: _Snapshot | None = None
@@ -97,7 +99,7 @@ class Core:
         shows within that delay, and the hot path saves a query.
         """
         current = self._snapshot
-        if current is not None and time.monotonic() - current.checked_at < SNAPSHOT_TTL:
+        if current is not None and self.monotonic() - current.checked_at < SNAPSHOT_TTL:
             return current
         revision = await meta.revision(session)
         if current is None or current.revision != revision:
@@ -106,7 +108,7 @@ class Core:
                 NameIndex(await understood_names(session)),
                 await meta.programme_settings(session),
             )
-        self._snapshot = replace(current, checked_at=time.monotonic())
+        self._snapshot = replace(current, checked_at=self.monotonic())
         return self._snapshot
 
     def invalidate(self) -> None:
@@ -124,10 +126,10 @@ class Core:
         that delay)."""
         key = (incoming.platform, incoming.user_id)
         cached = self._senders.get(key)
-        if cached is not None and time.monotonic() - cached[1] < SNAPSHOT_TTL:
+        if cached is not None and self.monotonic() - cached[1] < SNAPSHOT_TTL:
             return cached[0]
         person = await people.find_person(session, incoming.platform, incoming.user_id)
-        self._senders[key] = (person, time.monotonic())
+        self._senders[key] = (person, self.monotonic())
         if len(self._senders) > SENDERS_KEPT:
             self._senders.popitem(last=False)
         return person

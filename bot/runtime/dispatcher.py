@@ -4,43 +4,33 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import socket
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import Any
-
-from sqlalchemy import select
+from datetime import UTC, datetime, timedelta
 
 from bot.core.answering import Core
-from bot.core.messages import Reply
+from bot.metrics import DELIVERIES_GIVEN_UP
+from bot.runtime import results
+from bot.runtime.letters import Letter, load, render
+from bot.runtime.results import Outcome
+from bot.runtime.settling import LeaseKeeper, Settler
 from bot.transports.outcomes import CannotEdit, Sender, TryLater, Undeliverable
-from storage import announcements, outbox, people
+from storage import announcements, outbox
 from storage.announcements import UNREACHABLE
-from storage.models import (
-    Account,
-    Announcement,
-    AnnouncementStatus,
-    Delivery,
-    DeliveryStatus,
-    Meeting,
-    Person,
-    PositionVersion,
-)
+from storage.models import Account, Delivery
 
 log = logging.getLogger(__name__)
-MAX_ATTEMPTS = 6
 
 
-@dataclass(frozen=True)
-class _Letter:
-    delivery: Delivery
-    account: Account | None
-    reply: Reply | None  # None: nothing to send (the account or its subject is gone)
-    replaces: str | None = None  # the message a correction edits, if it was sent
-    withdrawn: bool = False  # its announcement was withdrawn after the row was queued
+def real_now() -> datetime:
+    """Leases are kept in real time: every process agrees on it, whatever its clock says."""
+    return datetime.now(UTC)
 
 
-def backoff(attempts: int) -> timedelta:
-    return timedelta(seconds=min(5 * 2 ** (attempts - 1), 600))
+def process_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 @dataclass
@@ -51,40 +41,52 @@ class Dispatcher:
     senders: dict[str, Sender]
     batch: int = 200
     concurrency: int = 64
-    stopping: bool = False  # set at shutdown: no new batch is claimed
-    _semaphore: asyncio.Semaphore = field(init=False)
+    lease: timedelta = outbox.LEASE
+    real_now: Callable[[], datetime] = real_now
+    owner: str = field(default_factory=process_name)
+    stopping: bool = False  # set at shutdown: nothing more is claimed or started
+    _slots: asyncio.Semaphore = field(init=False)
 
     def __post_init__(self) -> None:
-        self._semaphore = asyncio.Semaphore(self.concurrency)
+        self._slots = asyncio.Semaphore(self.concurrency)
 
     async def run_once(self, platforms: list[str] | None = None) -> int:
-        """Claim one batch of due rows (for these platforms, or all of this process's) and
-        settle each; returns how many were claimed."""
+        """Claim one batch of due rows (for these platforms, or all of this process's), send
+        them and record each outcome as it comes; returns how many were claimed."""
+        if self.stopping:
+            return 0
+        keeper = LeaseKeeper(self.core, outbox.new_token(self.owner), self.lease, self.real_now)
         now = self.core.clock.now()
         async with self.core.sessions() as session:
-            claimed = await outbox.claim(session, now, self.batch, platforms or list(self.senders))
-            await session.commit()
-        if not claimed:
-            return 0
-        async with self.core.sessions() as session:
-            context = await self._load(session, claimed)
-            # Render one by one (a session serves one task at a time), then send together.
-            letters = [await self._render(session, d, context) for d in claimed]
-            outcomes = await asyncio.gather(*(self._send(letter) for letter in letters))
-            await outbox.settle(session, [o for o, _ in outcomes])
-            for blocked in {a for _, a in outcomes if a is not None}:
-                await people.deactivate_chat(session, blocked.platform, blocked.chat_id or "")
-            await announcements.report_finished(
-                session, {d.announcement_id for d in claimed if d.kind == "announcement"}, now
+            claimed = await outbox.claim(
+                session,
+                now,
+                keeper.lease(),
+                self.real_now(),
+                self.batch,
+                platforms or list(self.senders),
             )
+            if claimed.announcements_settled:  # the rows given up may have been their last
+                await announcements.report_finished(session, claimed.announcements_settled, now)
             await session.commit()
-        return len(claimed)
+        DELIVERIES_GIVEN_UP.inc(claimed.gave_up)
+        if not claimed.rows:
+            return 0
+        settler = Settler(self.core, keeper.token)
+        async with keeper.keeping(), settler.running():
+            try:
+                letters = await self._render_all(claimed.rows, settler)
+            except Exception:  # e.g. the database went away: hand the batch back at once
+                for delivery in claimed.rows:
+                    settler.hand_back(delivery)
+                raise
+            await asyncio.gather(*(self._send(letter, settler) for letter in letters))
+        return len(claimed.rows)
 
     async def run_until_idle(self) -> int:
-        """Send everything that is due now (or, once stopping, finish the batches in hand):
-        each platform at its own pace, so that one's rate limit never holds another back.
-        Again until a round finds nothing: one platform's batch may queue work for another
-        (the delivery report of an announcement)."""
+        """Send everything that is due now: each platform at its own pace, so that one's rate
+        limit never holds another back. Again until a round finds nothing: one platform's
+        batch may queue work for another (the delivery report of an announcement)."""
         total = 0
         while not self.stopping:
             sent = sum(await asyncio.gather(*(self._drain(p) for p in self.senders)))
@@ -103,79 +105,65 @@ class Dispatcher:
         async with self.core.sessions() as session:
             return await outbox.next_due(session, list(self.senders))
 
-    async def _load(self, session: Any, claimed: list[Delivery]) -> dict[str, dict[Any, Any]]:
-        """Everything the claimed rows refer to, read in a few queries."""
+    async def _render_all(self, claimed: list[Delivery], settler: Settler) -> list[Letter]:
+        """Render one by one (a session serves one task at a time); a row that cannot be
+        rendered is retried later, the others go on."""
+        letters = []
+        async with self.core.sessions() as session:
+            context = await load(session, claimed)
+            for delivery in claimed:
+                try:
+                    letters.append(await render(self.core, session, delivery, context))
+                except Exception as error:  # a bug in one row must not hold back the others
+                    log.exception("rendering delivery %s failed", delivery.key)
+                    reason = f"rendering failed: {type(error).__name__}"
+                    settler.record(results.retry(delivery, reason, self.core.clock.now()))
+        return letters
 
-        async def by_id(model: type, ids: set[int | None]) -> dict[int, Any]:
-            ids.discard(None)
-            rows = await session.scalars(select(model).where(model.id.in_(ids))) if ids else []
-            return {row.id: row for row in rows}
+    async def _send(self, letter: Letter, settler: Settler) -> None:
+        """Send one letter when a slot is free, and free the slot once its outcome is
+        recorded: at most `concurrency` deliveries are ever sent and not yet recorded (what
+        a crash would send again). Once stopping, hand the letter back unsent instead.
+        Cancelled while sending, it records nothing: the platform may have taken it, and
+        its lease will hand it over."""
+        try:
+            await self._slots.acquire()
+        except asyncio.CancelledError:
+            settler.hand_back(letter.delivery)
+            raise
+        try:
+            if self.stopping:
+                settler.hand_back(letter.delivery)
+                return
+            await settler.record(await self._outcome(letter))
+        finally:
+            self._slots.release()
 
-        accounts = await by_id(Account, {d.account_id for d in claimed})
-        return {
-            "accounts": accounts,
-            "persons": await by_id(Person, {a.person_id for a in accounts.values()}),
-            "meetings": await by_id(Meeting, {d.meeting_id for d in claimed}),
-            "announcements": await by_id(Announcement, {d.announcement_id for d in claimed}),
-            "versions": await by_id(PositionVersion, {d.version_id for d in claimed}),
-            "sent": await announcements.sent_messages(
-                session, [d for d in claimed if d.kind == "correction"]
-            ),
-        }
-
-    async def _render(
-        self, session: Any, delivery: Delivery, context: dict[str, dict[Any, Any]]
-    ) -> _Letter:
-        account = context["accounts"].get(delivery.account_id)
-        subject = (
-            context["meetings"].get(delivery.meeting_id)
-            or context["announcements"].get(delivery.announcement_id)
-            or context["versions"].get(delivery.version_id)
-        )
-        if account is None or subject is None or not account.active:
-            return _Letter(delivery, account, None)
-        if (
-            isinstance(subject, Announcement)
-            and subject.status == AnnouncementStatus.CANCELLED
-            and delivery.kind != "report"
-        ):
-            return _Letter(delivery, account, None, withdrawn=True)
-        person = context["persons"][account.person_id]
-        reply = await self.core.notice(session, delivery, account, person, subject)
-        replaces = context["sent"].get((delivery.announcement_id, delivery.account_id))
-        return _Letter(delivery, account, reply, replaces)
-
-    async def _send(self, letter: _Letter) -> tuple[dict[str, Any], Account | None]:
-        """(the outcome to record, the account to deactivate if it is unreachable)."""
+    async def _outcome(self, letter: Letter) -> Outcome:
         delivery, account, reply = letter.delivery, letter.account, letter.reply
+        now = self.core.clock.now
         if letter.withdrawn:
-            return self._withdrawn(delivery), None
+            return results.withdrawn(delivery, now())
         if account is None or reply is None:
             gone = account is not None and not account.active
             reason = (
                 f"{UNREACHABLE}: inactive account" if gone else "its account or subject is gone"
             )
-            return self._failed(delivery, reason), None
+            return results.failed(delivery, reason)
         try:
-            async with self._semaphore:
-                message_id = await self._deliver_or_edit(letter, account, reply)
+            message_id = await self._deliver_or_edit(letter, account)
         except Undeliverable as error:
-            return self._failed(delivery, f"{UNREACHABLE}: {error}"), account
+            return results.failed(delivery, f"{UNREACHABLE}: {error}", account)
         except TryLater as error:
-            return self._retry(delivery, error), None
+            return results.retry(delivery, error, now())
         except Exception as error:  # a bug in one send must not lose the others
             log.exception("delivery %s failed", delivery.key)
-            return self._retry(delivery, TryLater(type(error).__name__)), None
-        return {
-            "id": delivery.id,
-            "status": DeliveryStatus.SENT,
-            "message_id": message_id,
-            "sent_at": self.core.clock.now(),
-            "error": None,
-        }, None
+            return results.retry(delivery, type(error).__name__, now())
+        return results.sent(delivery, message_id, now(), letter.corrections)
 
-    async def _deliver_or_edit(self, letter: _Letter, account: Account, reply: Reply) -> str:
-        sender = self.senders[account.platform]
+    async def _deliver_or_edit(self, letter: Letter, account: Account) -> str:
+        sender, reply = self.senders[account.platform], letter.reply
+        assert reply is not None
         sent = letter.delivery.message_id  # on a pending row: the text went, not its files
         if sent is not None:
             await sender.attach(account, reply)
@@ -185,38 +173,4 @@ class Dispatcher:
                 return await sender.edit(account, letter.replaces, reply)
             except CannotEdit:
                 pass
-        return await sender.deliver(account, reply)
-
-    def _failed(self, delivery: Delivery, reason: str) -> dict[str, Any]:
-        return {"id": delivery.id, "status": DeliveryStatus.FAILED, "error": reason}
-
-    def _withdrawn(self, delivery: Delivery) -> dict[str, Any]:
-        """Nothing more goes; a text that went out already stays sent, without its
-        attachments (as `announcements.cancel` settles the rows it finds waiting)."""
-        if delivery.message_id is None:
-            return self._failed(delivery, "withdrawn")
-        return {
-            "id": delivery.id,
-            "status": DeliveryStatus.SENT,
-            "sent_at": self.core.clock.now(),
-            "error": outbox.WITHHELD,
-        }
-
-    def _retry(self, delivery: Delivery, error: TryLater) -> dict[str, Any]:
-        if delivery.attempts >= MAX_ATTEMPTS:
-            outcome = self._failed(delivery, f"gave up after {delivery.attempts} attempts: {error}")
-        else:
-            wait = (
-                timedelta(seconds=error.retry_after)
-                if error.retry_after is not None
-                else backoff(delivery.attempts)
-            )
-            outcome = {
-                "id": delivery.id,
-                "status": DeliveryStatus.PENDING,
-                "due_at": self.core.clock.now() + wait,
-                "error": str(error),
-            }
-        if error.sent is not None:  # its text went out: a correction will edit it
-            outcome["message_id"] = error.sent
-        return outcome
+        return await sender.deliver(account, reply, skip=letter.delivery.parts_sent)

@@ -5,35 +5,40 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from sqlalchemy import delete
 
+from bot.metrics import PRUNED
 from bot.runtime.dispatcher import Dispatcher
 from storage import reminders
-from storage.models import ProcessedUpdate
+from storage.retention import Retention, prune
 
 log = logging.getLogger(__name__)
-KEEP_UPDATE_IDS = timedelta(days=7)  # platforms re-deliver within minutes, not weeks
 
 
 class Scheduler:
-    """Dispatch at each due time and at every tick; plan reminders at start and every
-    `plan_every`, so that meetings entering the horizon get theirs."""
+    """Dispatch at each due time and at every tick; at start and every `plan_every`, plan
+    reminders (meetings entering the horizon get theirs) and prune what `retention` no
+    longer keeps."""
 
     def __init__(
         self,
         dispatcher: Dispatcher,
         tick: timedelta = timedelta(seconds=5),
         plan_every: timedelta = timedelta(minutes=10),
+        retention: Retention | None = None,
     ) -> None:
         self.dispatcher = dispatcher
         self.core = dispatcher.core
         self.tick, self.plan_every = tick, plan_every
+        self.retention = retention or Retention()
         self.aps = AsyncIOScheduler(timezone=UTC)
         self._lock = asyncio.Lock()
         self._again = False  # woken while dispatching: look once more before resting
+        self._jobs: set[asyncio.Task[None]] = set()  # APScheduler's tasks running our work
+        self._work: set[asyncio.Task[None]] = set()  # that work, which `stop` may cancel
 
     async def start(self) -> None:
         self.aps.start()
@@ -58,17 +63,41 @@ class Scheduler:
         self.wake()
 
     async def stop(self, within: float = 20) -> None:
-        """Claim nothing more; let the batch in flight finish and record its outcomes, for
-        at most `within` seconds (its rows' leases then hand them to another process)."""
+        """Claim and start nothing more; let the sends in flight finish and record their
+        outcomes, for at most `within` seconds (then they are cancelled, and their leases
+        hand them over); then stop APScheduler, which by then runs no job (it would log a
+        job it cancels as an error)."""
         self.dispatcher.stopping = True
         if self.aps.running:
+            self.aps.pause()
+        if self._work:
+            _, late = await asyncio.wait(self._work, timeout=within)
+            if late:
+                log.warning(
+                    "stopping with sends in flight after %s s: their leases hand them over", within
+                )
+                for task in late:
+                    task.cancel()
+        if self._jobs:
+            await asyncio.wait(self._jobs)
+        if self.aps.running:
             self.aps.shutdown(wait=False)
+
+    async def _as_job(self, work: Callable[[], Awaitable[None]]) -> None:
+        """Run `work` in a task of its own, which `stop` may cancel: the job then ends
+        quietly, unless the job itself was cancelled."""
+        job, task = asyncio.current_task(), asyncio.ensure_future(work())
+        assert job is not None
+        self._jobs.add(job)
+        self._work.add(task)
         try:
-            await asyncio.wait_for(self._lock.acquire(), within)
-        except TimeoutError:
-            log.warning("stopping with a batch still sending: its leases will hand it over")
-        else:
-            self._lock.release()
+            await task
+        except asyncio.CancelledError:
+            if job.cancelling():
+                raise
+        finally:
+            self._jobs.discard(job)
+            self._work.discard(task)
 
     async def _tick(self) -> None:
         """Dispatch now, or have the dispatch running now go round once more (a tick never
@@ -78,6 +107,8 @@ class Scheduler:
     def wake(self, at: datetime | None = None) -> None:
         """Dispatch at `at` (clock time), or now; a dispatch running now just goes round once
         more (a busy process commits far more often than it can dispatch)."""
+        if self.dispatcher.stopping:
+            return
         if at is None and self._lock.locked():
             self._again = True
             return
@@ -97,6 +128,11 @@ class Scheduler:
         return instant - (self.core.clock.now() - datetime.now(UTC))
 
     async def dispatch(self) -> None:
+        """Send what is due, and plan the next wake-up."""
+        if not self.dispatcher.stopping:
+            await self._as_job(self._dispatch)
+
+    async def _dispatch(self) -> None:
         async with self._lock:
             try:
                 self._again, due = True, None
@@ -115,20 +151,24 @@ class Scheduler:
             self.wake(max(due, self.core.clock.now()))
 
     async def housekeeping(self) -> None:
-        """Plan reminders for the meetings in the horizon; forget old update ids."""
+        """Plan reminders for the meetings in the horizon; prune what retention no longer
+        keeps."""
+        await self._as_job(self._housekeeping)
+
+    async def _housekeeping(self) -> None:
         now = self.core.clock.now()
         try:
             async with self.core.sessions() as session:
                 planned = await reminders.plan_all(session, now)
-                await session.execute(
-                    delete(ProcessedUpdate).where(
-                        ProcessedUpdate.received_at < now - KEEP_UPDATE_IDS
-                    )
-                )
+                pruned = await prune(session, self.retention, now, datetime.now(UTC))
                 await session.commit()
-        except Exception:
-            log.exception("planning reminders failed")
+        except Exception:  # the database may be away: the next round tries again
+            log.exception("planning reminders or pruning failed")
             return
+        for table, count in pruned.items():
+            PRUNED.labels(table).inc(count)
+        if any(pruned.values()):
+            log.info("pruned %s", ", ".join(f"{n} {table}" for table, n in pruned.items() if n))
         if planned:
             log.info("planned %d reminders", planned)
             self.wake()

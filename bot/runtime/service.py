@@ -60,7 +60,11 @@ class Service:
         senders = {t.platform: t for t in self.transports}
         # Without a platform there is nothing to deliver: the deliveries wait for a process
         # that has one.
-        self.scheduler = Scheduler(Dispatcher(runtime.core, senders)) if senders else None
+        self.scheduler = (
+            Scheduler(Dispatcher(runtime.core, senders), retention=config.retention.policy())
+            if senders
+            else None
+        )
         checks = {t.platform: t.state for t in self.transports}
         app = build_app(runtime.core, routes, checks, config.http.max_body_bytes)
         self.http = HttpServer(app, config.http.host, config.http.port)

@@ -12,7 +12,7 @@ from typing import TextIO
 from bot.core.answering import Core
 from bot.core.messages import Incoming, Reply
 from bot.render.plain import render_plain
-from bot.transports.outcomes import CannotEdit
+from bot.transports.outcomes import CannotEdit, TryLater
 from storage.models import Account
 
 FILES = Path(tempfile.gettempdir()) / "plenary-files"  # where the terminal writes attachments
@@ -32,6 +32,7 @@ class ConsoleTransport:
         self.core, self.stdin, self.stdout = core, stdin, stdout
         self.user = user or getpass.getuser()
         self.interactive = stdin.isatty()
+        self.reader_gone = False  # set when the output's reader closed it (`| head`)
         self._delivered = 0
 
     def show(self, reply: Reply) -> None:
@@ -43,14 +44,27 @@ class ConsoleTransport:
                 path = FILES / Path(attachment.filename).name
                 path.write_bytes(attachment.content)
                 saved[attachment.filename] = str(path)
-        self.stdout.write(render_plain(reply, saved) + "\n\n")
-        self.stdout.flush()
+        self._write(render_plain(reply, saved) + "\n\n")
 
-    async def deliver(self, account: Account, reply: Reply) -> str:
-        """A proactive message, printed between answers."""
+    def _write(self, text: str) -> None:
+        try:
+            self.stdout.write(text)
+            self.stdout.flush()
+        except BrokenPipeError:
+            self.reader_gone = True
+            raise
+
+    async def deliver(self, account: Account, reply: Reply, skip: int = 0) -> str:
+        """A proactive message, printed between answers (whole: printing never fails
+        midway, unless nobody reads any more: then it waits for a later run)."""
+        if self.reader_gone:
+            raise TryLater("nobody reads the terminal's output any more")
+        try:
+            self._write("\n")
+            self.show(reply)
+        except BrokenPipeError:
+            raise TryLater("nobody reads the terminal's output any more") from None
         self._delivered += 1
-        self.stdout.write("\n")
-        self.show(reply)
         return f"console-{self._delivered}"
 
     async def attach(self, account: Account, reply: Reply) -> None:
@@ -82,13 +96,20 @@ class ConsoleTransport:
 
     async def serve(self, greeting: Reply | None = None, wait: float = 0) -> None:
         """Answer every line until the end of input (or `/quit` on a terminal), then stay
-        `wait` seconds more for proactive messages."""
+        `wait` seconds more for proactive messages. Ends at once, quietly, when the output's
+        reader goes away (`plenary chat ... | head`)."""
+        try:
+            await self._answer_lines(greeting)
+        except BrokenPipeError:
+            return
+        await asyncio.sleep(wait)
+
+    async def _answer_lines(self, greeting: Reply | None) -> None:
         if greeting is not None:
             self.show(greeting)
         while (line := await self._read_line()) is not None:
             if self.interactive and line.strip() in ("/quit", "/exit"):
                 break
             if not self.interactive:
-                self.stdout.write(f"> {line}\n")
+                self._write(f"> {line}\n")
             self.show(await self.core.answer(self.incoming(line)))
-        await asyncio.sleep(wait)

@@ -15,13 +15,18 @@ class Undeliverable(Exception):
 class TryLater(Exception):
     """A passing failure (429, 5xx, network): retry, after `retry_after` seconds if given.
     `sent` is the id of the message that went out when only its attachments failed: the
-    retry sends them alone."""
+    retry sends them alone. `parts_sent` counts the parts of a long text that went out
+    before one failed: the retry resumes with the next."""
 
     def __init__(
-        self, reason: str, retry_after: float | None = None, sent: str | None = None
+        self,
+        reason: str,
+        retry_after: float | None = None,
+        sent: str | None = None,
+        parts_sent: int = 0,
     ) -> None:
         super().__init__(reason)
-        self.retry_after, self.sent = retry_after, sent
+        self.retry_after, self.sent, self.parts_sent = retry_after, sent, parts_sent
 
 
 class CannotEdit(Exception):
@@ -31,8 +36,9 @@ class CannotEdit(Exception):
 class Sender(Protocol):
     """What a transport offers the dispatcher."""
 
-    async def deliver(self, account: Account, reply: Reply) -> str:
-        """Send `reply` to the account's chat; return the platform's message id."""
+    async def deliver(self, account: Account, reply: Reply, skip: int = 0) -> str:
+        """Send `reply` to the account's chat, leaving out the first `skip` parts of its text
+        (they went out on an earlier attempt); return the platform's id of its last message."""
         ...
 
     async def edit(self, account: Account, message_id: str, reply: Reply) -> str:

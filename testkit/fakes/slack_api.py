@@ -1,5 +1,6 @@
 """A small fake Slack Web API on 127.0.0.1: records what the app calls, answers 429 on demand,
-and signs requests to Plenary the way Slack does."""
+refuses what the real one refuses (testkit.fakes.slack_rules: a wrong token, an unknown
+method, blocks beyond Block Kit's limits), and signs requests to Plenary the way Slack does."""
 
 from __future__ import annotations
 
@@ -7,17 +8,20 @@ import asyncio
 import itertools
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
 from slack_sdk.signature import SignatureVerifier
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.runtime.http import HttpServer
+from testkit.fakes.chaos import Chaos
+from testkit.fakes.slack_rules import refusal
 
 BOT_USER = "UPLENARY"
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -28,17 +32,23 @@ class Call:
     method: str
     params: dict[str, Any]
     at: float = field(default_factory=time.monotonic)
+    result: Any = None  # what the fake answered, when it took the call
 
 
 @dataclass
 class FakeSlack:
+    token: str = "xoxb-test"  # the bot token it accepts
+    app_token: str = "xapp-test"  # the app-level token it accepts (Socket Mode)
     calls: list[Call] = field(default_factory=list)
     rate_limit_every: int = 0  # answer 429 to every n-th chat.* call (0: never)
     unreachable_channels: set[str] = field(default_factory=set)
+    disabled_users: set[str] = field(default_factory=set)  # conversations.open refuses them
     locales: dict[str, str] = field(default_factory=dict)
     admins: set[str] = field(default_factory=set)  # workspace admins
     socket_url: str = ""  # what apps.connections.open hands out (Socket Mode)
     gate: asyncio.Event | None = None  # when set, chat.* calls wait for it to open
+    on_call: Callable[[Call], None] | None = None  # told of every call answered, when set
+    chaos: Chaos | None = None  # random faults for chat.* calls
     # method (or "upload", files_upload_v2's step 2) → next calls to fail (500)
     failing: dict[str, int] = field(default_factory=dict)
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
@@ -129,12 +139,21 @@ class FakeSlack:
     async def _endpoint(self, request: Request) -> JSONResponse:
         method = request.path_params["method"]
         params = dict(request.query_params)
-        body = await request.body()
+        try:
+            body = await request.body()
+        except ClientDisconnect:  # the app went away mid-request (killed): nothing arrived
+            return JSONResponse({"ok": False, "error": "request_cut_short"}, 400)
         if body:
             if request.headers.get("content-type", "").startswith("application/json"):
                 params.update(json.loads(body))
             else:
                 params.update((await request.form()).items())
+        bearer = request.headers.get("authorization", "").removeprefix("Bearer ")
+        tokens = {"bot": self.token, "app": self.app_token}
+        refused = refusal(method, params, bearer or params.get("token"), tokens)
+        if refused is not None:
+            self.calls.append(Call(f"{method}:{refused}", params))
+            return JSONResponse({"ok": False, "error": refused})
         if (
             method.startswith("chat.")
             and self.rate_limit_every
@@ -150,10 +169,28 @@ class FakeSlack:
             return JSONResponse({"ok": False, "error": "internal_error"}, 500)
         if method.startswith("chat.") and self.gate is not None:
             await self.gate.wait()
-        self.calls.append(Call(method, params))
+        call = Call(method, params)
+        fault = self.chaos.draw() if self.chaos is not None and method.startswith("chat.") else None
+        if fault is not None:
+            if fault.kind != "slow":
+                call.method = f"{method}:{fault.kind}"
+                self.calls.append(call)
+            await asyncio.sleep(fault.wait)
+            if fault.kind == "429":
+                retry = {"Retry-After": str(int(fault.seconds))}
+                return JSONResponse({"ok": False, "error": "ratelimited"}, 429, headers=retry)
+            if fault.kind in ("5xx", "timeout"):
+                return JSONResponse({"ok": False, "error": "internal_error"}, 503)
+        self.calls.append(call)
         if params.get("channel") in self.unreachable_channels:
             return JSONResponse({"ok": False, "error": "channel_not_found"})
-        return JSONResponse({"ok": True, **self._result(method, params)})
+        if method == "conversations.open" and params.get("users") in self.disabled_users:
+            return JSONResponse({"ok": False, "error": "user_disabled"})
+        result = self._result(method, params)
+        call.result = result
+        if self.on_call is not None:
+            self.on_call(call)
+        return JSONResponse({"ok": True, **result})
 
     def _result(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         if method == "auth.test":

@@ -1,5 +1,6 @@
 """A small fake Telegram Bot API on 127.0.0.1: queues updates, records what the bot sends,
-and answers 429 or 403 on demand."""
+answers 429 or 403 on demand, and refuses what the real one refuses (testkit.fakes.
+telegram_rules): unknown methods, malformed HTML, texts too long, oversized button data."""
 
 from __future__ import annotations
 
@@ -12,11 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.runtime.http import HttpServer
+from testkit.fakes.chaos import Chaos
+from testkit.fakes.telegram_rules import refusal
 
 BOT = {"id": 999, "is_bot": True, "first_name": "Plenary", "username": "PlenaryBot"}
 JSON_FIELDS = {
@@ -36,6 +39,7 @@ class Call:
     params: dict[str, Any]
     at: float
     client_port: int = 0  # which of the bot's connections it came over
+    result: Any = None  # what the fake answered, when it took the call
 
 
 @dataclass
@@ -56,6 +60,7 @@ class FakeTelegram:
     send_delay: float = 0.0  # seconds each send* call takes to answer
     failing: dict[str, int] = field(default_factory=dict)  # method → next calls to fail (500)
     most_in_flight: int = 0  # the most send* calls being answered at once
+    chaos: Chaos | None = None  # random faults for send* and editMessageText calls
     _in_flight: int = 0
     _updates: list[dict[str, Any]] = field(default_factory=list)
     _new_update: asyncio.Event = field(default_factory=asyncio.Event)
@@ -121,47 +126,69 @@ class FakeTelegram:
         if request.path_params["token"] != self.token:
             return _error(401, "Unauthorized")
         method = request.path_params["method"]
-        params = await _params(request)
+        try:
+            params = await _params(request)
+        except ClientDisconnect:  # the bot went away mid-request (killed): nothing arrived
+            return _error(400, "Bad Request: the request was cut short")
         port = request.client.port if request.client else 0
-        self.calls.append(Call(method, params, time.monotonic(), port))
+        call = Call(method, params, time.monotonic(), port)
+        self.calls.append(call)
         handler = getattr(self, f"_{method}", None)
         if handler is None:
-            return JSONResponse({"ok": True, "result": True})
+            call.method = f"{method}:404"
+            return _error(404, "Not Found")
+        refused = refusal(method, params)
+        if refused is not None:
+            call.method = f"{method}:400"
+            return _error(400, refused)
         if self.failing.get(method):
             self.failing[method] -= 1
-            self.calls[-1].method = f"{method}:500"
+            call.method = f"{method}:500"
             return _error(500, "Internal Server Error")
         chat_id = params.get("chat_id")
         if method.startswith("send") and chat_id in self.blocked_chats:
-            self.calls[-1].method = f"{method}:403"
+            call.method = f"{method}:403"
             return _error(403, "Forbidden: bot was blocked by the user")
         if method.startswith("send") and chat_id in self.missing_chats:
-            self.calls[-1].method = f"{method}:400"
+            call.method = f"{method}:400"
             return _error(400, "Bad Request: chat not found")
         if (
             method.startswith("send")
             and self.rate_limit_every
             and (next(self._sends) % self.rate_limit_every == 0)
         ):
-            self.calls[-1].method = f"{method}:429"
-            return JSONResponse(
-                {
-                    "ok": False,
-                    "error_code": 429,
-                    "description": "Too Many Requests: retry later",
-                    "parameters": {"retry_after": self.retry_after},
-                },
-                429,
-            )
+            call.method = f"{method}:429"
+            return _too_many(self.retry_after)
+        fault = await self._chaos(method, call)
+        if fault is not None:
+            return fault
         if method.startswith("send") and self.send_delay:
             self._in_flight += 1
             self.most_in_flight = max(self.most_in_flight, self._in_flight)
             await asyncio.sleep(self.send_delay)
             self._in_flight -= 1
         result = await handler(params)
+        call.result = result
         if self.on_send is not None and method.startswith("send"):
-            self.on_send(self.calls[-1])
+            self.on_send(call)
         return JSONResponse({"ok": True, "result": result})
+
+    async def _chaos(self, method: str, call: Call) -> JSONResponse | None:
+        """The answer of a fault the chaos deals this call, if any (a slow answer only waits)."""
+        sending = method.startswith("send") or method == "editMessageText"
+        fault = self.chaos.draw() if self.chaos is not None and sending else None
+        if fault is None:
+            return None
+        if fault.kind != "slow":
+            call.method = f"{method}:{fault.kind}"
+        await asyncio.sleep(fault.wait)
+        if fault.kind == "429":
+            return _too_many(int(fault.seconds))
+        if fault.kind == "5xx":
+            return _error(502, "Bad Gateway")
+        if fault.kind == "timeout":
+            return _error(504, "Gateway Timeout")
+        return None
 
     async def _download(self, request: Request) -> Response:
         content = self.files.get(request.path_params["file_id"])
@@ -177,6 +204,12 @@ class FakeTelegram:
 
     async def _getMe(self, params: dict[str, Any]) -> dict[str, Any]:
         return BOT
+
+    async def _accepted(self, params: dict[str, Any]) -> bool:
+        """Methods whose answer is just `true`."""
+        return True
+
+    _setMyCommands = _deleteWebhook = _setWebhook = _answerCallbackQuery = _accepted
 
     async def _getChatMember(self, params: dict[str, Any]) -> dict[str, Any]:
         user = int(params["user_id"])
@@ -230,6 +263,18 @@ class FakeTelegram:
 
     async def _sendDocument(self, params: dict[str, Any]) -> dict[str, Any]:
         return self._message(params, document={"file_id": "f1", "file_unique_id": "u1"})
+
+
+def _too_many(retry_after: int) -> JSONResponse:
+    return JSONResponse(
+        {
+            "ok": False,
+            "error_code": 429,
+            "description": f"Too Many Requests: retry after {retry_after}",
+            "parameters": {"retry_after": retry_after},
+        },
+        429,
+    )
 
 
 def _error(code: int, description: str) -> JSONResponse:

@@ -36,6 +36,8 @@ UNREACHABLE = {
     "is_archived",
     "account_inactive",
     "user_not_found",
+    "user_not_visible",
+    "user_disabled",
     "cannot_dm_bot",
 }
 
@@ -66,9 +68,10 @@ def web_client(config: SlackConfig) -> AsyncWebClient:
 
 
 @contextmanager
-def _delivery_errors(sent: str | None = None) -> Iterator[None]:
+def _delivery_errors(sent: str | None = None, parts: list[str] | None = None) -> Iterator[None]:
     """Slack's errors as the dispatcher understands them: give up, or try later (after the
-    message `sent`, if its text went out already)."""
+    message `sent`, if its text went out already, or after the `parts` of a long text that
+    went out before one failed)."""
     try:
         yield
     except SlackApiError as error:
@@ -76,12 +79,13 @@ def _delivery_errors(sent: str | None = None) -> Iterator[None]:
         if code in UNREACHABLE:
             raise Undeliverable(code) from None
         retry_after = error.response.headers.get("Retry-After")
-        raise TryLater(str(code), float(retry_after) if retry_after else None, sent) from None
+        wait = float(retry_after) if retry_after else None
+        raise TryLater(str(code), wait, sent, len(parts or ())) from None
     except SlackClientError as error:  # e.g. files_upload_v2's upload step refused
         log.warning("Slack client error, to retry: %s", error, exc_info=True)
-        raise TryLater(type(error).__name__, sent=sent) from None
+        raise TryLater(type(error).__name__, sent=sent, parts_sent=len(parts or ())) from None
     except (aiohttp.ClientError, OSError, TimeoutError) as error:
-        raise TryLater(type(error).__name__, sent=sent) from None
+        raise TryLater(type(error).__name__, sent=sent, parts_sent=len(parts or ())) from None
 
 
 class SlackSender:
@@ -113,12 +117,14 @@ class SlackSender:
         opened = await self.client.conversations_open(users=user)
         return opened["channel"]["id"]
 
-    async def deliver(self, account: Account, reply: Reply) -> str:
-        """For the dispatcher: send to the person's direct-message channel, or say whether to
-        retry (TryLater) or give up (Undeliverable)."""
-        with _delivery_errors():
+    async def deliver(self, account: Account, reply: Reply, skip: int = 0) -> str:
+        """For the dispatcher: send to the person's direct-message channel (the text's parts
+        after the first `skip`, which went earlier), or say whether to retry (TryLater) or
+        give up (Undeliverable)."""
+        posted = [""] * skip
+        with _delivery_errors(parts=posted):
             channel = await self._channel_of(account)
-            sent = await self._post_text(channel, reply)
+            sent = await self._post_text(channel, reply, posted=posted)
         with _delivery_errors(sent):
             await self._upload(channel, reply)
         return sent
@@ -157,11 +163,17 @@ class SlackSender:
         reply: Reply,
         thread_ts: str | None = None,
         ephemeral_to: str | None = None,
+        posted: list[str] | None = None,
     ) -> str:
-        """Send a reply's text as one or more messages; returns the last one's timestamp."""
+        """Send a reply's text as one or more messages; returns the last one's timestamp.
+        `posted` holds the timestamps of the parts sent so far: those it holds on entry are
+        left out (at least the last part goes, should the text now be shorter), and each
+        part's is added as it goes."""
         mapping = await payloads(self.sessions, reply, BUTTON_VALUE_LIMIT)
+        messages = render_messages(reply, mapping)
+        posted = [] if posted is None else posted
         sent = ""
-        for message in render_messages(reply, mapping):
+        for message in messages[min(len(posted), len(messages) - 1) :]:
             if ephemeral_to:
                 response = await self.client.chat_postEphemeral(
                     channel=channel,
@@ -180,6 +192,7 @@ class SlackSender:
                     unfurl_media=False,
                 )
                 sent = response.get("ts", "")
+            posted.append(sent)
         return sent
 
     async def _upload(self, channel: str, reply: Reply, thread_ts: str | None = None) -> None:

@@ -83,8 +83,8 @@ class SlackTransport:
             return Response(status_code=404)
         return await self.door(request)
 
-    async def deliver(self, account: Account, reply: Reply) -> str:
-        return await self.sender.deliver(account, reply)
+    async def deliver(self, account: Account, reply: Reply, skip: int = 0) -> str:
+        return await self.sender.deliver(account, reply, skip)
 
     async def attach(self, account: Account, reply: Reply) -> None:
         await self.sender.attach(account, reply)

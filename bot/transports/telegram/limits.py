@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
@@ -44,8 +45,9 @@ class FloodLimiter(BaseRateLimiter[None]):
         self.limits = limits
         self._overall = AsyncLimiter(limits.overall_per_second, 1)
         self._chats: OrderedDict[str, AsyncLimiter] = OrderedDict()
-        self._resume = asyncio.Event()
-        self._resume.set()
+        # Every send waits until then (monotonic time): a deadline, not an event some task
+        # must set again, so that a task cancelled while it waits can hold up no other.
+        self._paused_until = 0.0
         self._on_retry = on_retry
 
     async def initialize(self) -> None:
@@ -80,7 +82,7 @@ class FloodLimiter(BaseRateLimiter[None]):
         chat_id = data.get("chat_id")
         retries = 0
         while True:
-            await self._resume.wait()
+            await self._wait_for_pause()
             try:
                 if chat_id is None:
                     return await callback(*args, **kwargs)
@@ -95,6 +97,10 @@ class FloodLimiter(BaseRateLimiter[None]):
                     self._on_retry()
                 await self._pause(error.retry_after)
 
+    async def _wait_for_pause(self) -> None:
+        while (left := self._paused_until - time.monotonic()) > 0:
+            await asyncio.sleep(left)
+
     async def _pause(self, retry_after: timedelta | int) -> None:
         seconds = (
             retry_after.total_seconds()
@@ -102,9 +108,5 @@ class FloodLimiter(BaseRateLimiter[None]):
             else float(retry_after)
         )
         log.warning("Telegram asked to wait %.1f s (429)", seconds)
-        if self._resume.is_set():
-            self._resume.clear()
-            await asyncio.sleep(seconds + 0.1)
-            self._resume.set()
-        else:
-            await self._resume.wait()
+        self._paused_until = max(self._paused_until, time.monotonic() + seconds + 0.1)
+        await self._wait_for_pause()

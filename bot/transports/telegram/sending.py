@@ -37,9 +37,10 @@ def _chat_gone(error: BadRequest) -> bool:
 
 
 @contextmanager
-def _delivery_errors(sent: str | None = None) -> Iterator[None]:
+def _delivery_errors(sent: str | None = None, parts: list[int] | None = None) -> Iterator[None]:
     """Telegram's errors as the dispatcher understands them: give up, or try later (after
-    the message `sent`, if its text went out already)."""
+    the message `sent`, if its text went out already, or after the `parts` of a long text
+    that went out before one failed)."""
     try:
         yield
     except Forbidden as error:
@@ -47,13 +48,13 @@ def _delivery_errors(sent: str | None = None) -> Iterator[None]:
     except BadRequest as error:
         if _chat_gone(error):
             raise Undeliverable(str(error)) from None
-        raise TryLater(str(error), sent=sent) from None
+        raise TryLater(str(error), sent=sent, parts_sent=len(parts or ())) from None
     except RetryAfter as error:
         wait = error.retry_after
         seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-        raise TryLater("429 Too Many Requests", seconds, sent) from None
+        raise TryLater("429 Too Many Requests", seconds, sent, len(parts or ())) from None
     except TelegramError as error:  # network errors, timeouts, 5xx
-        raise TryLater(str(error), sent=sent) from None
+        raise TryLater(str(error), sent=sent, parts_sent=len(parts or ())) from None
 
 
 class TelegramSender:
@@ -75,11 +76,14 @@ class TelegramSender:
                 raise
             await self.deactivate(chat_id)
 
-    async def deliver(self, account: Account, reply: Reply) -> str:
-        """For the dispatcher: send, or say whether to retry (TryLater) or give up."""
+    async def deliver(self, account: Account, reply: Reply, skip: int = 0) -> str:
+        """For the dispatcher: send (the text's parts after the first `skip`, which went
+        earlier), or say whether to retry (TryLater) or give up."""
         chat_id = account.chat_id or account.external_id
-        with _delivery_errors():
-            sent = str((await self._post_text(chat_id, reply))[-1])
+        posted = [0] * skip
+        with _delivery_errors(parts=posted):
+            await self._post_text(chat_id, reply, posted=posted)
+        sent = str(posted[-1])
         with _delivery_errors(sent):
             await self._post_attachments(chat_id, reply)
         return sent
@@ -132,13 +136,20 @@ class TelegramSender:
         return render_messages(reply), await self.markup(reply)
 
     async def _post_text(
-        self, chat_id: str, reply: Reply, reply_to: int | None = None
+        self,
+        chat_id: str,
+        reply: Reply,
+        reply_to: int | None = None,
+        posted: list[int] | None = None,
     ) -> list[int]:
         """Send a reply's text as one or more messages, the buttons with the last one;
-        returns their ids."""
+        returns their ids. `posted` holds the ids of the parts sent so far: those it holds on
+        entry are left out (at least the last part goes, should the text now be shorter), and
+        each part's id is added as it goes."""
         texts, markup = await self._rendering(reply)
-        sent = []
-        for index, text in enumerate(texts):
+        sent = [] if posted is None else posted
+        first = min(len(sent), len(texts) - 1)
+        for index, text in enumerate(texts[first:], first):
             last = index == len(texts) - 1
             message = await self.bot.send_message(
                 chat_id,

@@ -8,6 +8,7 @@ from starlette.responses import Response
 from telegram import BotCommand, InlineKeyboardMarkup, Update
 from telegram.error import InvalidToken
 from telegram.ext import Application, ApplicationBuilder, TypeHandler
+from telegram.request import HTTPXRequest
 
 from bot.config import ConfigError, TelegramConfig
 from bot.core.answering import Core
@@ -41,6 +42,9 @@ class TelegramTransport:
             .rate_limiter(FloodLimiter(limits))
             .request(OneConnectionEach(limits.connections))
             .concurrent_updates(ChatByChat(limits.connections))
+            # A second connection for getUpdates: stopping cancels a long poll, whose
+            # connection may not be back yet when the last getUpdates confirms the offset.
+            .get_updates_request(HTTPXRequest(connection_pool_size=2))
             .job_queue(None)
         )  # the scheduler is Plenary's own
         if config.api_base_url:
@@ -107,8 +111,8 @@ class TelegramTransport:
     async def send(self, chat_id: str, reply: Reply, reply_to: int | None = None) -> None:
         await self.sender.send(chat_id, reply, reply_to)
 
-    async def deliver(self, account: Account, reply: Reply) -> str:
-        return await self.sender.deliver(account, reply)
+    async def deliver(self, account: Account, reply: Reply, skip: int = 0) -> str:
+        return await self.sender.deliver(account, reply, skip)
 
     async def attach(self, account: Account, reply: Reply) -> None:
         await self.sender.attach(account, reply)
