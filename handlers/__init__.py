@@ -23,6 +23,11 @@ from handlers import (
     roles,
     search,
     settings,
+    speaker_chair,
+    speaker_paste,
+    speaker_requests,
+    speaker_room,
+    speakers,
     submissions,
     subscriptions,
 )
@@ -50,6 +55,11 @@ __all__ = [
     "roles",
     "search",
     "settings",
+    "speaker_chair",
+    "speaker_paste",
+    "speaker_requests",
+    "speaker_room",
+    "speakers",
     "submissions",
     "subscriptions",
 ]

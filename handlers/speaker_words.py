@@ -13,7 +13,7 @@ from bot.core.holder_names import holder_name
 from bot.core.timefmt import zone_time
 from handlers.meetings import meeting_title
 from storage import speakers as lists
-from storage.models import Meeting, Speaker, SpeakerList, SpeakerStatus
+from storage.models import Meeting, Speaker, SpeakerList, SpeakerRequest, SpeakerStatus
 from storage.speaker_times import estimates
 
 
@@ -57,7 +57,7 @@ async def view(ctx: Context, speakers: SpeakerList, meeting: Meeting) -> ListVie
     )
 
 
-def turn_name(ctx: Context, turn: Speaker) -> str:
+def turn_name(ctx: Context, turn: Speaker | SpeakerRequest) -> str:
     """ "Sierra Leone (on behalf of the African Group)"."""
     name = holder_name(ctx, ctx.names.delegations[turn.delegation_id])
     group = ctx.names.delegations.get(turn.on_behalf_id) if turn.on_behalf_id else None

@@ -31,9 +31,10 @@ DEFAULT_AHEAD = 3  # "3 speakers before you" unless a person chose otherwise
 MOST_AHEAD = 10  # the most a person may choose
 
 
-def _row(
+def alert_row(
     key: str, speakers: SpeakerList, account: int, payload: dict[str, Any], now: datetime
 ) -> dict[str, Any]:
+    """An outbox row about a list, due now."""
     return {
         "key": key,
         "kind": KIND,
@@ -94,7 +95,7 @@ async def plan(
         for account, _ahead in members.get(turn.delegation_id, ()):
             payload = {"event": "place", "speaker": turn.id}
             rows.append(
-                _row(
+                alert_row(
                     f"{base}:{turn.id}:{turn.moves}:place:{account}",
                     speakers,
                     account,
@@ -114,7 +115,7 @@ async def plan(
                 continue
             payload = {"event": event, "speaker": turn.id}
             rows.append(
-                _row(
+                alert_row(
                     f"{base}:{turn.id}:{turn.moves}:{event}:{account}",
                     speakers,
                     account,
@@ -126,7 +127,7 @@ async def plan(
         for account in await _watchers(session, speaking):
             payload = {"event": "floor", "speaker": speaking.id}
             rows.append(
-                _row(f"{base}:{speaking.id}:floor:{account}", speakers, account, payload, now)
+                alert_row(f"{base}:{speaking.id}:floor:{account}", speakers, account, payload, now)
             )
     await _drop_passed(session, speakers, all_turns)
     return await outbox.enqueue(session, rows)
@@ -154,7 +155,7 @@ async def _corrections(
         if payload.get("event") in ("place", "ahead", "next") and told_at != str(turn.moves):
             fix = {"event": "fix", "speaker": turn.id, "replaces": message_id}
             rows.append(
-                _row(
+                alert_row(
                     f"{KIND}:{speakers.id}:{turn.id}:{turn.moves}:fix:{key}",
                     speakers,
                     account,
@@ -194,7 +195,7 @@ async def plan_opening(session: AsyncSession, speakers: SpeakerList, now: dateti
     stamp = int(speakers.opens_at.timestamp())
     rows = []
     for account in await reaching_accounts(session, persons):
-        row = _row(
+        row = alert_row(
             f"{KIND}:{speakers.id}:opened:{stamp}:{account.id}",
             speakers,
             account.id,
