@@ -112,7 +112,8 @@ async def open_list(ctx: Context, meeting: Meeting, arguments: str) -> Reply:
     if isinstance(when, Reply):
         return when
     speakers_list = await lists.ensure(ctx.session, meeting, ctx.now)
-    speakers_list.opens_at, speakers_list.changed_at = when, ctx.now
+    speakers_list.opens_at = when
+    lists.touch(speakers_list, ctx.now)
     if speakers_list.closes_at is not None and speakers_list.closes_at <= when:
         speakers_list.closes_at = None
     told = await speaker_alerts.plan_opening(ctx.session, speakers_list, ctx.now)
@@ -134,7 +135,8 @@ async def close_list(ctx: Context, meeting: Meeting, arguments: str) -> Reply:
     if isinstance(when, Reply):
         return when
     speakers_list = await lists.ensure(ctx.session, meeting, ctx.now)
-    speakers_list.closes_at, speakers_list.changed_at = when, ctx.now
+    speakers_list.closes_at = when
+    lists.touch(speakers_list, ctx.now)
     await ctx.audit("close speakers", f"speakers:{meeting.key}", after=when.isoformat())
     time = venue_and_reader_time(when, meeting.timezone, ctx.reader_zone, ctx.tr)
     return Reply().paragraph(ctx._("The list of speakers closes at {time}.").format(time=time))

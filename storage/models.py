@@ -501,7 +501,7 @@ class SpeakerList(Base):
     """A meeting's list of speakers, held by the Chair's office.
 
     `room_token_hash` is the hash of the secret link to the room's page (None: no link);
-    `changed_at` says when anything on the list last changed (the page polls for it).
+    `changed_at` and `revision` say when anything on the list last changed, and how often.
     """
 
     __tablename__ = "speaker_lists"
@@ -516,6 +516,7 @@ class SpeakerList(Base):
     room_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revision: Mapped[int] = mapped_column(Integer, default=0)  # +1 a change
 
 
 class Speaker(Base):

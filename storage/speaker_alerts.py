@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import outbox
@@ -169,16 +169,17 @@ async def _corrections(
 async def _drop_passed(
     session: AsyncSession, speakers: SpeakerList, all_turns: list[Speaker]
 ) -> None:
-    """No alert about a turn once it has passed (or was withdrawn): those not yet sent go."""
-    passed = [
-        t.id for t in all_turns if t.status in (SpeakerStatus.SPOKEN, SpeakerStatus.WITHDRAWN)
-    ]
-    if passed:
-        await outbox.drop_pending(
-            session,
-            Delivery.speaker_list_id == speakers.id,
-            or_(*(Delivery.key.like(f"{KIND}:{speakers.id}:{t}:%") for t in passed)),
-        )
+    """No alert about a turn once it has come (but "takes the floor"), or passed, or was
+    withdrawn: those not yet sent go."""
+    gone = []
+    for turn in all_turns:
+        about = Delivery.key.like(f"{KIND}:{speakers.id}:{turn.id}:%")
+        if turn.status == SpeakerStatus.SPEAKING:
+            gone.append(and_(about, ~Delivery.key.like(f"{KIND}:{speakers.id}:{turn.id}:floor:%")))
+        elif turn.status not in WAITING:
+            gone.append(about)
+    if gone:
+        await outbox.drop_pending(session, Delivery.speaker_list_id == speakers.id, or_(*gone))
 
 
 async def plan_opening(session: AsyncSession, speakers: SpeakerList, now: datetime) -> int:

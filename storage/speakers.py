@@ -57,7 +57,7 @@ async def ensure(session: AsyncSession, meeting: Meeting, now: datetime) -> Spea
     """The meeting's list, created empty if it has none."""
     found = await of_meeting(session, meeting.id)
     if found is None:
-        found = SpeakerList(meeting_id=meeting.id, created_at=now, changed_at=now)
+        found = SpeakerList(meeting_id=meeting.id, created_at=now, changed_at=now, revision=0)
         session.add(found)
         await session.flush()
     return found
@@ -77,6 +77,11 @@ def on_list(all_turns: list[Speaker]) -> list[Speaker]:
 def numbers(all_turns: list[Speaker]) -> dict[int, int]:
     """Each turn's number on the list as read out (1, 2, ...), withdrawn ones skipped."""
     return {t.id: number for number, t in enumerate(on_list(all_turns), start=1)}
+
+
+def touch(speakers: SpeakerList, now: datetime) -> None:
+    """Note a change of the list: the room's page and the alerts' renderings follow it."""
+    speakers.changed_at, speakers.revision = now, speakers.revision + 1
 
 
 def is_open(speakers: SpeakerList, now: datetime) -> bool:
@@ -152,7 +157,7 @@ async def inscribe(
     session.add(added)
     await session.flush()
     _insert_at(all_turns, added, number, speakers.groups_first)
-    speakers.changed_at = now
+    touch(speakers, now)
     return added, _note_moves(all_turns, before)
 
 
@@ -168,7 +173,7 @@ async def move(
     all_turns.remove(next(t for t in all_turns if t.id == turn.id))
     _insert_at(all_turns, turn, number, speakers.groups_first)
     turn.status = SpeakerStatus.MOVED
-    speakers.changed_at = now
+    touch(speakers, now)
     moved = _note_moves(all_turns, before)
     return sorted(moved, key=lambda t: t.id != turn.id)
 
@@ -182,7 +187,7 @@ async def withdraw(
     all_turns = await turns(session, speakers)
     before = numbers(all_turns)
     turn.status = SpeakerStatus.WITHDRAWN
-    speakers.changed_at = now
+    touch(speakers, now)
     return _note_moves(all_turns, before)
 
 
@@ -199,7 +204,7 @@ async def advance(
     if waiting is not None:
         waiting.status, waiting.started_at = SpeakerStatus.SPEAKING, now
     if speaking is not None or waiting is not None:
-        speakers.changed_at = now
+        touch(speakers, now)
     return speaking, waiting
 
 
@@ -234,7 +239,7 @@ async def replace_all(
     finished = [t for t in done if t.status != SpeakerStatus.WITHDRAWN]
     withdrawn = [t for t in all_turns if t.status == SpeakerStatus.WITHDRAWN]
     _renumber([*finished, *order, *withdrawn])
-    speakers.changed_at = now
+    touch(speakers, now)
     return [t for t in _note_moves([*finished, *order], before)] + [
         t for t in order if t.id not in before
     ]

@@ -179,7 +179,7 @@ class Core:
             delivery.kind,
             subject.id,
             getattr(subject, "corrections", None),
-            getattr(subject, "changed_at", None),  # a list of speakers as it stands
+            getattr(subject, "revision", None),  # a list of speakers as it stands
             repr(delivery.payload),
             late,
             *ctx.cache_key("", "")[2:],

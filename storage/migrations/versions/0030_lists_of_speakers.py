@@ -38,6 +38,7 @@ def upgrade() -> None:
         sa.Column("room_token_hash", sa.String(length=64), nullable=True),
         sa.Column("created_at", INSTANT, nullable=False),
         sa.Column("changed_at", INSTANT, nullable=False),
+        sa.Column("revision", sa.Integer(), nullable=False),
         _fk("meeting_id", "meetings", "speaker_lists", "CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_speaker_lists")),
         sa.UniqueConstraint("meeting_id", name=op.f("uq_speaker_lists_meeting_id")),
