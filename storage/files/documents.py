@@ -167,4 +167,4 @@ def _word_pages(document: docx.document.Document) -> list[str]:
             else:
                 line.append("\n")
         pages[-1].append("".join(line))
-    return ["\n".join(page) for page in pages]
+    return ["\n\n".join(page) for page in pages]  # a paragraph is a paragraph, as in .txt
