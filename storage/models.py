@@ -499,7 +499,6 @@ class Element(Base):
     paper_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="SET NULL"))
     status: Mapped[ElementStatus | None] = mapped_column(_enum(ElementStatus, "element_status"))
     position: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class StanceVersion(Base):

@@ -54,7 +54,6 @@ def upgrade() -> None:
             nullable=True,
         ),
         sa.Column("position", sa.Integer(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["key_issue_id"],
             ["key_issues.id"],
