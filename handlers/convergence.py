@@ -61,10 +61,10 @@ def stance_label(ctx: Context, value: StanceValue) -> str:
 async def map_data(ctx: Context, issue: IssueName, since: date | None) -> MapData:
     elements = await convergence.elements_of(ctx.session, issue.id)
     ids = [element.id for element in elements]
-    now = await convergence.in_force(ctx.session, ids, ctx.today, ctx.now)
+    now = await convergence.in_force(ctx.session, ids, ctx.today)
     changed: set[tuple[int, int]] = set()
     if since is not None:
-        then = await convergence.in_force(ctx.session, ids, since - timedelta(days=1), ctx.now)
+        then = await convergence.in_force(ctx.session, ids, since - timedelta(days=1))
         changed = {
             pair for pair in set(now) | set(then) if _value(now.get(pair)) != _value(then.get(pair))
         }
@@ -155,7 +155,7 @@ def table(ctx: Context, reply: Reply, data: MapData) -> None:
                 and (value != StanceValue.NONE or (element.id, holder.id) in data.now)
             ]
             if names:
-                reply.paragraph(f"{stance_label(ctx, value)}: ", ", ".join(names))
+                reply.note(f"{stance_label(ctx, value)}: ", ", ".join(names))
 
 
 def csv_rows(ctx: Context, data: MapData) -> list[tuple[str, ...]]:

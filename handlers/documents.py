@@ -33,7 +33,7 @@ async def documents_on_record(ctx: Context, request: Request) -> Reply:
     if text:
         return await _one(ctx, text)
     limit, offset = window(request)
-    found = await documents.known(ctx.session, ctx.today, ctx.now, limit, offset)
+    found = await documents.known(ctx.session, ctx.today, limit, offset)
     reply = Reply().heading(ctx._("Documents"))
     if not found:
         return reply.paragraph(ctx._("No document is on record yet."))
@@ -45,7 +45,7 @@ async def documents_on_record(ctx: Context, request: Request) -> Reply:
 
 
 async def _one(ctx: Context, reference: str) -> Reply:
-    document = await documents.find(ctx.session, reference, ctx.today, ctx.now)
+    document = await documents.find(ctx.session, reference, ctx.today)
     if document is None:
         return (
             Reply(not_found=True)

@@ -62,7 +62,7 @@ async def enter_element(ctx: Context, request: Request) -> Reply:
         )
     paper = None
     if paper_ref is not None:
-        paper = await documents.find(ctx.session, paper_ref, ctx.today, ctx.now)
+        paper = await documents.find(ctx.session, paper_ref, ctx.today)
         if paper is None:
             return Reply().paragraph(
                 ctx._("No document “{name}” is on record.").format(name=paper_ref[:80]),

@@ -105,15 +105,15 @@ async def versions(
 
 
 async def in_force(
-    session: AsyncSession, element_ids: list[int], on: date, now: datetime
+    session: AsyncSession, element_ids: list[int], on: date
 ) -> dict[tuple[int, int], StanceVersion]:
-    """The stance of each holder on each element on the day `on`: of the versions recorded by
-    `now` and stated by then (or undated), the one stated last, then the highest number."""
+    """The stance of each holder on each element on the day `on`: of the versions stated by
+    then (or undated), the one stated last, then the highest number. A stance stated later
+    does not exist yet."""
     if not element_ids:
         return {}
     query = select(StanceVersion).where(
         StanceVersion.element_id.in_(element_ids),
-        StanceVersion.created_at <= now,
         or_(StanceVersion.stated_on.is_(None), StanceVersion.stated_on <= on),
     )
     found: dict[tuple[int, int], StanceVersion] = {}
@@ -134,4 +134,4 @@ async def paper_titles(session: AsyncSession, document_ids: list[int]) -> dict[i
     if not document_ids:
         return {}
     query = select(Document.id, Document.title).where(Document.id.in_(document_ids))
-    return dict((await session.execute(query)).tuples().all())
+    return {id_: title for id_, title in await session.execute(query)}

@@ -71,20 +71,16 @@ async def _free_key(session: AsyncSession, symbol: str | None, digest: str) -> s
     return f"file-{digest[:12]}"
 
 
-def _known(today: date, now: datetime) -> ColumnElement[bool]:
-    """Documents the clock knows: issued by today (or undated), and brought by now."""
-    return or_(Document.issued_on.is_(None), Document.issued_on <= today) & or_(
-        Document.brought_at.is_(None), Document.brought_at <= now
-    )
+def _known(today: date) -> ColumnElement[bool]:
+    """Documents the clock knows: issued by today, or undated."""
+    return or_(Document.issued_on.is_(None), Document.issued_on <= today)
 
 
-async def known(
-    session: AsyncSession, today: date, now: datetime, limit: int, offset: int = 0
-) -> list[Document]:
+async def known(session: AsyncSession, today: date, limit: int, offset: int = 0) -> list[Document]:
     """Documents on record, newest first (undated last)."""
     query = (
         select(Document)
-        .where(_known(today, now))
+        .where(_known(today))
         .order_by(Document.issued_on.desc().nulls_last(), Document.id.desc())
         .limit(limit)
         .offset(offset)
@@ -92,9 +88,7 @@ async def known(
     return list(await session.scalars(query))
 
 
-async def find(
-    session: AsyncSession, reference: str, today: date, now: datetime
-) -> Document | None:
+async def find(session: AsyncSession, reference: str, today: date) -> Document | None:
     """A known document by its key, its number or its symbol (any case), with its file."""
     reference = reference.strip()
     matches = [Document.key == reference.lower(), Document.symbol == reference.upper()]
@@ -102,7 +96,7 @@ async def find(
         matches.append(Document.id == int(reference))
     query = (
         select(Document)
-        .where(or_(*matches), _known(today, now))
+        .where(or_(*matches), _known(today))
         .options(undefer(Document.content), undefer(Document.pages))
         .order_by(Document.id)
     )

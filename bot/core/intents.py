@@ -94,6 +94,28 @@ POSITIONS = _words(
     "موقف",
     anywhere=("立场",),
 )
+# Who stands where on a key issue's elements: the convergence map (/map).
+MAP = _words(
+    "who (?:supports?|opposes?|is (?:for|against))",
+    "where do(?:es)? .{1,40} stand",
+    "convergence",
+    "map",
+    "qui (?:soutient|soutiennent|s oppose|est pour|est contre)",
+    "ou en sont",
+    "carte",
+    "quien(?:es)? (?:apoya|apoyan|se opone|se oponen)",
+    "donde estan",
+    "mapa",
+    "convergencia",
+    "кто (?:поддерживает|против)",
+    "позици\\w* групп",
+    "где стоят",
+    "карта",
+    "من (?:يويد|يعارض)",
+    "اين تقف",
+    "خريطة",
+    anywhere=("谁支持", "谁反对", "各集团", "趋同"),
+)
 ISSUES = _words(
     "issues?",
     "topics?",
@@ -148,6 +170,8 @@ def classify(text: str, request: Request) -> str | None:
         return "help"
     if SEARCH.search(words):
         return "search"
+    if request.issues and MAP.search(words):
+        return "map"
     has_names = bool(request.issues or request.delegations)
     if GREETING.match(words) and not has_names:
         return "start"
