@@ -39,6 +39,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.broadcast --cap 250
 	$(BIN)/python -m bench.load
 	$(BIN)/python -m bench.calendar_feed
+	$(BIN)/python -m bench.map_picture
 
 # Translations (bot/locale): extract the messages (babel.cfg) into plenary.pot, merge it
 # into each language's .po (new messages come untranslated, changed ones fuzzy), compile
