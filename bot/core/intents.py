@@ -87,6 +87,10 @@ def _speakers(words: str, request: Request) -> Intent | None:
     return Intent("speakers", keep_text=False) if _asks(words, "speakers") else None
 
 
+def _map(words: str, request: Request) -> Intent | None:
+    return Intent("map") if request.issues and _asks(words, "map") else None
+
+
 def _chair(words: str, request: Request) -> Intent | None:
     for intent, command in (
         ("audit", "audit"),
@@ -198,6 +202,7 @@ _ORDER = (
     _help,
     _search,
     _speakers,
+    _map,
     _chair,
     _positions_asked,
     _reminders,

@@ -1,7 +1,7 @@
 """lists of speakers: lists, speakers, inscription requests, floor watches; their deliveries
 
 Revision ID: 0030
-Revises: 0016
+Revises: 0020
 Create Date: 2026-12-10
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0030"
-down_revision = "0016"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 
