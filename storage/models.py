@@ -555,6 +555,7 @@ class StanceVersion(Base):
     stated_on: Mapped[date | None] = mapped_column(Date)
     sources: Mapped[list[str]] = mapped_column(JSON, default=list)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class SpeakerStatus(enum.StrEnum):
