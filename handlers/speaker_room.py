@@ -1,7 +1,9 @@
 """The room's page of a list of speakers (a secret link the Chair's office shares and can
-revoke), and the list's history: every change, who made it, when."""
+revoke, and what the page shows), and the list's history: every change, who made it, when."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from sqlalchemy import select
 
@@ -9,10 +11,11 @@ from bot.core.context import Context
 from bot.core.messages import Attachment, Reply, link
 from bot.core.timefmt import venue_and_reader_time
 from handlers.speaker_actions import list_action
+from handlers.speaker_words import list_title, turn_name, view
 from handlers.speakers import found_list
 from storage import speakers as lists
 from storage.files.speaker_lines import to_csv
-from storage.models import AuditEntry, Meeting, Person
+from storage.models import AuditEntry, Meeting, Person, SpeakerList
 
 LANGUAGES = ("en", "fr", "es", "ru", "zh", "ar")
 
@@ -80,3 +83,36 @@ def _short(value: object) -> str:
     if isinstance(value, list):
         return " | ".join(map(str, value))
     return "" if value is None else str(value)
+
+
+async def room_state(ctx: Context, speakers_list: SpeakerList) -> dict[str, Any]:
+    """What the room's page shows, in the reader's language: the one speaking with the time
+    used against the limit, the next three, how many remain."""
+    meeting = await ctx.session.get(Meeting, speakers_list.meeting_id)
+    assert meeting is not None  # a list goes with its meeting
+    shown = await view(ctx, speakers_list, meeting)
+    speaking = shown.speaking
+    current = None
+    if speaking is not None and speaking.started_at is not None:
+        current = {
+            "name": turn_name(ctx, speaking),
+            "used": int((ctx.now - speaking.started_at).total_seconds()),
+            "limit": speaking.limit_seconds,
+        }
+    remaining = len(shown.waiting)
+    return {
+        "revision": speakers_list.revision,
+        "title": list_title(ctx, meeting),
+        "current": current,
+        "next": [
+            {"number": shown.numbers[t.id], "name": turn_name(ctx, t)} for t in shown.waiting[:3]
+        ],
+        "labels": {
+            "now": ctx._("Speaking now"),
+            "next": ctx._("Next"),
+            "nobody": ctx._("Nobody is speaking."),
+            "remaining": ctx.tr.ngettext(
+                "{count} speaker to come.", "{count} speakers to come.", remaining
+            ).format(count=remaining),
+        },
+    }
