@@ -4,8 +4,8 @@ reached by a secret link, that polls the list's state every second."""
 from __future__ import annotations
 
 import html
-from string import Template
 from pathlib import Path
+from string import Template
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
