@@ -93,15 +93,5 @@ def used_of_limit(ctx: Context, turn: Speaker) -> str:
     )
 
 
-def status_word(ctx: Context, turn: Speaker) -> str:
-    return {
-        SpeakerStatus.INSCRIBED: ctx._("inscribed"),
-        SpeakerStatus.SPEAKING: ctx._("speaking"),
-        SpeakerStatus.SPOKEN: ctx._("spoken"),
-        SpeakerStatus.WITHDRAWN: ctx._("withdrawn"),
-        SpeakerStatus.MOVED: ctx._("moved"),
-    }[turn.status]
-
-
 def list_title(ctx: Context, meeting: Meeting) -> str:
     return ctx._("List of speakers: {meeting}").format(meeting=meeting_title(ctx, meeting))
