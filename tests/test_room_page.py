@@ -76,7 +76,7 @@ async def test_the_room_page_follows_next_speaker_within_two_seconds(
         "4. India",
     ]
     assert await page.locator("#remaining").inner_text() == "4 speakers to come."
-    assert re.fullmatch(r"\d+:\d\d / 5:00", await page.locator("#used").inner_text())
+    assert re.fullmatch(r"\u2066\d+:\d\d / 5:00\u2069", await page.locator("#used").inner_text())
     await page.screenshot(path=shot_path(tmp_path, "room-en.png"))
     loaded = await page.evaluate("performance.timeOrigin")
     pressed = time.monotonic()

@@ -19,7 +19,8 @@
       return;
     }
     const spent = current.used + (Date.now() - fetchedAt) / 1000;
-    used.textContent = clock(spent) + " / " + clock(current.limit);
+    // Left to right even on a right-to-left page: "1:20 / 3:00".
+    used.textContent = "\u2066" + clock(spent) + " / " + clock(current.limit) + "\u2069";
     used.classList.toggle("over", spent > current.limit);
   }
 
