@@ -57,6 +57,15 @@ async def on_date(session: AsyncSession, day: date) -> list[Meeting]:
     return list(await session.scalars(query))
 
 
+async def announced(session: AsyncSession, day: date, start: datetime | None) -> Meeting | None:
+    """The meeting already in the programme that a letter's proposal names: the same day, and
+    the same time when the letter gives one."""
+    for meeting in await on_date(session, day):
+        if start is None or meeting.starts_at == start:
+            return meeting
+    return None
+
+
 async def by_key(session: AsyncSession, key: str) -> Meeting | None:
     return await session.scalar(select(Meeting).where(Meeting.key == key))
 

@@ -6,6 +6,7 @@ from bot.core.messages import Incoming
 from storage.models import Announcement, Meeting
 from tests.test_announcements import CHAIR, make_chair, says
 from tests.test_letters import REFERENCE_LETTER
+from tests.test_positions_writes import confirm_command, preview
 
 OWN_LETTER = """New York, 1 February 2016
 
@@ -48,10 +49,16 @@ async def test_a_new_meeting_is_added_only_when_confirmed(plenary):
     labels = {b.label: b.command for row in reply.buttons for b in row}
     add = labels["Add meeting 1"]
     assert add == "/addmeeting 2016-03-07 15:00; Conference Room 4; veto"
-    assert "Added:" in await says(plenary, CHAIR, add)
+    shown = await preview(plenary, CHAIR, add)
+    assert "Preview: new meeting" in shown.text
+    assert await meetings(plenary) == before, "Add previews; Confirm adds"
+    assert "Added:" in await says(plenary, CHAIR, confirm_command(shown.buttons))
     assert await meetings(plenary) == before + 1
-    preview = await says(plenary, CHAIR, labels["Broadcast this letter"])
-    assert "Preview of announcement #1" in preview and "Conference Room 4" in preview
+    again = await letter_reply(plenary, OWN_LETTER)
+    assert "Already in the programme as ign70-6." in again.text
+    assert "Add meeting 1" not in {b.label for row in again.buttons for b in row}
+    announced = await says(plenary, CHAIR, labels["Broadcast this letter"])
+    assert "Preview of announcement #1" in announced and "Conference Room 4" in announced
 
 
 async def test_a_letter_without_a_date_stores_nothing(plenary):

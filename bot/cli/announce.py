@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.cli.args import UsageError, load_config, operator
+from bot.cli.args import UsageError, confirmed, load_config, operator
 from bot.core.answering import OPERATOR, OPERATOR_PLATFORM, Core
 from bot.core.clock import Clock
 from bot.core.context import Context
@@ -132,14 +132,6 @@ def find_audience(names: NameIndex, text: str) -> Audience:
     else:
         raise UsageError(f"--audience {text!r}: say {AUDIENCES}; nothing was stored")
     raise UsageError(f"--audience: no single {kind} is called {name!r}; nothing was stored")
-
-
-def confirmed(question: str, yes: bool) -> bool:
-    """True with --yes, else when the operator answers y or yes."""
-    if yes:
-        return True
-    print(f"{question} [y/N] ", end="", flush=True)
-    return sys.stdin.readline().strip().lower() in ("y", "yes")
 
 
 # -- the database, as the service sees it --------------------------------------------------

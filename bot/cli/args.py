@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import sys
 
 from bot import config as configuration
 from bot.config import Config
@@ -27,3 +28,11 @@ def load_config(args: argparse.Namespace) -> Config:
     if args.db:
         config = config.with_database(args.db)
     return config
+
+
+def confirmed(question: str, yes: bool) -> bool:
+    """True with --yes, else when the operator answers y or yes."""
+    if yes:
+        return True
+    print(f"{question} [y/N] ", end="", flush=True)
+    return sys.stdin.readline().strip().lower() in ("y", "yes")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.cli import admin, announce, export, programme
+from bot.cli import admin, announce, export, programme, programme_setup
 from bot.cli.args import UsageError, load_config
 from bot.config import Config, ConfigError
 from bot.core.clock import Clock
@@ -108,6 +108,7 @@ def parser() -> argparse.ArgumentParser:
     for sub in [
         *admin.add_parsers(commands),
         *programme.add_parsers(commands),
+        *programme_setup.add_parsers(commands),
         *export.add_parsers(commands),
         *announce.add_parsers(commands, as_of),
     ]:
@@ -227,6 +228,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], Awaitable[int]]] = {
     "import": import_file,
     **admin.COMMANDS,
     **programme.COMMANDS,
+    **programme_setup.COMMANDS,
     **export.COMMANDS,
     **announce.COMMANDS,
 }
