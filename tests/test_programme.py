@@ -31,6 +31,17 @@ async def confirmed(plenary, text: str) -> tuple[str, str]:
     return shown.text, await chair(plenary, confirm_command(shown.buttons))
 
 
+async def change(plenary, text: str) -> str:
+    """A change to the programme as the Chair's office makes it: previewed, then confirmed."""
+    return (await confirmed(plenary, text))[1]
+
+
+async def operator_changes(core, text: str) -> str:
+    """The same at the command line (as the operator)."""
+    shown = await core.answer_as_operator(text)
+    return (await core.answer_as_operator(confirm_command(shown.buttons))).text
+
+
 async def meeting(plenary, key: str) -> Meeting:
     async with plenary.sessions() as session:
         found = await by_key(session, key)
@@ -201,6 +212,10 @@ def test_a_fresh_programme_at_the_command_line(tmp_path):
         "meeting", "add", "7 March 2027 10:00; Conference Room 4", "--yes", *db, cwd=tmp_path
     )
     assert added.returncode == 1 and "no venue time zone yet" in added.stdout
+    csv = tmp_path / "programme.csv"
+    csv.write_text("date,time,room\n2027-03-07,10:00,Conference Room 4\n")
+    guessed = cli("import", str(csv), *db, cwd=tmp_path)
+    assert guessed.returncode == 2 and "no venue time zone yet" in guessed.stderr
     wrong = cli("programme", "init", "--timezone", "New York", *db, cwd=tmp_path)
     assert wrong.returncode == 2 and "not a time zone" in wrong.stderr
     init = ["programme", "init", "--timezone", "America/New_York", "--key", "ign81"]

@@ -17,9 +17,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.cli.args import UsageError, confirmed, load_config, operator
+from bot.cli.args import UsageError, confirmed, load_config, operator, programme_clock
 from bot.core.answering import OPERATOR, OPERATOR_PLATFORM, Core
-from bot.core.clock import Clock
 from bot.core.context import Context
 from bot.core.messages import Attachment, Incoming
 from bot.core.names import NameIndex
@@ -35,7 +34,7 @@ from handlers.announcement_text import (
     sending_time,
 )
 from handlers.deliveries import delivery_report
-from storage import announcements, audit, meta
+from storage import announcements, audit
 from storage.announcements import Audience, Reach
 from storage.models import Announcement, DelegationKind
 
@@ -140,9 +139,7 @@ async def operator_core(args: argparse.Namespace) -> AsyncIterator[Core]:
     """The core on the configured database, with the service's clock (the demo's own on demo
     data), so that what is queued falls due when the service expects it."""
     async with migrated(load_config(args)) as sessions:
-        async with sessions() as session:
-            start = await meta.demo_clock_start(session)
-        yield Core(sessions, Clock(start))
+        yield Core(sessions, await programme_clock(sessions))
 
 
 async def operator_context(core: Core, session: AsyncSession) -> Context:

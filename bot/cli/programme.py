@@ -10,9 +10,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from bot.cli.args import UsageError, confirmed, load_config, operator
+from bot.cli.args import UsageError, confirmed, load_config, operator, programme_clock
 from bot.core.answering import OPERATOR_PLATFORM, Core
-from bot.core.clock import Clock
 from bot.core.issue_names import understood_names
 from bot.core.letters import IssueName, LetterError, propose_meetings
 from bot.core.messages import Reply
@@ -58,7 +57,7 @@ def add_parsers(commands: Any) -> list[argparse.ArgumentParser]:
 
 async def _run(args: argparse.Namespace, work: Callable[[Core], Awaitable[int]]) -> int:
     async with migrated(load_config(args)) as sessions:
-        return await work(Core(sessions, Clock()))
+        return await work(Core(sessions, await programme_clock(sessions)))
 
 
 def _show(reply: Reply) -> None:

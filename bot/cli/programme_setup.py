@@ -11,9 +11,8 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from sqlalchemy import func, select
 
-from bot.cli.args import UsageError, load_config, operator
+from bot.cli.args import UsageError, load_config, operator, programme_clock
 from bot.core.answering import OPERATOR_PLATFORM
-from bot.core.clock import Clock
 from bot.runtime.process import migrated
 from storage import audit, meta
 from storage.importer import import_ign_key_issues
@@ -62,7 +61,7 @@ async def programme_init(args: argparse.Namespace) -> int:
             )
         before = {key: await meta.get(session, key) for key in wanted}
         after = {key: value for key, value in wanted.items() if value and value != before[key]}
-        now = Clock().now()
+        now = (await programme_clock(sessions)).now()
         added = await import_ign_key_issues(session, now) if args.ign_key_issues else []
         if not after and not added:
             print("Nothing to change: the programme is already so.")
@@ -94,8 +93,8 @@ def _line(meeting: Meeting) -> str:
 
 
 async def list_meetings(args: argparse.Namespace) -> int:
-    now = Clock().now()
     async with migrated(load_config(args)) as sessions, sessions() as session:
+        now = (await programme_clock(sessions)).now()
         query = select(Meeting).order_by(Meeting.sort_at)
         if not args.all:
             query = query.where(Meeting.until_at >= now)
