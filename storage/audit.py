@@ -150,6 +150,11 @@ def _field(key: str, item: Any, names: dict[int, str]) -> str:
     return f"{label}: {_value(item, names)}"
 
 
+def _field_changed(key: str, old: Any, new: Any, names: dict[int, str]) -> str:
+    label, was = _field(key, old, names).split(": ", 1)
+    return f"{label}: {was} → {_field(key, new, names).split(': ', 1)[1]}"
+
+
 def _change(before: Any, after: Any, names: dict[int, str]) -> str:
     if before is None and (
         after is None
@@ -159,4 +164,7 @@ def _change(before: Any, after: Any, names: dict[int, str]) -> str:
         return ""
     if before is None:
         return _value(after, names)
+    if isinstance(before, dict) and isinstance(after, dict):
+        keys = [k for k in dict.fromkeys([*before, *after]) if before.get(k) != after.get(k)]
+        return ", ".join(_field_changed(k, before.get(k), after.get(k), names) for k in keys)
     return f"{_value(before, names)} → {_value(after, names)}"

@@ -47,6 +47,13 @@ async def upcoming(
     return list(await session.scalars(query))
 
 
+async def set_apart(session: AsyncSession, now: datetime, limit: int = 10) -> list[Meeting]:
+    """Meetings postponed or cancelled that would not be over yet: shown apart from those
+    that will be held."""
+    query = select(Meeting).where(_not_over(now), Meeting.status != MeetingStatus.SCHEDULED)
+    return list(await session.scalars(query.order_by(Meeting.sort_at, Meeting.id).limit(limit)))
+
+
 async def next_meeting(session: AsyncSession, now: datetime) -> Meeting | None:
     meetings = await upcoming(session, now, limit=1, only_scheduled=True)
     return meetings[0] if meetings else None

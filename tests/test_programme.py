@@ -148,6 +148,9 @@ async def test_postponed_then_cancelled(plenary):
     assert "POSTPONED" in (await confirmed(plenary, f"/postpone {FIRST}"))[1]
     postponed = await meeting(plenary, FIRST)
     assert postponed.status == MeetingStatus.POSTPONED and postponed.starts_at is None
+    listed = await says(plenary, "delegate", "/meetings")
+    held, apart = listed.split("Postponed or cancelled")
+    assert "3 February" not in held and "Wednesday 3 February 2016" in apart, listed
     await at(plenary, "2016-02-03T09:00:30-05:00")
     await dispatcher.run_until_idle()
     assert "Status: scheduled → postponed" in recorder.texts()[-1]
@@ -265,7 +268,10 @@ def test_the_command_line_manages_the_programme_and_reads_letters(tmp_path):
     added = cli("letter", str(letter), "--yes", *db, cwd=tmp_path)
     assert added.stdout.count("Added: IGN meeting") == 1, added.stdout
     log = cli("audit", *db, cwd=tmp_path).stdout
-    assert re.search(rf"cli:\S+  add meeting {key}", log), log
+    assert re.search(
+        rf"operator \S+ at the command line: add meeting {key}  \(date: 2016-03-07", log
+    )
+    assert "room: Conference Room 4 → Conference Room 1" in log
     letter.write_text("Excellency, no date here.")
     undated = cli("letter", str(letter), *db, cwd=tmp_path)
     assert undated.returncode == 2 and "I found no meeting date" in undated.stderr

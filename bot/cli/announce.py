@@ -288,7 +288,13 @@ async def follow(core: Core, announcement: Announcement, wait: float) -> int:
         await asyncio.sleep(POLL_SECONDS)
     if tty:
         print()
-    if waiting:
+    if waiting and not shown:
+        print(
+            f"Nothing was sent in {wait:g} s: no service (plenary run) seems to be sending. "
+            f"The {waiting:,} messages wait in the outbox and go out once it runs; "
+            f"`plenary deliveries {announcement.id}` follows them."
+        )
+    elif waiting:
         print(
             f"Still {waiting:,} to send after {wait:g} s: the service keeps sending; "
             f"`plenary deliveries {announcement.id}` follows it."
@@ -296,7 +302,7 @@ async def follow(core: Core, announcement: Announcement, wait: float) -> int:
     async with core.sessions() as session:
         ctx = await operator_context(core, session)
         print(render_plain(await delivery_report(ctx, announcement)))
-    return 0
+    return NOTHING_SENT if waiting and not shown else 0
 
 
 # -- deliveries ----------------------------------------------------------------------------

@@ -124,7 +124,15 @@ async def _keep(core: Core, read: DocumentText, content: bytes) -> str:
         if created:
             after = {"title": document.title}
             await audit.record(
-                session, now, None, OPERATOR_PLATFORM, "document", document.key, None, after
+                session,
+                now,
+                None,
+                OPERATOR_PLATFORM,
+                "document",
+                document.key,
+                None,
+                after,
+                user_id=operator(),
             )
         await session.commit()
         return document.key
