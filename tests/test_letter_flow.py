@@ -5,8 +5,10 @@ from sqlalchemy import func, select
 from bot.core.messages import Incoming
 from storage.models import Announcement, Meeting
 from tests.test_announcements import CHAIR, make_chair, says
+from tests.test_cli import plenary as cli
 from tests.test_letters import REFERENCE_LETTER
 from tests.test_positions_writes import confirm_command, preview
+from tests.test_roles import CODE
 
 OWN_LETTER = """New York, 1 February 2016
 
@@ -70,3 +72,21 @@ async def test_a_letter_without_a_date_stores_nothing(plenary):
     async with plenary.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(Announcement)) == 0
     assert "is not available to you" in await says(plenary, "delegate", "/letter hello")
+
+
+def test_a_letter_pasted_into_the_terminal_is_read_whole(tmp_path):
+    """Issue 18, item 7: each line of a pasted letter was answered on its own; now `/letter`
+    alone takes the lines up to one holding a single "."; "23 March" takes the letter's year."""
+    db = ["--db", f"sqlite:///{tmp_path / 'letter.db'}"]
+    assert cli("chat", "--demo", *db, cwd=tmp_path).returncode == 0
+    code = CODE.search(cli("invite", "--role", "chair", *db, cwd=tmp_path).stdout).group()
+    pasted = (
+        f"/register {code}\n/letter\nNew York, 20 January 2016\n\nExcellency,\n\n"
+        "The next meeting will be held on 23 March at 10 a.m. in the Trusteeship Council "
+        "Chamber, on the question of the veto.\n.\n/next\n"
+    )
+    out = cli("chat", *db, cwd=tmp_path, stdin=pasted).stdout
+    assert "This letter announces 1 meeting" in out
+    assert "Wednesday 23 March 2016, 10:00 New York time" in out
+    assert "> Excellency," not in out, "no line of the letter answered on its own"
+    assert "> /next" in out, "the chat goes on after the paste"
