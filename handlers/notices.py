@@ -22,6 +22,7 @@ from storage.models import (
     PositionVersion,
     SpeakerList,
 )
+from storage.reminders import NEW
 
 
 @renders_notices
@@ -40,7 +41,21 @@ async def notice(
     meeting = subject
     if delivery.kind == "reminder":
         return await reminder(ctx, delivery, meeting)
+    if delivery.kind == NEW:
+        return new_meeting_notice(ctx, meeting)
     return change_notice(ctx, delivery.payload.get("changes", {}), meeting)
+
+
+def new_meeting_notice(ctx: Context, meeting: Meeting, issues: list[str] | None = None) -> Reply:
+    """A meeting added to the programme, as its subscribers are told (`issues` names its key
+    issues when the meeting is newer than the names snapshot)."""
+    reply = Reply().heading(
+        ctx._("New meeting: {meeting}").format(meeting=meeting_title(ctx, meeting))
+    )
+    describe(ctx, reply, meeting, issues)
+    return reply.button_row(
+        details_button(ctx, meeting), Button(ctx._("Add to calendar"), f"/ics {meeting.key}")
+    )
 
 
 async def reminder(ctx: Context, delivery: Delivery, meeting: Meeting) -> Reply:
@@ -96,8 +111,37 @@ def _value(ctx: Context, field: str, value: Any, meeting: Meeting) -> str:
     return str(value)
 
 
-def change_notice(ctx: Context, changes: dict[str, list[Any]], meeting: Meeting) -> Reply:
-    """What changed (old → new), then the meeting as it now stands."""
+def change_lines(
+    ctx: Context, reply: Reply, changes: dict[str, list[Any]], meeting: Meeting
+) -> None:
+    """One line a changed field: "Time: 10:00 → 15:00", in the reader's words and zone."""
+    labels = {
+        "starts_at": ctx._("Time"),
+        "local_date": ctx._("Date"),
+        "room": ctx._("Room"),
+        "key_issues": ctx._("Key issues"),
+        "status": ctx._("Status"),
+        "title": ctx._("Title"),
+        "notes": ctx._("Notes"),
+    }
+    for field, (old, new) in changes.items():
+        reply.item(
+            bold(labels.get(field, field)),
+            ": ",
+            italic(_value(ctx, field, old, meeting)),
+            " → ",
+            _value(ctx, field, new, meeting),
+        )
+
+
+def change_notice(
+    ctx: Context,
+    changes: dict[str, list[Any]],
+    meeting: Meeting,
+    issues: list[str] | None = None,
+) -> Reply:
+    """What changed (old → new), then the meeting as it now stands (`issues` as for
+    `new_meeting_notice`)."""
     day = long_date(meeting.local_date, ctx.tr)
     if meeting.status == MeetingStatus.CANCELLED:
         reply = Reply().heading(
@@ -109,21 +153,7 @@ def change_notice(ctx: Context, changes: dict[str, list[Any]], meeting: Meeting)
     reply = Reply().heading(
         ctx._("Changed: {meeting} of {date}").format(meeting=meeting_title(ctx, meeting), date=day)
     )
-    labels = {
-        "starts_at": ctx._("Time"),
-        "local_date": ctx._("Date"),
-        "room": ctx._("Room"),
-        "key_issues": ctx._("Key issues"),
-        "status": ctx._("Status"),
-    }
-    for field, (old, new) in changes.items():
-        reply.item(
-            bold(labels.get(field, field)),
-            ": ",
-            italic(_value(ctx, field, old, meeting)),
-            " → ",
-            _value(ctx, field, new, meeting),
-        )
+    change_lines(ctx, reply, changes, meeting)
     reply.paragraph(ctx._("The meeting now:"))
-    describe(ctx, reply, meeting)
+    describe(ctx, reply, meeting, issues)
     return reply.button_row(details_button(ctx, meeting))
