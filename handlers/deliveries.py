@@ -26,12 +26,13 @@ async def notice(ctx: Context, delivery: Delivery, announcement: Announcement) -
     return announcement_reply(ctx, announcement, correction=delivery.kind == "correction")
 
 
-OUTCOMES = ("delivered", "blocked", "failed", "waiting")
+OUTCOMES = ("delivered", "digest", "blocked", "failed", "waiting")
 
 
 async def delivery_report(ctx: Context, announcement: Announcement) -> Reply:
     labels = {
         "delivered": ctx._("delivered"),
+        "digest": ctx._("in their digest only"),
         "blocked": ctx._("blocked (account unreachable)"),
         "failed": ctx._("failed"),
         "waiting": ctx._("still to send"),

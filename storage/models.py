@@ -508,9 +508,7 @@ class Coverage(Base):
     __table_args__ = (UniqueConstraint("meeting_id", "person_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
-    person_id: Mapped[int] = mapped_column(
-        ForeignKey("persons.id", ondelete="CASCADE"), index=True
-    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
     # The delegation the person answered for (a person may move to another later).
     delegation_id: Mapped[int] = mapped_column(
         ForeignKey("delegations.id", ondelete="CASCADE"), index=True

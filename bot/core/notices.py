@@ -7,9 +7,10 @@ from datetime import timedelta
 
 from bot.core.context import Context
 from bot.core.messages import Reply
-from storage.models import Announcement, Delivery, Meeting, PositionVersion
+from storage.models import Announcement, Delivery, Meeting, Person, PositionVersion
 
-Subject = Meeting | Announcement | PositionVersion
+# A digest's subject is its reader.
+Subject = Meeting | Announcement | PositionVersion | Person
 Renderer = Callable[[Context, Delivery, Subject], Awaitable[Reply]]
 LATE_AFTER = timedelta(minutes=1)  # a reminder sent later than this says it is late
 
