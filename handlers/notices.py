@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.core.context import Context
@@ -42,10 +42,22 @@ async def notice(
     return change_notice(ctx, delivery.payload.get("changes", {}), meeting)
 
 
+def time_left(delivery: Delivery, meeting: Meeting) -> int:
+    """Minutes from the row's due time to the start: its lead time, unless quiet hours held
+    it (then rounded, to the hour beyond two hours)."""
+    assert meeting.starts_at is not None
+    left = (meeting.starts_at - delivery.due_at) / timedelta(minutes=1)
+    lead = delivery.payload["lead"]
+    if abs(left - lead) < 1:
+        return lead
+    return round(left / 60) * 60 if left >= 120 else max(1, round(left))
+
+
 async def reminder(ctx: Context, delivery: Delivery, meeting: Meeting) -> Reply:
     reply = Reply().heading(
         ctx._("Reminder: {meeting} in {lead}").format(
-            meeting=meeting_title(ctx, meeting), lead=lead_label(ctx, delivery.payload["lead"])
+            meeting=meeting_title(ctx, meeting),
+            lead=lead_label(ctx, time_left(delivery, meeting)),
         )
     )
     if is_late(ctx, delivery):
