@@ -6,6 +6,7 @@ from handlers import (
     calendar,
     consent,
     corrections,
+    coverage,
     deliveries,
     digests,
     drafts,
@@ -25,6 +26,7 @@ from handlers import (
     roles,
     search,
     settings,
+    snooze,
     submissions,
     subscriptions,
 )
@@ -35,6 +37,7 @@ __all__ = [
     "calendar",
     "consent",
     "corrections",
+    "coverage",
     "deliveries",
     "digests",
     "drafts",
@@ -54,6 +57,7 @@ __all__ = [
     "roles",
     "search",
     "settings",
+    "snooze",
     "submissions",
     "subscriptions",
 ]

@@ -11,8 +11,11 @@ from bot.core.messages import Button, Reply, bold, italic
 from bot.core.notices import is_late, renders_notices
 from bot.core.timefmt import long_date, venue_and_reader_time
 from handlers import deliveries, submissions
+from handlers.coverage import nobody_covers
+from handlers.coverage_buttons import cover_buttons
 from handlers.digest_notice import digest_notice
 from handlers.meetings import describe, details_button, meeting_title
+from handlers.snooze import snooze_buttons
 from handlers.subscriptions import lead_label
 from storage import meetings, positions
 from storage.models import (
@@ -23,6 +26,8 @@ from storage.models import (
     Person,
     PositionVersion,
 )
+
+DAY_BEFORE = 12 * 60  # minutes: a reminder this early is the day-before one
 
 
 @renders_notices
@@ -80,6 +85,12 @@ async def reminder(ctx: Context, delivery: Delivery, meeting: Meeting) -> Reply:
                 ).format(count=count, issue=issue_name(ctx, issue)),
                 f" (/positions {issue.key})",
             )
+    if delivery.payload["lead"] >= DAY_BEFORE:
+        uncovered = await nobody_covers(ctx, meeting)
+        if uncovered:
+            reply.paragraph(bold(uncovered))
+    reply.button_row(*snooze_buttons(ctx, delivery, meeting))
+    reply.button_row(*cover_buttons(ctx, meeting))
     return reply.button_row(
         details_button(ctx, meeting),
         Button(ctx._("Add to calendar"), f"/ics {meeting.key}"),

@@ -10,7 +10,8 @@ from bot.core.daytimes import find_times
 from bot.core.i18n import N_
 from bot.core.messages import Button, Reply, bold
 from bot.core.names import normalize
-from handlers.digests import OFF
+from handlers.digests import OFF, describe_digest
+from storage.models import Person
 
 NIGHT = (time(22), time(7))  # what "at night" means when no hours are given
 
@@ -71,3 +72,13 @@ def _bad_hours(ctx: Context, text: str) -> Reply:
         " ",
         ctx._("Nothing was changed."),
     )
+
+
+async def pacing_lines(ctx: Context, reply: Reply) -> Reply:
+    """The reader's digest and quiet hours, as /settings and /reminders show them."""
+    person = await ctx.session.get(Person, ctx.person.id) if ctx.person and ctx.person.id else None
+    digest = (person.digest_at, person.digest_weekday, person.digest_only) if person else None
+    reply.item(ctx._("Digest: "), describe_digest(ctx, *(digest or (None, None, False))))
+    quiet = (person.quiet_from, person.quiet_until) if person else (None, None)
+    reply.item(ctx._("Quiet hours: "), describe_quiet(ctx, *quiet))
+    return reply
