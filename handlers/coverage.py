@@ -41,7 +41,7 @@ async def cover(ctx: Context, request: Request) -> Reply:
         return Reply().paragraph(
             ctx._("Say /cover MEETING yes, no or maybe, e.g. /cover 2016-03-14 yes."),
             " ",
-            ctx._("Nothing was changed."),
+            ctx._("Nothing was done."),
         )
     if ctx.person is None or ctx.person.delegation_id is None:
         return _not_a_member(ctx)
@@ -89,7 +89,7 @@ async def _meetings_covered(ctx: Context, found: list[Meeting], delegation_id: i
         if not any(a == CoverAnswer.YES for _name, a in answers):
             reply.item(bold(ctx._("Nobody covers it yet.")))
         for name, answer in answers:
-            reply.item(f"{name or ctx._('a member')}: ", italic(labels[answer]))
+            reply.item(name or ctx._("a member"), ": ", italic(labels[answer]))
         reply.button_row(*cover_buttons(ctx, meeting))
     return reply
 

@@ -58,8 +58,9 @@ def describe_digest(ctx: Context, at: str | None, weekday: int | None, only: boo
 
 @command("digest", usage=N_("/digest daily HH:MM | weekly DAY HH:MM | off"), personal=True)
 async def digest(ctx: Context, request: Request) -> Reply:
-    """A daily or weekly summary at your local time: meetings, documents, announcements,
-    positions.
+    """A daily or weekly summary at your local time.
+
+    It holds the meetings of the day or week, documents, announcements and positions.
 
     What plain words ask: "send me a daily summary at 8"."""
     words = normalize(request.text)
@@ -97,7 +98,7 @@ def _bad_digest(ctx: Context, text: str) -> Reply:
             "monday 08:00 or /digest off."
         ).format(text=text.strip()[:60]),
         " ",
-        ctx._("Nothing was changed."),
+        ctx._("Nothing was done."),
     )
 
 

@@ -70,7 +70,7 @@ def _bad_hours(ctx: Context, text: str) -> Reply:
             "/quiet 22:00-07:00, or /quiet off."
         ).format(text=text.strip()[:60]),
         " ",
-        ctx._("Nothing was changed."),
+        ctx._("Nothing was done."),
     )
 
 

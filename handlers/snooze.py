@@ -43,7 +43,7 @@ async def snooze(ctx: Context, request: Request) -> Reply:
         return Reply().paragraph(
             ctx._("Say /snooze MEETING 15 or /snooze MEETING 60."),
             " ",
-            ctx._("Nothing was changed."),
+            ctx._("Nothing was done."),
         )
     due = ctx.now + timedelta(minutes=minutes)
     if not reminders.remindable(meeting, ctx.now) or due >= meeting.starts_at:

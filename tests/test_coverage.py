@@ -41,7 +41,7 @@ async def test_a_reminder_snoozed_comes_again_once(plenary, dispatcher, recorder
     assert "Reminder: IGN meeting in 45 minutes" in recorder.texts()[-1]
     # 09:15: an hour more would be past the start.
     assert "starts before then" in await says(plenary, "delegate", "/snooze ign70-1 60 45")
-    assert "Nothing was changed" in await says(plenary, "delegate", "/snooze ign70-1 7")
+    assert "Nothing was done" in await says(plenary, "delegate", "/snooze ign70-1 7")
     assert await count(plenary, Delivery, Delivery.key.like("%snooze%")) == 1
 
 
@@ -85,7 +85,7 @@ async def test_members_say_who_covers_and_the_focal_point_hears_of_gaps(
     answer = await says(plenary, "brazil-fp", "/cover ign70-1 yes")
     assert "covers it" in answer and "Nobody covers it yet." not in answer
     assert await count(plenary, Coverage) == 1
-    assert "Nothing was changed" in await says(plenary, "brazil-fp", "/cover ign70-1 perhaps")
+    assert "Nothing was done" in await says(plenary, "brazil-fp", "/cover ign70-1 perhaps")
     assert await count(plenary, Coverage) == 1
     asked = await says(plenary, "brazil-fp", "who covers the meeting on 3 February?")
     assert "Coverage: Brazil" in asked and "a member: covers it" in asked
