@@ -42,6 +42,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.calendar_feed
 	$(BIN)/python -m bench.http_door
 	$(BIN)/python -m bench.chaos --runs 1
+	$(BIN)/python -m bench.map_picture
 
 # Translations (bot/locale): extract the messages (babel.cfg) into plenary.pot, merge it
 # into each language's .po (new messages come untranslated, changed ones fuzzy), compile

@@ -126,12 +126,16 @@ async def _positions(ctx: Context, person: Person, span: DigestSpan, reply: Repl
 
 async def _documents(ctx: Context, span: DigestSpan, reply: Reply) -> bool:
     zone = ZoneInfo(ctx.venue_zone)
-    found = await digest_content.documents_issued(
-        ctx.session, span.since.astimezone(zone).date(), span.until.astimezone(zone).date()
+    found = await digest_content.documents_new(
+        ctx.session,
+        span.since.astimezone(zone).date(),
+        span.until.astimezone(zone).date(),
+        span.since,
+        span.until,
     )
     if not found:
         return False
     reply.paragraph(bold(ctx._("New letters and documents")))
     for document in found:
-        reply.item(document.title)
+        reply.item(*([bold(document.symbol), " "] if document.symbol else []), document.title)
     return True

@@ -11,21 +11,12 @@ from bot.core.context import Context, Request
 from bot.core.issue_names import issue_name
 from bot.core.letters import IssueName, LetterError, ProposedMeeting, propose_meetings
 from bot.core.messages import Button, Reply, bold, italic
-from bot.core.text import clean_paragraphs, decoded
 from bot.core.timefmt import long_date, venue_and_reader_time
 from handlers.announcement_text import MAX_LENGTH
+from handlers.attachments import AttachmentRefused, attached_document, keep, page_of, refusal_text
 from handlers.roles import CHAIR_ONLY
 from storage import meetings
-
-TEXT_SUFFIXES = (".txt", ".md")
-
-
-def attached_text(ctx: Context) -> str | None:
-    """The text of a .txt or .md document sent with the message, if any."""
-    attachment = ctx.incoming.attachment
-    if attachment is None or not attachment.filename.lower().endswith(TEXT_SUFFIXES):
-        return None
-    return clean_paragraphs(decoded(attachment.content))
+from storage.files.documents import DocumentText, is_readable
 
 
 def add_command(proposal: ProposedMeeting, zone: str) -> str:
@@ -45,10 +36,14 @@ def proposals(ctx: Context, text: str) -> list[ProposedMeeting]:
 @command("letter", usage="/letter TEXT", roles=CHAIR_ONLY, personal=True)
 async def letter(ctx: Context, request: Request) -> Reply:
     """Read a letter: propose the meetings it announces, and offer to broadcast it."""
-    text = ctx.raw_arguments or attached_text(ctx)
+    try:
+        read = None if ctx.raw_arguments else attached_document(ctx)
+    except AttachmentRefused as error:
+        return Reply().paragraph(refusal_text(ctx.tr, error))
+    text = ctx.raw_arguments or (read.text if read else None)
     if not text:
         return Reply().paragraph(
-            ctx._("Paste the letter after /letter, or send it as a .txt or .md file.")
+            ctx._("Paste the letter after /letter, or send it as a .pdf, .docx, .txt or .md file.")
         )
     try:
         found = proposals(ctx, text)
@@ -63,8 +58,17 @@ async def letter(ctx: Context, request: Request) -> Reply:
     )
     names = {issue.key: issue_name(ctx, issue) for issue in ctx.names.issues.values()}
     for number, proposal in enumerate(found, start=1):
-        await _describe(ctx, reply, proposal, names, number)
-    reply.note(ctx._("Nothing is stored before you press a button."))
+        await _describe(ctx, reply, proposal, names, number, read)
+    if read is None:
+        reply.note(ctx._("Nothing is stored before you press a button."))
+    else:
+        kept = await keep(ctx, read)
+        reply.note(
+            ctx._(
+                "The file is kept as document {key} (/documents {key}); no meeting is added "
+                "before you press its button."
+            ).format(key=kept.key)
+        )
     if len(text) <= MAX_LENGTH:
         reply.button_row(Button(ctx._("Broadcast this letter"), f"/announce {text}"))
     else:
@@ -78,7 +82,12 @@ async def letter(ctx: Context, request: Request) -> Reply:
 
 
 async def _describe(
-    ctx: Context, reply: Reply, proposal: ProposedMeeting, names: dict[str, str], number: int
+    ctx: Context,
+    reply: Reply,
+    proposal: ProposedMeeting,
+    names: dict[str, str],
+    number: int,
+    read: DocumentText | None = None,
 ) -> None:
     when = (
         venue_and_reader_time(proposal.start, ctx.venue_zone, ctx.reader_zone, ctx.tr)
@@ -91,7 +100,9 @@ async def _describe(
     reply.item(ctx._("Room: "), proposal.room or italic(ctx._("to be announced")))
     if proposal.issue_keys:
         reply.item(ctx._("Focus: "), "; ".join(names[key] for key in proposal.issue_keys))
-    reply.paragraph(italic(f"“{proposal.excerpt}”"))
+    page = page_of(read, proposal.excerpt) if read else None
+    where = ctx._(" (page {page} of the letter)").format(page=page) if page else ""
+    reply.paragraph(italic(f"“{proposal.excerpt}”"), where)
     existing = [
         m
         for m in await meetings.on_date(ctx.session, proposal.local_date)
@@ -107,13 +118,15 @@ async def _describe(
 @command(DOCUMENT_COMMAND, listed=False, personal=True)
 async def document(ctx: Context, request: Request) -> Reply:
     """A document sent without a question: the Chair's office's letters are read."""
-    if ctx.role in CHAIR_ONLY and attached_text(ctx) is not None:
+    attachment = ctx.incoming.attachment
+    if ctx.role in CHAIR_ONLY and attachment is not None and is_readable(attachment.filename):
         return await letter(ctx, request)
     if ctx.role in CHAIR_ONLY:
         return Reply().paragraph(
             ctx._(
                 "To send this document with an announcement, send it again with "
-                "/announce TEXT as its caption. Letters are read from .txt and .md files."
+                "/announce TEXT as its caption. Letters are read from .pdf, .docx, .txt and "
+                ".md files."
             )
         )
     return Reply().paragraph(ctx._("I only read text. Ask me a question, or type /help."))

@@ -12,11 +12,25 @@ async def add_sources(ctx: Context, reply: Reply, keys: list[str]) -> None:
     record (a symbol such as A/69/L.92, or an address) as given."""
     if not keys:
         return
-    documents = {d.key: d for d in await positions.documents(ctx.session, keys)}
+    cited = [_cited(key) for key in keys]
+    found = await positions.documents(ctx.session, [key for key, _page in cited])
+    documents = {d.key: d for d in found}
     reply.paragraph(ctx.tr.ngettext("Source:", "Sources:", len(keys)))
-    for key in keys:
+    for source, (key, page) in zip(keys, cited, strict=True):
         document = documents.get(key)
         if document is None:
-            reply.item(link(key, key) if key.startswith(("https://", "http://")) else key)
-        else:
-            reply.item(link(document.title, document.url) if document.url else document.title)
+            reply.item(
+                link(source, source) if source.startswith(("https://", "http://")) else source
+            )
+            continue
+        title = document.title
+        if page is not None:
+            title = ctx._("{title}, page {page}").format(title=title, page=page)
+        on_file = f" (/documents {key})" if document.sha256 else ""  # asking sends it back
+        reply.item(link(title, document.url) if document.url else title, on_file)
+
+
+def _cited(source: str) -> tuple[str, int | None]:
+    """A source as (document key, page): "KEY#2" cites page 2 of a document."""
+    key, _, page = source.partition("#")
+    return (key, int(page)) if page.isdigit() and len(page) < 6 else (source, None)

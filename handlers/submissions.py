@@ -12,8 +12,8 @@ from bot.core.drafts import draft_kind
 from bot.core.issue_names import issue_name
 from bot.core.messages import Button, Reply, italic
 from bot.core.timefmt import short_date
+from handlers.attachments import AttachmentRefused, attached_document, keep, refusal_text
 from handlers.drafts import confirm_taken, discard_taken, take
-from handlers.letters import attached_text
 from storage import follows, positions
 from storage.directory import DelegationName, IssueName
 from storage.drafts import latest_open
@@ -101,8 +101,11 @@ async def submit(ctx: Context, request: Request) -> Reply:
                 )
             return await _not_for_you(ctx, delegation, other)
         rest = rest[behalf.end() :]
-    rest = rest or attached_text(ctx) or ""  # the text of a .txt/.md document sent with it
-    body, sources = _split_source(rest)
+    try:  # the text of a document sent with it
+        read = None if rest else attached_document(ctx)
+    except AttachmentRefused as error:
+        return Reply().paragraph(refusal_text(ctx.tr, error))
+    body, sources = _split_source(read.text if read else rest)
     if not body:
         return Reply().paragraph(
             ctx._(
@@ -115,6 +118,8 @@ async def submit(ctx: Context, request: Request) -> Reply:
                 length=ctx.tr.number(len(body)), limit=ctx.tr.number(MAX_LENGTH)
             )
         )
+    if read is not None:
+        sources.append((await keep(ctx, read)).key)
     payload = {
         "delegation_id": delegation.id,
         "key_issue_id": issue.id,

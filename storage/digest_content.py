@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
@@ -71,7 +71,15 @@ async def versions_followed(
     return [(version, position) for version, position in await session.execute(query)]
 
 
-async def documents_issued(session: AsyncSession, after: date, until: date) -> list[Document]:
-    """Letters and documents issued after `after`, up to `until` (days at the venue)."""
-    query = select(Document).where(Document.issued_on > after, Document.issued_on <= until)
+async def documents_new(
+    session: AsyncSession, after: date, until: date, since: datetime, up_to: datetime
+) -> list[Document]:
+    """Letters and documents issued after `after`, up to `until` (days at the venue), or
+    brought to Plenary in the span `since`-`up_to` (sent by a delegate or the Chair's office)."""
+    query = select(Document).where(
+        or_(
+            and_(Document.issued_on > after, Document.issued_on <= until),
+            and_(Document.brought_at > since, Document.brought_at <= up_to),
+        )
+    )
     return list(await session.scalars(query.order_by(Document.issued_on, Document.id)))

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import meta, positions
+from storage import convergence, meta, positions
 from storage.files.programme_toml import (
     DelegationSpec,
     MeetingSpec,
@@ -27,10 +27,13 @@ from storage.models import (
     Delegation,
     DelegationKind,
     Document,
+    Element,
+    ElementStatus,
     KeyIssue,
     Meeting,
     MeetingStatus,
     Membership,
+    StanceValue,
 )
 from storage.programme_edits import notify
 
@@ -140,6 +143,7 @@ class _Importer:
         await self._meetings(issues, documents)
         delegations = await self._delegations()
         await self._positions(delegations, issues, documents)
+        await self._map(delegations, issues)
         await self._record_programme()
         return self.changes
 
@@ -294,6 +298,49 @@ class _Importer:
         if version is not None:
             action = "add" if version.number == 1 else "new version of"
             self.changes.append(Change(action, "position", f"{holder.key}/{issue.key}"))
+
+    async def _map(self, delegations: dict[str, Delegation], issues: dict[str, KeyIssue]) -> None:
+        """The convergence map's elements (added or updated by key) and stances (a new
+        version when one changed)."""
+        papers = {
+            key: id_ for id_, key in await self.session.execute(select(Document.id, Document.key))
+        }
+        for spec in self.programme.elements:
+            where = f"element {spec.key!r}"
+            _require((spec.key_issue,), issues, where, "key issue")
+            _require((spec.paper,) if spec.paper else (), papers, where, "document")
+        await self._upsert(
+            Element,
+            "element",
+            self.programme.elements,
+            lambda s: {
+                "key_issue_id": issues[s.key_issue].id,
+                "wording": s.wording,
+                "paper_id": papers.get(s.paper) if s.paper else None,
+                "status": ElementStatus(s.status) if s.status else None,
+                "position": self.programme.elements.index(s),
+            },
+        )
+        elements = await self._all(Element)
+        names = _name_index(delegations.values())
+        for spec in self.programme.stances:
+            holder = names.get(spec.holder.casefold())
+            where = f"stance of {spec.holder!r} on {spec.element!r}"
+            if holder is None:
+                raise ProgrammeFileError(f"{where}: no delegation or group {spec.holder!r}")
+            _require((spec.element,), elements, where, "element")
+            version = await convergence.add_stance(
+                self.session,
+                elements[spec.element].id,
+                holder.id,
+                StanceValue(spec.stance),
+                spec.stated_on,
+                list(spec.sources),
+                None,
+                self.now,
+            )
+            if version is not None:
+                self.changes.append(Change("add", "stance", f"{holder.key}/{spec.element}"))
 
     async def _record_programme(self) -> None:
         values = {}

@@ -101,7 +101,12 @@ class MetaEntry(Base):
 
 
 class Document(Base):
-    """A letter, statement or other source that meetings and positions cite."""
+    """A letter, statement or other source that meetings and positions cite.
+
+    A document brought as a file keeps the file (`content`), its text a page at a time
+    (`pages`), a SHA-256 of the file (one record per file, however often it is brought) and
+    who brought it, when and from where (`brought_via`: a platform, or "cli").
+    """
 
     __tablename__ = "documents"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -110,6 +115,15 @@ class Document(Base):
     url: Mapped[str | None] = mapped_column(Text)
     issued_on: Mapped[date | None] = mapped_column(Date)
     body: Mapped[str | None] = mapped_column(Text)
+    symbol: Mapped[str | None] = mapped_column(String(64), index=True)  # A/70/L.1, S/2016/1
+    sha256: Mapped[str | None] = mapped_column(String(64), unique=True)
+    filename: Mapped[str | None] = mapped_column(String(255))
+    media_type: Mapped[str | None] = mapped_column(String(127))
+    content: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    pages: Mapped[list[str] | None] = mapped_column(JSON, deferred=True)
+    brought_by_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
+    brought_via: Mapped[str | None] = mapped_column(String(16))
+    brought_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class KeyIssue(Base):
@@ -515,3 +529,58 @@ class Coverage(Base):
     )
     answer: Mapped[CoverAnswer] = mapped_column(_enum(CoverAnswer, "cover_answer"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ElementStatus(enum.StrEnum):
+    """How a Co-Chairs' paper marks an element."""
+
+    CONVERGENCE = "convergence"  # a commonality
+    FURTHER = "further"  # an issue for further consideration
+
+
+class StanceValue(enum.StrEnum):
+    SUPPORTS = "supports"
+    OPPOSES = "opposes"
+    CONDITIONAL = "conditional"
+    NONE = "none"  # no stated position
+
+
+class Element(Base):
+    """A proposition under a key issue, as a paper words it: the rows of the convergence map.
+
+    `paper_id` and `status` are null for an element that comes from no paper on record.
+    """
+
+    __tablename__ = "elements"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)  # "categories-2"
+    key_issue_id: Mapped[int] = mapped_column(
+        ForeignKey("key_issues.id", ondelete="CASCADE"), index=True
+    )
+    wording: Mapped[str] = mapped_column(Text)
+    paper_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="SET NULL"))
+    status: Mapped[ElementStatus | None] = mapped_column(_enum(ElementStatus, "element_status"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class StanceVersion(Base):
+    """One version of a State's or group's stance on an element: never changed once written.
+
+    The stance in force at a date is the one stated last on or before it (then the highest
+    number); `sources` name documents ("KEY" or "KEY#page"), position versions
+    ("position:ID") or anything else as given.
+    """
+
+    __tablename__ = "stance_versions"
+    __table_args__ = (UniqueConstraint("element_id", "delegation_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    element_id: Mapped[int] = mapped_column(ForeignKey("elements.id", ondelete="CASCADE"))
+    delegation_id: Mapped[int] = mapped_column(
+        ForeignKey("delegations.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[int] = mapped_column(Integer)
+    stance: Mapped[StanceValue] = mapped_column(_enum(StanceValue, "stance_value"))
+    stated_on: Mapped[date | None] = mapped_column(Date)
+    sources: Mapped[list[str]] = mapped_column(JSON, default=list)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import ORMExecuteState, Session
 from storage.models import (
     Delegation,
     Document,
+    Element,
     KeyIssue,
     Meeting,
     MeetingKeyIssue,
@@ -22,12 +23,14 @@ from storage.models import (
     MetaEntry,
     Position,
     PositionVersion,
+    StanceVersion,
 )
 
 KEY = "programme_revision"
 PROGRAMME = (
     Delegation,
     Document,
+    Element,
     KeyIssue,
     Meeting,
     MeetingKeyIssue,
@@ -35,6 +38,7 @@ PROGRAMME = (
     MetaEntry,
     Position,
     PositionVersion,
+    StanceVersion,
 )
 
 

@@ -31,6 +31,8 @@ from testkit.fakes.slack_api import FakeSlack
 from testkit.fakes.telegram_api import FakeTelegram
 from tests.recorder import Recorder
 
+pytest_plugins = ["tests.slack_chat"]  # the `slack` client fixture, for any test
+
 BACKENDS = ["sqlite", "postgresql"]
 _counter = itertools.count()
 FAST = Limits(overall_per_second=1000, chat_burst=1000, chat_per_second=1000)

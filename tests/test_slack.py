@@ -7,14 +7,11 @@ import time
 import httpx
 import pytest
 from sqlalchemy import select
-from starlette.routing import Route
 
 from bot.config import SlackConfig
 from bot.core.messages import Button, Reply
 from bot.render.slack import render_messages
-from bot.runtime.http import HttpServer, build_app
 from bot.transports.slack.receiving import USER_TTL, as_command
-from bot.transports.slack.sending import SlackSender
 from bot.transports.slack.transport import SlackTransport
 from storage.models import Account, Role
 from testkit.fakes.slack_api import (
@@ -22,116 +19,19 @@ from testkit.fakes.slack_api import (
     button_press,
     direct_message,
     event,
-    signed,
     slash_command,
     typed,
 )
 from testkit.fakes.slack_socket import FakeSocketMode
 from testkit.service import plenary_run
 from testkit.slack_blocks import check_blocks
+from tests import slack_chat
+from tests.slack_chat import FORM, converse, post, seen
 from tests.test_dialogues import BAD_INPUT, GENERAL, ISSUES_AND_GROUPS, MEETINGS, POSITIONS
 from tests.test_letter_flow import OWN_LETTER
 from tests.test_roles import invitation
 
-FORM = "application/x-www-form-urlencoded"
-
 SQLITE_ONLY = True  # transport tests; the storage tests cover PostgreSQL
-
-
-@pytest.fixture
-async def slack(plenary, fake_slack):
-    transport = SlackTransport(
-        SlackConfig(
-            bot_token=fake_slack.token,
-            signing_secret=SIGNING_SECRET,
-            api_base_url=fake_slack.base_url,
-        ),
-        plenary.core,
-    )
-    server = HttpServer(
-        build_app(plenary.core, [Route("/slack/events", transport.events, methods=["POST"])]),
-        "127.0.0.1",
-        0,
-    )
-    await server.start()
-    await transport.start()
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as client:
-        yield client
-    await transport.stop()
-    await server.stop()
-
-
-async def post(
-    client,
-    body: str,
-    content_type: str = "application/json",
-    age: int = 0,
-    secret: str = SIGNING_SECRET,
-    **headers,
-):
-    content, signature = signed(body, secret=secret, age=age, content_type=content_type)
-    return await client.post("/slack/events", content=content, headers={**signature, **headers})
-
-
-def seen(calls) -> str:
-    return "\n".join(check_blocks(c.params.get("blocks") or []) or c.params["text"] for c in calls)
-
-
-class Finished:
-    """Counts the answers this process finished sending (every part of each): Slack events
-    are handled concurrently, so only their end says that nothing more is coming."""
-
-    def __init__(self) -> None:
-        self.count = 0
-        self._changed = asyncio.Condition()
-
-    async def one_more(self) -> None:
-        async with self._changed:
-            self.count += 1
-            self._changed.notify_all()
-
-    async def reach(self, count: int, timeout: float = 10) -> None:
-        async with asyncio.timeout(timeout), self._changed:
-            await self._changed.wait_for(lambda: self.count >= count)
-
-
-FINISHED = Finished()
-
-
-@pytest.fixture(autouse=True)
-def answers_finished(monkeypatch) -> Finished:
-    """FINISHED counts the answers sent by this process's SlackSender during the test."""
-    global FINISHED
-    FINISHED = Finished()
-    say = SlackSender.say
-
-    async def counted(self, *args, **kwargs) -> None:
-        try:
-            await say(self, *args, **kwargs)
-        finally:
-            await FINISHED.one_more()
-
-    monkeypatch.setattr(SlackSender, "say", counted)
-    return FINISHED
-
-
-async def converse(
-    fake_slack,
-    client,
-    body: str,
-    channel: str = "DU1",
-    content_type: str = "application/json",
-    in_process: bool = True,
-) -> str:
-    """What the bot answers (every part of it; only the first when Plenary runs in another
-    process, whose answers here are one message long)."""
-    before, finished = len(fake_slack.sent(channel=channel)), FINISHED.count
-    response = await post(client, body, content_type)
-    assert response.status_code == 200, response.text
-    await fake_slack.wait_for(before + 1, channel=channel)
-    if in_process:
-        await FINISHED.reach(finished + 1)
-    return seen(fake_slack.sent(channel=channel)[before:])
 
 
 @pytest.mark.parametrize(
@@ -306,7 +206,7 @@ async def test_429_is_retried_and_everything_arrives_once(fake_slack, slack):
     fake_slack.rate_limit_every = 2
     for user in ("U21", "U22", "U23", "U24"):
         assert (await post(slack, event(direct_message("/next", user=user)))).status_code == 200
-    await FINISHED.reach(4, timeout=30)
+    await slack_chat.FINISHED.reach(4, timeout=30)
     assert [len(fake_slack.sent(channel=f"D{u}")) for u in ("U21", "U22", "U23", "U24")] == [1] * 4
     assert fake_slack.sent("chat.postMessage:429"), "the fake_slack server never answered 429"
 
@@ -319,9 +219,9 @@ async def test_an_unreachable_channel_deactivates_its_account(plenary, fake_slac
         channel="DU31",
     )
     fake_slack.unreachable_channels.add("DU31")
-    answered = FINISHED.count
+    answered = slack_chat.FINISHED.count
     assert (await post(slack, event(direct_message("/next", user="U31")))).status_code == 200
-    await FINISHED.reach(answered + 1)  # its answer refused, the account deactivated
+    await slack_chat.FINISHED.reach(answered + 1)  # its answer refused, the account deactivated
     async with plenary.sessions() as session:
         account = await session.scalar(select(Account).where(Account.external_id == "U31"))
     assert account.active is False

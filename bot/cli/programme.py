@@ -7,17 +7,20 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 from bot.cli.args import UsageError, load_config, operator
-from bot.core.answering import Core
+from bot.core.answering import OPERATOR_PLATFORM, Core
 from bot.core.clock import Clock
 from bot.core.issue_names import understood_names
 from bot.core.letters import IssueName, LetterError, propose_meetings
 from bot.render.plain import render_plain
 from bot.runtime.process import migrated
+from handlers.attachments import AttachmentRefused, new_document, page_of, read_file, refused
 from handlers.letters import add_command
-from storage import meta
+from storage import audit, documents, meta
+from storage.files.documents import MAX_DOCUMENT_BYTES, DocumentRefused, DocumentText, Refusal
 from storage.files.formats import DEFAULT_ZONE
 
 COMMANDS_OF_MEETING = {
@@ -44,7 +47,7 @@ def add_parsers(commands: Any) -> list[argparse.ArgumentParser]:
         parser.add_argument("words", nargs="+", metavar="ARGUMENT")
         parsers.append(parser)
     letter = commands.add_parser("letter", help="propose the meetings a letter announces")
-    letter.add_argument("file", type=argparse.FileType("r", encoding="utf-8"))
+    letter.add_argument("file", type=Path, help="a .pdf, .docx, .txt or .md file")
     letter.add_argument("--yes", action="store_true", help="add every proposed meeting")
     return [*parsers, letter]
 
@@ -82,8 +85,36 @@ def _confirmed(question: str, yes: bool) -> bool:
     return sys.stdin.readline().strip().lower() in ("y", "yes")
 
 
+def _read_letter(path: Path) -> tuple[DocumentText, bytes]:
+    """The letter's pages and its file; UsageError when it cannot be read."""
+    try:
+        if path.stat().st_size > MAX_DOCUMENT_BYTES:
+            raise refused(DocumentRefused(Refusal.TOO_LARGE), path.name)
+        content = path.read_bytes()
+        return read_file(path.name, content), content
+    except OSError as error:
+        raise UsageError(f"cannot read {path}: {error.strerror or error}") from None
+    except AttachmentRefused as error:
+        raise UsageError(f"{path}: {error} Nothing was stored.") from None
+
+
+async def _keep(core: Core, read: DocumentText, content: bytes) -> str:
+    """The letter on record, brought by the operator at the command line: its key."""
+    now = core.clock.now()
+    async with core.sessions() as session:
+        new = new_document(read, content)
+        document, created = await documents.keep(session, new, None, OPERATOR_PLATFORM, now)
+        if created:
+            after = {"title": document.title}
+            await audit.record(
+                session, now, None, OPERATOR_PLATFORM, "document", document.key, None, after
+            )
+        await session.commit()
+        return document.key
+
+
 async def letter(args: argparse.Namespace) -> int:
-    text = args.file.read()
+    read, content = _read_letter(args.file)
 
     async def work(core: Core) -> int:
         async with core.sessions() as session:
@@ -91,16 +122,19 @@ async def letter(args: argparse.Namespace) -> int:
             zone = (await meta.programme_settings(session)).get("timezone", DEFAULT_ZONE)
         issues = [IssueName(i.key, i.name, i.aliases) for i in names.issues]
         try:
-            found = propose_meetings(text, issues, zone)
+            found = propose_meetings(read.text, issues, zone)
         except LetterError as error:
-            raise UsageError(f"{args.file.name}: {error} Nothing was stored.") from None
+            raise UsageError(f"{args.file}: {error} Nothing was stored.") from None
+        kept = await _keep(core, read, content)
+        print(f"Kept as document {kept} (/documents {kept}).")
         for proposal in found:
             command = add_command(proposal, zone)
+            page = page_of(read, proposal.excerpt)
             print(f"Proposed: {command.removeprefix('/addmeeting ')}")
-            print(f"  from: “{proposal.excerpt}”")
+            print(f"  from{f' page {page}' if page else ''}: “{proposal.excerpt}”")
             if _confirmed("Add this meeting?", args.yes):
                 await _changed_by(core, command)
-        print(f"To broadcast the letter: plenary announce --audience all --file {args.file.name}")
+        print(f"To broadcast the letter: plenary announce --audience all --file {args.file}")
         return 0
 
     return await _run(args, work)

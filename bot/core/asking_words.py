@@ -580,6 +580,30 @@ ASKING: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ),
         ("今天", "明天", "昨天", "本周", "这周", "下周", "本月", "下个月", "下月"),
     ),
+    # Who stands where on a key issue's elements: the convergence map (/map).
+    "map": (
+        (
+            "who (?:supports?|opposes?|is (?:for|against))",
+            "where do(?:es)? .{1,40} stand",
+            "convergence",
+            "map",
+            "qui (?:soutient|soutiennent|s oppose|est pour|est contre)",
+            "ou en sont",
+            "carte",
+            "quien(?:es)? (?:apoya|apoyan|se opone|se oponen)",
+            "donde estan",
+            "mapa",
+            "convergencia",
+            "кто (?:поддерживает|против)",
+            "позици\\w* групп",
+            "где стоят",
+            "карта",
+            "من (?:يويد|يعارض)",
+            "اين تقف",
+            "خريطة",
+        ),
+        ("谁支持", "谁反对", "各集团", "趋同"),
+    ),
     "positions": (
         (
             "positions",

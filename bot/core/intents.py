@@ -84,6 +84,10 @@ def _search(words: str, request: Request) -> Intent | None:
     return Intent("search") if _asks(words, "search") else None
 
 
+def _map(words: str, request: Request) -> Intent | None:
+    return Intent("map") if request.issues and _asks(words, "map") else None
+
+
 def _chair(words: str, request: Request) -> Intent | None:
     for intent, command in (
         ("audit", "audit"),
@@ -204,6 +208,7 @@ def _general(words: str, request: Request) -> Intent | None:
 _ORDER = (
     _help,
     _search,
+    _map,
     _chair,
     _positions_asked,
     _pacing,

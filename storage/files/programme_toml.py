@@ -82,6 +82,26 @@ class PositionSpec:
     cited: tuple[str, ...] = ()  # other sources, as given (a symbol such as A/69/L.92, a link)
 
 
+@dataclass(frozen=True)
+class ElementSpec:
+    """A row of the convergence map: a proposition under a key issue, as a paper words it."""
+
+    key: str
+    key_issue: str
+    wording: str
+    paper: str | None = None  # the key of the document it comes from
+    status: str | None = None  # "convergence" or "further"
+
+
+@dataclass(frozen=True)
+class StanceSpec:
+    holder: str
+    element: str
+    stance: str  # supports | opposes | conditional | none
+    stated_on: date | None = None
+    sources: tuple[str, ...] = ()
+
+
 @dataclass
 class ProgrammeFile:
     programme: ProgrammeSpec | None = None
@@ -91,6 +111,8 @@ class ProgrammeFile:
     meetings: list[MeetingSpec] = field(default_factory=list)
     delegations: list[DelegationSpec] = field(default_factory=list)
     positions: list[PositionSpec] = field(default_factory=list)
+    elements: list[ElementSpec] = field(default_factory=list)
+    stances: list[StanceSpec] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # what was read, but may be wrong
 
 
@@ -109,7 +131,11 @@ SECTIONS = {
     "observer_states",
     "groups",
     "positions",
+    "elements",
+    "stances",
 }
+ELEMENT_STATUSES = ("convergence", "further")
+STANCES = ("supports", "opposes", "conditional", "none")
 
 
 def slug(name: str, limit: int | None = 64) -> str:
@@ -387,6 +413,28 @@ def parse_programme(source: str) -> ProgrammeFile:
             ),
             result.positions,
         ),
+        (
+            "elements",
+            lambda t: ElementSpec(
+                key=t.key(),
+                key_issue=t.text("key_issue", required=True) or "",
+                wording=t.text("wording", required=True) or "",
+                paper=t.text("paper"),
+                status=_one_of(t, "status", ELEMENT_STATUSES),
+            ),
+            result.elements,
+        ),
+        (
+            "stances",
+            lambda t: StanceSpec(
+                holder=t.text("holder", required=True) or "",
+                element=t.text("element", required=True) or "",
+                stance=_one_of(t, "stance", STANCES, required=True) or "",
+                stated_on=t.get("stated_on", date),
+                sources=t.strings("sources"),
+            ),
+            result.stances,
+        ),
     ]
     for section, read, into in readers:
         for table in _tables(source, data, section):
@@ -396,6 +444,15 @@ def parse_programme(source: str) -> ProgrammeFile:
     return result
 
 
+def _one_of(
+    table: _Table, key: str, choices: tuple[str, ...], required: bool = False
+) -> str | None:
+    value = table.text(key, required=required)
+    if value is not None and value not in choices:
+        raise table.fail(key, f"{value!r} is none of {', '.join(choices)}")
+    return value
+
+
 def _check_unique(source: str, programme: ProgrammeFile) -> None:
     """Each key once per section; a delegation once in all; one position per holder and issue."""
     sections: list[tuple[str, list[Any], Any]] = [
@@ -403,6 +460,7 @@ def _check_unique(source: str, programme: ProgrammeFile) -> None:
         ("key_issues", programme.key_issues, lambda s: s.key),
         ("meetings", programme.meetings, lambda s: s.key),
         ("positions", programme.positions, lambda s: (s.holder.casefold(), s.key_issue)),
+        ("elements", programme.elements, lambda s: s.key),
     ]
     for kind in ("states", "observer_states", "groups"):
         chosen = [d for d in programme.delegations if DELEGATION_SECTIONS[d.kind] == kind]

@@ -264,6 +264,10 @@ class FakeTelegram:
     async def _sendDocument(self, params: dict[str, Any]) -> dict[str, Any]:
         return self._message(params, document={"file_id": "f1", "file_unique_id": "u1"})
 
+    async def _sendPhoto(self, params: dict[str, Any]) -> dict[str, Any]:
+        size = {"file_id": "p1", "file_unique_id": "q1", "width": 1, "height": 1}
+        return self._message(params, photo=[size])
+
 
 def _too_many(retry_after: int) -> JSONResponse:
     return JSONResponse(

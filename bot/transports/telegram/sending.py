@@ -30,6 +30,8 @@ from storage.models import Account
 log = logging.getLogger(__name__)
 PLATFORM = "telegram"
 NO_PREVIEWS = LinkPreviewOptions(is_disabled=True)
+PHOTO_TYPES = frozenset({"image/png", "image/jpeg"})  # shown in the chat, not as a file
+PHOTO_LIMIT = 10 * 1024 * 1024  # Telegram's for a photo
 
 
 def _chat_gone(error: BadRequest) -> bool:
@@ -168,4 +170,9 @@ class TelegramSender:
 
     async def _post_attachments(self, chat_id: str, reply: Reply) -> None:
         for attachment in reply.attachments:
-            await self.bot.send_document(chat_id, attachment.content, filename=attachment.filename)
+            if attachment.media_type in PHOTO_TYPES and len(attachment.content) <= PHOTO_LIMIT:
+                await self.bot.send_photo(chat_id, attachment.content, filename=attachment.filename)
+            else:
+                await self.bot.send_document(
+                    chat_id, attachment.content, filename=attachment.filename
+                )

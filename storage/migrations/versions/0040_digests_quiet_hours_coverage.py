@@ -1,7 +1,7 @@
 """persons: digest and quiet hours; announcements: urgent or not; coverages of meetings
 
 Revision ID: 0040
-Revises: 0016
+Revises: 0020
 Create Date: 2026-12-02
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0040"
-down_revision = "0016"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 
