@@ -30,6 +30,11 @@ from handlers import (
     search,
     settings,
     snooze,
+    speaker_chair,
+    speaker_paste,
+    speaker_requests,
+    speaker_room,
+    speakers,
     submissions,
     subscriptions,
 )
@@ -64,6 +69,11 @@ __all__ = [
     "search",
     "settings",
     "snooze",
+    "speaker_chair",
+    "speaker_paste",
+    "speaker_requests",
+    "speaker_room",
+    "speakers",
     "submissions",
     "subscriptions",
 ]

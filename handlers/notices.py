@@ -10,7 +10,7 @@ from bot.core.issue_names import issue_name
 from bot.core.messages import Button, Reply, bold, italic
 from bot.core.notices import is_late, renders_notices
 from bot.core.timefmt import long_date, venue_and_reader_time
-from handlers import deliveries, submissions
+from handlers import deliveries, speaker_notices, submissions
 from handlers.coverage import nobody_covers
 from handlers.coverage_buttons import cover_buttons
 from handlers.digest_notice import digest_notice
@@ -25,6 +25,7 @@ from storage.models import (
     MeetingStatus,
     Person,
     PositionVersion,
+    SpeakerList,
 )
 
 DAY_BEFORE = 12 * 60  # minutes: a reminder this early is the day-before one
@@ -32,11 +33,15 @@ DAY_BEFORE = 12 * 60  # minutes: a reminder this early is the day-before one
 
 @renders_notices
 async def notice(
-    ctx: Context, delivery: Delivery, subject: Meeting | Announcement | PositionVersion | Person
+    ctx: Context,
+    delivery: Delivery,
+    subject: Meeting | Announcement | PositionVersion | SpeakerList | Person,
 ) -> Reply:
     """The message a delivery carries, rendered now for its reader."""
     if isinstance(subject, Person):
         return await digest_notice(ctx, delivery, subject)
+    if isinstance(subject, SpeakerList):
+        return await speaker_notices.notice(ctx, delivery, subject)
     if isinstance(subject, Announcement):
         return await deliveries.notice(ctx, delivery, subject)
     if isinstance(subject, PositionVersion):

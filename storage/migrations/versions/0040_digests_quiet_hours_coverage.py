@@ -1,7 +1,7 @@
 """persons: digest and quiet hours; announcements: urgent or not; coverages of meetings
 
 Revision ID: 0040
-Revises: 0020
+Revises: 0030
 Create Date: 2026-12-02
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0040"
-down_revision = "0020"
+down_revision = "0030"
 branch_labels = None
 depends_on = None
 
