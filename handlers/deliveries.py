@@ -27,12 +27,13 @@ async def notice(ctx: Context, delivery: Delivery, announcement: Announcement) -
     return announcement_reply(ctx, announcement, delivery.kind == "correction", changed)
 
 
-OUTCOMES = ("delivered", "blocked", "failed", "waiting")
+OUTCOMES = ("delivered", "digest", "blocked", "failed", "waiting")
 
 
 async def delivery_report(ctx: Context, announcement: Announcement) -> Reply:
     labels = {
         "delivered": ctx._("delivered"),
+        "digest": ctx._("in their digest only"),
         "blocked": ctx._("blocked (account unreachable)"),
         "failed": ctx._("failed"),
         "waiting": ctx._("still to send"),

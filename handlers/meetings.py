@@ -15,6 +15,7 @@ from bot.core.i18n import N_
 from bot.core.issue_names import issue_label, issue_name
 from bot.core.messages import Button, Reply, bold, italic
 from bot.core.timefmt import long_date, venue_and_reader_time, zone_time
+from handlers.coverage_buttons import cover_buttons
 from handlers.paging import PAGE_SIZE, turn_pages, window
 from handlers.sources import add_sources
 from storage import meetings
@@ -258,6 +259,7 @@ async def meeting_details(ctx: Context, request: Request) -> Reply:
     await add_sources(ctx, reply, meeting.sources)
     reply.note(ctx._("Reference: {key}").format(key=meeting.key))
     reply.button_row(Button(ctx._("Add to calendar"), f"/ics {meeting.key}"))
+    reply.button_row(*cover_buttons(ctx, meeting))
     return reply.button_row(
         *(
             Button(

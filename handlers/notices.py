@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.core.context import Context
@@ -11,7 +11,11 @@ from bot.core.messages import Button, Reply, bold, italic
 from bot.core.notices import is_late, renders_notices
 from bot.core.timefmt import long_date, venue_and_reader_time
 from handlers import deliveries, speaker_notices, submissions
+from handlers.coverage import nobody_covers
+from handlers.coverage_buttons import cover_buttons
+from handlers.digest_notice import digest_notice
 from handlers.meetings import describe, details_button, meeting_title
+from handlers.snooze import snooze_buttons
 from handlers.subscriptions import lead_label
 from storage import meetings, positions
 from storage.models import (
@@ -19,19 +23,24 @@ from storage.models import (
     Delivery,
     Meeting,
     MeetingStatus,
+    Person,
     PositionVersion,
     SpeakerList,
 )
 from storage.reminders import NEW
+
+DAY_BEFORE = 12 * 60  # minutes: a reminder this early is the day-before one
 
 
 @renders_notices
 async def notice(
     ctx: Context,
     delivery: Delivery,
-    subject: Meeting | Announcement | PositionVersion | SpeakerList,
+    subject: Meeting | Announcement | PositionVersion | SpeakerList | Person,
 ) -> Reply:
     """The message a delivery carries, rendered now for its reader."""
+    if isinstance(subject, Person):
+        return await digest_notice(ctx, delivery, subject)
     if isinstance(subject, SpeakerList):
         return await speaker_notices.notice(ctx, delivery, subject)
     if isinstance(subject, Announcement):
@@ -58,10 +67,22 @@ def new_meeting_notice(ctx: Context, meeting: Meeting, issues: list[str] | None 
     )
 
 
+def time_left(delivery: Delivery, meeting: Meeting) -> int:
+    """Minutes from the row's due time to the start: its lead time, unless quiet hours held
+    it (then rounded, to the hour beyond two hours)."""
+    assert meeting.starts_at is not None
+    left = (meeting.starts_at - delivery.due_at) / timedelta(minutes=1)
+    lead = delivery.payload["lead"]
+    if abs(left - lead) < 1:
+        return lead
+    return round(left / 60) * 60 if left >= 120 else max(1, round(left))
+
+
 async def reminder(ctx: Context, delivery: Delivery, meeting: Meeting) -> Reply:
     reply = Reply().heading(
         ctx._("Reminder: {meeting} in {lead}").format(
-            meeting=meeting_title(ctx, meeting), lead=lead_label(ctx, delivery.payload["lead"])
+            meeting=meeting_title(ctx, meeting),
+            lead=lead_label(ctx, time_left(delivery, meeting)),
         )
     )
     if is_late(ctx, delivery):
@@ -84,6 +105,12 @@ async def reminder(ctx: Context, delivery: Delivery, meeting: Meeting) -> Reply:
                 ).format(count=count, issue=issue_name(ctx, issue)),
                 f" (/positions {issue.key})",
             )
+    if delivery.payload["lead"] >= DAY_BEFORE:
+        uncovered = await nobody_covers(ctx, meeting)
+        if uncovered:
+            reply.paragraph(bold(uncovered))
+    reply.button_row(*snooze_buttons(ctx, delivery, meeting))
+    reply.button_row(*cover_buttons(ctx, meeting))
     return reply.button_row(
         details_button(ctx, meeting),
         Button(ctx._("Add to calendar"), f"/ics {meeting.key}"),

@@ -26,6 +26,7 @@ from storage.models import (
     Role,
     Subscription,
 )
+from storage.quiet_hours import DIGESTED
 from storage.subscriptions import reaching_accounts
 
 UNREACHABLE = "unreachable"  # the prefix of a delivery's error when the account is blocked
@@ -248,9 +249,12 @@ async def correct_late(
 
 
 def outcome(status: DeliveryStatus, error: str | None) -> str:
-    """ "delivered", "blocked", "failed" or "waiting", for reports."""
+    """ "delivered", "digest" (its reader gets it in the digest alone), "blocked", "failed"
+    or "waiting", for reports."""
     if status == DeliveryStatus.SENT:
         return "delivered"
+    if error == DIGESTED:
+        return "digest"
     if status in (DeliveryStatus.PENDING, DeliveryStatus.SENDING):
         return "waiting"
     return "blocked" if (error or "").startswith(UNREACHABLE) else "failed"
