@@ -38,7 +38,7 @@ def word_diff(old: str, new: str) -> list[Span]:
 async def _latest_change(ctx: Context, holder: DelegationName) -> IssueName | Reply:
     """The key issue on which a holder's position changed last; or, if none has changed, a
     reply saying so."""
-    held = await positions.of_delegation(ctx.session, holder.id)
+    held = await positions.of_delegation(ctx.session, holder.id, as_of=ctx.today)
     changed = [p for p in held if p.version_count > 1]
     if changed:
         latest = max(changed, key=lambda p: p.version.created_at)
@@ -68,7 +68,7 @@ async def history(ctx: Context, request: Request) -> Reply:
     issue = request.issues[0] if request.issues else await _latest_change(ctx, holder)
     if isinstance(issue, Reply):
         return issue
-    found = await positions.versions(ctx.session, holder.id, issue.id)
+    found = await positions.versions(ctx.session, holder.id, issue.id, ctx.today)
     name = holder_name(ctx, holder)
     if not found:
         return Reply().paragraph(
@@ -131,7 +131,7 @@ async def compare(ctx: Context, request: Request) -> Reply:
     )
     for holder, name in zip(holders, names, strict=True):
         reply.paragraph(bold(name))
-        found = await positions.of_delegation(ctx.session, holder.id, issue.id)
+        found = await positions.of_delegation(ctx.session, holder.id, issue.id, ctx.today)
         if found:
             reply.paragraph(found[0].version.text)
             reply.note(stated(ctx, found[0]))

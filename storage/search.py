@@ -8,6 +8,7 @@ both databases give the same hits in the same order.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import Select, cast, column, literal_column, table
 from sqlalchemy.dialects.postgresql import TSQUERY
@@ -43,9 +44,9 @@ class Hits(list[Hit]):
         self.total = total
 
 
-def _candidates(dialect: str, query: Query) -> Select:
+def _candidates(dialect: str, query: Query, as_of: date | None) -> Select:
     found = positions.latest(
-        PositionVersion.id, PositionVersion.text, Delegation.name, KeyIssue.position
+        PositionVersion.id, PositionVersion.text, Delegation.name, KeyIssue.position, as_of=as_of
     )
     if dialect == "sqlite":
         return found.join(_FTS5, _FTS5.c.rowid == PositionVersion.id).where(
@@ -55,7 +56,11 @@ def _candidates(dialect: str, query: Query) -> Select:
 
 
 async def search_positions(
-    session: AsyncSession, query: str | Query, limit: int = 10, offset: int = 0
+    session: AsyncSession,
+    query: str | Query,
+    limit: int = 10,
+    offset: int = 0,
+    as_of: date | None = None,
 ) -> Hits:
     """The current positions that mention every term of `query`, the most mentions first
     (then by holder and key issue); raises EmptyQuery when there is nothing to search for."""
@@ -64,7 +69,7 @@ async def search_positions(
         raise EmptyQuery(query)
     ranked = []
     for version_id, text, holder, issue_order in await session.execute(
-        _candidates(session.bind.dialect.name, parsed)
+        _candidates(session.bind.dialect.name, parsed, as_of)
     ):
         mentions = parsed.mentions(fold(text))
         if mentions:  # else the database read the words otherwise (see search_text)
@@ -72,7 +77,8 @@ async def search_positions(
     ranked.sort()
     page = ranked[offset : offset + limit]
     current = {
-        c.version.id: c for c in await positions.of_versions(session, [row[3] for row in page])
+        c.version.id: c
+        for c in await positions.of_versions(session, [row[3] for row in page], as_of)
     }
     hits = []
     for rank, _, _, version_id in page:
