@@ -14,6 +14,7 @@ from bot.core.messages import Button, Reply, Span, bold, italic
 from bot.core.timefmt import short_date
 from handlers.choices import pick_delegation, pick_issue
 from handlers.positions import stated
+from handlers.sources import known_sources
 from storage import positions
 from storage.directory import DelegationName, IssueName
 
@@ -79,11 +80,15 @@ async def history(ctx: Context, request: Request) -> Reply:
     reply = Reply().heading(
         ctx._("History: {holder} on {issue}").format(holder=name, issue=issue_name(ctx, issue))
     )
-    keys = list(dict.fromkeys(key for version, _ in found for key in version.sources or []))
-    titles = {d.key: d.title for d in await positions.documents(ctx.session, keys)}
+    cited = list(dict.fromkeys(key for version, _ in found for key in version.sources or []))
+    known, documents = await known_sources(ctx, cited)
     for version, author in found:
         day = short_date(version.stated_on, ctx.tr) if version.stated_on else "—"
-        sources = [titles.get(key, key) for key in version.sources or []]
+        sources = [
+            documents[key].title if key in documents else key
+            for key in version.sources or []
+            if key in known
+        ]
         said = (
             "; ".join(sources)
             if sources

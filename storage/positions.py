@@ -52,7 +52,8 @@ def latest(*columns: Any, as_of: date | None = None) -> Select[Any]:
 
 
 def _current(as_of: date | None) -> Select[Any]:
-    return latest(Delegation, KeyIssue, PositionVersion, Position.version_count, as_of=as_of)
+    # The version's number is how many versions were known then (later ones are not counted).
+    return latest(Delegation, KeyIssue, PositionVersion, PositionVersion.number, as_of=as_of)
 
 
 async def _run(session: AsyncSession, query) -> list[CurrentPosition]:  # noqa: ANN001

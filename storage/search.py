@@ -1,7 +1,8 @@
 """Full-text search over the latest version of every position, alike on SQLite and PostgreSQL.
 
-The database finds the candidates through its index (migration 0010: FTS5 on SQLite, a GIN
-index on PostgreSQL); Python then checks each one against the query and ranks them, so that
+The database finds the candidates through its index of every version (migrations 0010 and
+0050: FTS5 on SQLite, a GIN index on PostgreSQL), kept to each position's latest version
+known by the day searched; Python then checks each one against the query and ranks them, so that
 both databases give the same hits in the same order.
 """
 
@@ -20,7 +21,7 @@ from storage.positions import CurrentPosition
 from storage.search_query import Query, parse_query
 from storage.search_text import fold
 
-_FTS5 = table("position_search", column("rowid"))  # SQLite: the latest versions' words
+_FTS5 = table("position_search", column("rowid"))  # SQLite: every version's words
 _VECTOR = literal_column("position_versions.position_search")  # PostgreSQL: each version's
 
 
