@@ -1,8 +1,6 @@
 """The clock decides what is known: positions, their versions and sources, searches and
 documents dated after the programme's day are not shown (issue 18, item 11)."""
 
-from datetime import datetime
-
 from tests.test_announcements import make_focal_point, says
 
 G4_ON_VETO = "new permanent members should have it while it exists"  # stated 9 March 2016
@@ -10,16 +8,11 @@ FIRST = "Brazil asks for the veto for every new permanent member."
 LATER = "Brazil would defer the use of the veto until a review."
 
 
-def set_clock(plenary, when: str) -> None:
-    """The clock at another instant, as an operator restarting the demo with --as-of would."""
-    plenary.clock._instant = datetime.fromisoformat(when)
-
-
 async def test_a_position_stated_later_is_not_shown_until_the_clock_reaches_it(plenary):
     before = await plenary.ask("/position G4 veto")
     assert "G4: no position on the question of the veto on record." in before
     assert G4_ON_VETO not in before and "9 March 2016" not in before
-    set_clock(plenary, "2016-03-10T09:00:00-05:00")
+    plenary.at("2016-03-10T09:00:00-05:00")
     after = await plenary.ask("/position G4 veto")
     assert G4_ON_VETO in after and "Stated 9 March 2016" in after
     assert "Statement by the Permanent Representative of India" in after
@@ -30,7 +23,7 @@ async def test_positions_on_an_issue_are_those_stated_by_then(plenary):
     assert "all prerogatives including the veto" in veto and "Stated 30 October 2015" in veto
     assert "African Group" in veto
     assert "G4" not in veto and G4_ON_VETO not in veto
-    set_clock(plenary, "2016-03-10T09:00:00-05:00")
+    plenary.at("2016-03-10T09:00:00-05:00")
     assert G4_ON_VETO in await plenary.ask("/positions veto")
 
 
@@ -45,7 +38,7 @@ async def test_a_source_dated_later_is_not_cited(plenary):
     assert "GA/11715" in early
     assert "Source:\n" in early and "Sources:" not in early, "one source known by then"
     assert "African Union Assembly decision" not in early and "au_20" not in early
-    set_clock(plenary, "2019-03-01T12:00:00-05:00")
+    plenary.at("2019-03-01T12:00:00-05:00")
     late = await plenary.ask("/position African Group veto")
     assert "Sources:" in late
     assert "decision 617, 18 July 2016" in late and "decision 724, 11 February 2019" in late
@@ -55,7 +48,7 @@ async def test_a_meeting_cites_only_the_sources_issued_by_then(plenary):
     early = await plenary.ask("/meeting ign70-1")
     assert "Letter of the Chair of the IGN, 11 December 2015" in early
     assert "remarks at the IGN, 3 February 2016" not in early
-    set_clock(plenary, "2016-02-04T12:00:00-05:00")
+    plenary.at("2016-02-04T12:00:00-05:00")
     assert "remarks at the IGN, 3 February 2016" in await plenary.ask("/meeting ign70-1")
 
 
@@ -64,7 +57,7 @@ async def test_documents_issued_later_are_not_listed_or_sent(plenary):
     assert "Letter of the Chair of the IGN, 11 December 2015" in listed
     assert "2 May 2016" not in listed and "in_0309" not in listed
     assert "No document “in_0309” is on record." in await plenary.ask("/documents in_0309")
-    set_clock(plenary, "2016-03-10T09:00:00-05:00")
+    plenary.at("2016-03-10T09:00:00-05:00")
     assert "Statement by the Permanent Representative of India" in await plenary.ask(
         "/documents in_0309"
     )
@@ -75,15 +68,15 @@ async def test_history_search_and_position_leave_out_a_version_stated_later(plen
     for text in (FIRST, LATER):
         assert "Preview:" in await says(plenary, "brazil", f"/submit veto {text}")
         assert "Submitted:" in await says(plenary, "brazil", "/submit confirm")
-        set_clock(plenary, "2016-03-10T09:00:00-05:00")  # the second is stated on 10 March
-    set_clock(plenary, "2016-01-15T12:00:00-05:00")
+        plenary.at("2016-03-10T09:00:00-05:00")  # the second is stated on 10 March
+    plenary.at("2016-01-15T12:00:00-05:00")
     history = await plenary.ask("/history Brazil veto")
     assert "Version 1 · 15 January 2016" in history and "Version 2" not in history
     shown = await plenary.ask("/position Brazil veto")
     assert FIRST in shown and LATER not in shown and "version 2" not in shown
     assert "No position mentions “review”." in await plenary.ask("/search review")
     assert "Brazil" in await plenary.ask("/search every new permanent member")
-    set_clock(plenary, "2016-03-10T09:00:00-05:00")
+    plenary.at("2016-03-10T09:00:00-05:00")
     assert "Version 2 · 10 March 2016" in await plenary.ask("/history Brazil veto")
     assert "Brazil" in await plenary.ask("/search review")
 
@@ -91,6 +84,6 @@ async def test_history_search_and_position_leave_out_a_version_stated_later(plen
 async def test_a_search_does_not_find_words_said_only_later(plenary):
     early = await plenary.ask("who mentions longer-term seats?")  # UfC, 2 May 2016
     assert "Uniting for Consensus" not in early
-    set_clock(plenary, "2016-05-03T09:00:00-05:00")
+    plenary.at("2016-05-03T09:00:00-05:00")
     late = await plenary.ask("who mentions longer-term seats?")
     assert "Uniting for Consensus" in late and "longer-term" in late

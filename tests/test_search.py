@@ -19,7 +19,7 @@ from storage.search import EmptyQuery, search_positions
 from storage.search_query import parse_query
 from storage.search_text import FTS5_TOKENIZER, words
 from testkit.telegram_html import check_message
-from tests.conftest import DEMO_NOW
+from tests.conftest import DEMO_NOW, SESSION_OVER
 
 AFRICAN = [
     ("african-group", "categories"),
@@ -238,6 +238,7 @@ async def test_query_syntax_in_a_search_is_only_words(session, typed, expected):
 
 
 async def test_markup_in_a_position_comes_back_as_text(session, plenary):
+    plenary.at(SESSION_OVER)  # when the position added, stated 1 June 2016, is known
     await add(session, "g4", "size", "<b>x</b> & y <script>alert(1)</script>")
     (hit,) = await search_positions(session, "script alert")
     assert hit.version.text == "<b>x</b> & y <script>alert(1)</script>"
@@ -299,6 +300,7 @@ def test_a_snippet_is_a_piece_of_the_text(body, terms):
 
 
 async def test_plain_questions_that_look_like_searches(plenary):
+    plenary.at(SESSION_OVER)  # every demo position and the one added are known
     async with plenary.sessions() as session:
         await add(session, "brazil", "veto", "Brazil asks for a review conference in 2030.")
     answer = await plenary.ask("who mentions a review conference?")
@@ -317,6 +319,7 @@ async def test_plain_questions_that_look_like_searches(plenary):
 
 
 async def test_search_results_come_five_to_a_page(plenary):
+    plenary.at(SESSION_OVER)  # all nine demo positions mentioning "permanent" are known
     first = await plenary.ask("/search permanent")
     assert "9 positions mention “permanent”" in first and "Items 1–5" in first
     assert "→ /search permanent page 2" in first
@@ -328,6 +331,7 @@ async def test_search_results_come_five_to_a_page(plenary):
 
 
 async def test_a_search_of_many_words_says_which_it_searched_for(plenary):
+    plenary.at(SESSION_OVER)  # the position added is stated 1 June 2016
     async with plenary.sessions() as session:
         await add(
             session,
