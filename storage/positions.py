@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -23,6 +23,11 @@ class CurrentPosition:
     version_count: int
 
 
+def _stated_by(version: Any, day: date) -> ColumnElement[bool]:
+    """A version known on `day`: stated by then, or undated (nothing says it came later)."""
+    return (version.stated_on <= day) | version.stated_on.is_(None)
+
+
 def latest(*columns: Any, as_of: date | None = None) -> Select[Any]:
     """A select of `columns` over every position, its holder, key issue and latest version;
     with `as_of`, the latest version stated by that day (a position first stated later is
@@ -33,10 +38,7 @@ def latest(*columns: Any, as_of: date | None = None) -> Select[Any]:
         said = aliased(PositionVersion)
         number = (
             select(func.max(said.number))
-            .where(
-                said.position_id == Position.id,
-                (said.stated_on <= as_of) | said.stated_on.is_(None),
-            )
+            .where(said.position_id == Position.id, _stated_by(said, as_of))
             .scalar_subquery()
         )
     return (
@@ -112,7 +114,8 @@ async def documents(session: AsyncSession, keys: list[str]) -> list[Document]:
 async def count_since(
     session: AsyncSession, issue_id: int, since: date | None, until: date | None = None
 ) -> int:
-    """How many position versions on a key issue were stated from `since` to `until`."""
+    """How many position versions on a key issue were stated from `since` to `until` (an
+    undated one counts when there is no `since`)."""
     query = (
         select(func.count())
         .select_from(PositionVersion)
@@ -122,7 +125,7 @@ async def count_since(
     if since is not None:
         query = query.where(PositionVersion.stated_on >= since)
     if until is not None:
-        query = query.where(PositionVersion.stated_on <= until)
+        query = query.where(_stated_by(PositionVersion, until))
     return await session.scalar(query) or 0
 
 
@@ -188,9 +191,7 @@ async def versions(
         .order_by(PositionVersion.number)
     )
     if as_of is not None:
-        query = query.where(
-            (PositionVersion.stated_on <= as_of) | PositionVersion.stated_on.is_(None)
-        )
+        query = query.where(_stated_by(PositionVersion, as_of))
     return list(await session.execute(query))
 
 

@@ -1,6 +1,13 @@
 """The clock decides what is known: positions, their versions and sources, searches and
 documents dated after the programme's day are not shown (issue 18, item 11)."""
 
+from datetime import date
+
+from sqlalchemy import select
+
+from storage import positions
+from storage.models import Delegation, KeyIssue
+from tests.conftest import DEMO_NOW
 from tests.test_announcements import make_focal_point, says
 
 G4_ON_VETO = "new permanent members should have it while it exists"  # stated 9 March 2016
@@ -87,3 +94,14 @@ async def test_a_search_does_not_find_words_said_only_later(plenary):
     plenary.at("2016-05-03T09:00:00-05:00")
     late = await plenary.ask("who mentions longer-term seats?")
     assert "Uniting for Consensus" in late and "longer-term" in late
+
+
+async def test_reminders_count_the_versions_stated_by_then_and_undated_ones(session):
+    """The count a meeting's reminder gives ("n positions since the last meeting")."""
+    veto = await session.scalar(select(KeyIssue.id).where(KeyIssue.key == "veto"))
+    brazil = await session.scalar(select(Delegation.id).where(Delegation.key == "brazil"))
+    await positions.add_version(session, brazil, veto, "Undated.", None, [], None, DEMO_NOW)
+    today = DEMO_NOW.date()
+    assert await positions.count_since(session, veto, None, today) == 2, "African Group, Brazil"
+    assert await positions.count_since(session, veto, None, date(2016, 3, 10)) == 3, "and G4"
+    assert await positions.count_since(session, veto, date(2016, 1, 1), date(2016, 3, 10)) == 1
