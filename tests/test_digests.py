@@ -13,6 +13,7 @@ from sqlalchemy import select
 from storage import digests, follows, positions
 from storage.models import Delegation, Delivery, DeliveryStatus, KeyIssue
 from tests.test_announcements import CHAIR, chair_says, make_chair, says
+from tests.test_positions_writes import confirm_command, preview
 from tests.test_reminders import at
 
 STEP = timedelta(minutes=15)
@@ -50,7 +51,9 @@ def digests_of(seen: list[Seen], user: str) -> list[str]:
 
 
 async def add_meeting(plenary, when: str, title: str) -> None:
-    added = await chair_says(plenary, f"/addmeeting {when}; Conference Room 4; veto; {title}")
+    """As the Chair's office adds one since programme changes are previewed: then confirmed."""
+    shown = await preview(plenary, CHAIR, f"/addmeeting {when}; Conference Room 4; veto; {title}")
+    added = await chair_says(plenary, confirm_command(shown.buttons))
     assert "Added" in added, added
 
 
