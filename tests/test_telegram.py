@@ -239,7 +239,7 @@ async def test_a_chats_messages_are_answered_in_order_and_hold_back_no_other_cha
         limits=limits,
     )
     await transport.start()
-    asked = {"/issues": "Key issues", "/groups": "Groups", "/help": "What I can do"}
+    asked = {"/issues": "Key issues", "/groups": "Groups", "/meetings": "Upcoming meetings"}
     try:
         for question in [*asked, "/next"]:
             fake_telegram.push(private_message(question, user_id=701))
@@ -358,7 +358,7 @@ async def test_a_replayed_update_acts_once(fake_telegram, webhook):
 async def test_webhook_answers_a_chats_updates_in_order(
     plenary, fake_telegram, webhook, monkeypatch
 ):
-    asked = {"/issues": "Key issues", "/groups": "Groups", "/help": "What I can do"}
+    asked = {"/issues": "Key issues", "/groups": "Groups", "/meetings": "Upcoming meetings"}
     asked["/next"] = "Next meeting"
     answer_once = plenary.core.answer_once
 
