@@ -241,14 +241,21 @@ class Core:
                     return None
                 ctx = await self.context(session, incoming)
                 await ctx.know_sender()
+                known = writes.made(session.sync_session)
                 reply = await route(ctx, text)
                 if incoming.via_button and reply.not_found:
                     reply = list_changed(ctx.tr)
                 if writes.pending(session.sync_session):
                     await session.flush()
                     programme_changed = revisions.changed(session.sync_session)
+                    only_the_sender = not writes.pending(session.sync_session, since=known)
                     await session.commit()
-                    self._senders.clear()
+                    # A new sender's first message writes only their account: every other
+                    # sender read before is still as read.
+                    if only_the_sender:
+                        self._senders.pop((incoming.platform, incoming.user_id), None)
+                    else:
+                        self._senders.clear()
                     if programme_changed:
                         self.invalidate()
                     if self.on_commit is not None:
