@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Account, Person, Role, Subscription
@@ -88,6 +88,46 @@ async def create_account(
     session.add(account)
     await session.flush()
     return account, person
+
+
+@dataclass(frozen=True)
+class Newcomer:
+    """Someone writing for the first time, as an account to create."""
+
+    platform: str
+    external_id: str
+    display_name: str
+    chat_id: str | None
+    active: bool
+    language: str | None
+
+
+async def create_accounts(
+    session: AsyncSession, newcomers: list[Newcomer], now: datetime
+) -> list[int]:
+    """A new person with one account for each newcomer, in two statements whatever their
+    number; their persons' ids, in order. The caller commits."""
+    ids = await session.scalars(
+        insert(Person).returning(Person.id, sort_by_parameter_order=True),
+        [{"display_name": n.display_name, "created_at": now} for n in newcomers],
+    )
+    person_ids = list(ids)
+    await session.execute(
+        insert(Account),
+        [
+            {
+                "person_id": person_id,
+                "platform": n.platform,
+                "external_id": n.external_id,
+                "chat_id": n.chat_id,
+                "active": n.active,
+                "language": n.language,
+                "created_at": now,
+            }
+            for person_id, n in zip(person_ids, newcomers, strict=True)
+        ],
+    )
+    return person_ids
 
 
 async def update_account(

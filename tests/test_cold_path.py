@@ -1,13 +1,21 @@
 """A new sender's first message costs the others nothing: what the core read of every other
-sender stays read, and what a new sender changes about themselves shows at once."""
+sender stays read, what a new sender changes about themselves shows at once, and many new
+senders at once are written together, each a person with one account."""
 
 from __future__ import annotations
 
-from sqlalchemy import event
+import asyncio
+
+from sqlalchemy import event, select
+from sqlalchemy.exc import IntegrityError
 
 from bot.core.answering import Core
 from bot.core.clock import FixedClock
 from bot.core.messages import Incoming
+from bot.core.newcomers import Newcomers
+from storage import people
+from storage.models import Account, Person, Role
+from storage.people import Newcomer
 from testkit.demo import DEMO_NOW
 from tests.test_faults import HeldTime
 
@@ -53,3 +61,53 @@ async def test_a_new_senders_own_change_shows_in_their_next_answer(plenary):
     assert (await ask("/next")).startswith("Next meeting")
     await ask("/language es")
     assert (await ask("/next")).startswith("Próxima reunión")
+
+
+async def test_many_newcomers_at_once_are_each_answered_and_each_a_person(plenary):
+    core = Core(plenary.sessions, FixedClock(DEMO_NOW))
+    users = [str(9100 + n) for n in range(30)]
+    questions = {"en": ("/next", "Next meeting"), "fr": ("/next", "Prochaine réunion")}
+    languages = ["en" if n % 2 else "fr" for n in range(30)]
+    replies = await asyncio.gather(
+        *(
+            core.answer(
+                Incoming("telegram", user, questions[lang][0], language=lang, direct_chat_id=user)
+            )
+            for user, lang in zip(users, languages, strict=True)
+        )
+    )
+    for reply, lang in zip(replies, languages, strict=True):
+        assert reply.text.startswith(questions[lang][1]), reply.text
+    async with plenary.sessions() as session:
+        rows = (
+            await session.execute(
+                select(Account.external_id, Account.language, Account.chat_id, Person.role)
+                .join(Person, Person.id == Account.person_id)
+                .where(Account.external_id.in_(users))
+            )
+        ).all()
+    assert sorted(rows) == sorted(
+        (user, lang, user, Role.DELEGATE) for user, lang in zip(users, languages, strict=True)
+    )
+
+
+async def test_a_newcomer_made_meanwhile_elsewhere_costs_the_others_nothing(plenary):
+    async with plenary.sessions() as session:  # as another process would, just before
+        await people.create_account(session, "telegram", "9201", "Delegate", DEMO_NOW)
+        await session.commit()
+    newcomers = Newcomers(plenary.sessions, lambda: DEMO_NOW)
+    made = await asyncio.gather(
+        *(
+            newcomers.create(Newcomer("telegram", user, "Delegate", user, True, "en"))
+            for user in ("9200", "9201", "9202")
+        ),
+        return_exceptions=True,
+    )
+    assert isinstance(made[1], IntegrityError)
+    async with plenary.sessions() as session:
+        found = {
+            user: await people.find_person(session, "telegram", user)
+            for user in ("9200", "9201", "9202")
+        }
+    assert [found["9200"].id, found["9202"].id] == [made[0], made[2]]
+    assert found["9201"] is not None

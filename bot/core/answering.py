@@ -21,6 +21,7 @@ from bot.core.i18n import Translator, translator
 from bot.core.issue_names import understood_names
 from bot.core.messages import Button, Incoming, Reply
 from bot.core.names import NameIndex
+from bot.core.newcomers import Newcomers
 from bot.core.reply_cache import ReplyCache
 from bot.core.router import route
 from bot.core.text import clean
@@ -89,6 +90,7 @@ class Core:
         self.meeting_length = meeting_length
         self._snapshot: _Snapshot | None = None
         self.replies = ReplyCache()
+        self.newcomers = Newcomers(sessions, clock.now)
         self._senders: OrderedDict[tuple[str, str], tuple[PersonView | None, float]] = OrderedDict()
         self.on_commit: Callable[[], None] | None = None  # e.g. wake the dispatcher
 
@@ -152,6 +154,7 @@ class Core:
             person=person,
             public_url=self.public_url,
             meeting_length=self.meeting_length,
+            newcomers=self.newcomers,
         )
 
     async def notice(
@@ -213,6 +216,7 @@ class Core:
             try:
                 return await self._answer(incoming, once_key, retrying=False)
             except IntegrityError:  # a race, e.g. the same new person writing twice at once
+                self._senders.pop((incoming.platform, incoming.user_id), None)
                 return await self._answer(incoming, once_key, retrying=True)
 
     async def _answer(
@@ -240,7 +244,10 @@ class Core:
                 ):
                     return None
                 ctx = await self.context(session, incoming)
+                newcomer = ctx.person is None
                 await ctx.know_sender()
+                if newcomer:  # now a person (committed at once): read them again next time
+                    self._senders.pop((incoming.platform, incoming.user_id), None)
                 known = writes.made(session.sync_session)
                 reply = await route(ctx, text)
                 if incoming.via_button and reply.not_found:
