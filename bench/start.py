@@ -50,9 +50,11 @@ def resident_mb(pid: int) -> float:
 
 
 async def one_start(
-    command: list[str], fake: FakeTelegram, health: str | None
+    command: list[str], fake: FakeTelegram, health: str | None, asker: int
 ) -> tuple[float, ...]:
-    """(seconds to ready, ms to the first answer once ready, MB resident after the answer)."""
+    """(seconds to ready, ms to the first answer once ready, MB resident after the answer);
+    `asker` is a user new to the fake, so that no answer to an earlier run's question (a
+    stopped process may leave one unconfirmed) counts."""
     fake.calls.clear()
     started = time.perf_counter()
     process = await asyncio.create_subprocess_exec(
@@ -74,8 +76,8 @@ async def one_start(
                 await asyncio.sleep(0.005)
         ready = time.perf_counter() - started
         asked = time.perf_counter()
-        fake.push(private_message("when is the next meeting?", user_id=4242))
-        await fake.wait_for(1, chat_id=4242, timeout=30)
+        fake.push(private_message("when is the next meeting?", user_id=asker))
+        await fake.wait_for(1, chat_id=asker, timeout=30)
         first = (time.perf_counter() - asked) * 1000
         return ready, first, resident_mb(process.pid)
     finally:
@@ -102,10 +104,10 @@ async def main(runs: int, big: bool) -> None:
         plenary = [sys.executable, "-m", "bot.cli", "run", "--config", f"{folder}/config.toml"]
         bare = [sys.executable, "-c", BARE_BOT, fake.token, fake.base_url]
         figures: dict[str, list[tuple[float, ...]]] = {"bare": [], "Plenary": []}
-        for _ in range(runs):
-            figures["bare"].append(await one_start(bare, fake, None))
-            health = f"http://127.0.0.1:{port}/healthz"
-            figures["Plenary"].append(await one_start(plenary, fake, health))
+        health = f"http://127.0.0.1:{port}/healthz"
+        for run in range(runs):
+            figures["bare"].append(await one_start(bare, fake, None, 5000 + 2 * run))
+            figures["Plenary"].append(await one_start(plenary, fake, health, 5001 + 2 * run))
         await fake.close()
     what = "the dataset 100 times the IGN's" if big else "the demo programme"
     print(f"Start on an existing database ({what}), {runs} runs, SQLite")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Account, Person, Role, Subscription
@@ -46,6 +46,31 @@ async def find_person(session: AsyncSession, platform: str, external_id: str) ->
         )
     ).first()
     return PersonView(*row) if row else None
+
+
+async def find_persons(
+    session: AsyncSession, accounts: list[tuple[str, str]]
+) -> dict[tuple[str, str], PersonView]:
+    """`find_person` for several accounts (platform, external id) in one query; those with
+    no person are left out."""
+    rows = await session.execute(
+        select(
+            Account.platform,
+            Account.external_id,
+            Person.id,
+            Person.role,
+            Person.delegation_id,
+            Person.language,
+            Person.timezone,
+            Person.preferred_platform,
+            Person.lead_times,
+            Account.active,
+            Account.language,
+        )
+        .join(Account, Account.person_id == Person.id)
+        .where(tuple_(Account.platform, Account.external_id).in_(accounts))
+    )
+    return {(row[0], row[1]): PersonView(*row[2:]) for row in rows}
 
 
 async def find_account(

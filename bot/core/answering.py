@@ -21,12 +21,12 @@ from bot.core.i18n import Translator, translator
 from bot.core.issue_names import understood_names
 from bot.core.messages import Button, Incoming, Reply
 from bot.core.names import NameIndex
-from bot.core.newcomers import Newcomers
+from bot.core.newcomers import Newcomers, Senders
 from bot.core.reply_cache import ReplyCache
 from bot.core.router import route
 from bot.core.text import clean
 from bot.metrics import ANSWER_SECONDS
-from storage import meta, people, revisions, writes
+from storage import meta, revisions, writes
 from storage.files.calendar_ics import DEFAULT_LENGTH
 from storage.models import (
     Account,
@@ -91,6 +91,7 @@ class Core:
         self._snapshot: _Snapshot | None = None
         self.replies = ReplyCache()
         self.newcomers = Newcomers(sessions, clock.now)
+        self.senders = Senders(sessions)
         self._senders: OrderedDict[tuple[str, str], tuple[PersonView | None, float]] = OrderedDict()
         self.on_commit: Callable[[], None] | None = None  # e.g. wake the dispatcher
 
@@ -130,7 +131,7 @@ class Core:
         cached = self._senders.get(key)
         if cached is not None and self.monotonic() - cached[1] < SNAPSHOT_TTL:
             return cached[0]
-        person = await people.find_person(session, incoming.platform, incoming.user_id)
+        person = await self.senders.find(incoming.platform, incoming.user_id)
         self._senders[key] = (person, self.monotonic())
         if len(self._senders) > SENDERS_KEPT:
             self._senders.popitem(last=False)
