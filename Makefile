@@ -17,10 +17,16 @@ ICALJS := testkit/icaljs/node_modules/.package-lock.json
 $(ICALJS): testkit/icaljs/package.json testkit/icaljs/package-lock.json
 	npm ci --prefix testkit/icaljs --no-audit --no-fund
 
+# Debian's Chromium, which the room page's browser test drives (playwright downloads none).
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	apt-get install -y --no-install-recommends chromium \
+		|| (apt-get update && apt-get install -y --no-install-recommends chromium)
+
 run: $(STAMP)
 	$(BIN)/plenary run
 
-test: $(STAMP) $(ICALJS)
+test: $(STAMP) $(ICALJS) $(CHROMIUM)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/pytest

@@ -26,6 +26,11 @@ from handlers import (
     roles,
     search,
     settings,
+    speaker_chair,
+    speaker_paste,
+    speaker_requests,
+    speaker_room,
+    speakers,
     submissions,
     subscriptions,
 )
@@ -56,6 +61,11 @@ __all__ = [
     "roles",
     "search",
     "settings",
+    "speaker_chair",
+    "speaker_paste",
+    "speaker_requests",
+    "speaker_room",
+    "speakers",
     "submissions",
     "subscriptions",
 ]

@@ -10,18 +10,29 @@ from bot.core.issue_names import issue_name
 from bot.core.messages import Button, Reply, bold, italic
 from bot.core.notices import is_late, renders_notices
 from bot.core.timefmt import long_date, venue_and_reader_time
-from handlers import deliveries, submissions
+from handlers import deliveries, speaker_notices, submissions
 from handlers.meetings import describe, details_button, meeting_title
 from handlers.subscriptions import lead_label
 from storage import meetings, positions
-from storage.models import Announcement, Delivery, Meeting, MeetingStatus, PositionVersion
+from storage.models import (
+    Announcement,
+    Delivery,
+    Meeting,
+    MeetingStatus,
+    PositionVersion,
+    SpeakerList,
+)
 
 
 @renders_notices
 async def notice(
-    ctx: Context, delivery: Delivery, subject: Meeting | Announcement | PositionVersion
+    ctx: Context,
+    delivery: Delivery,
+    subject: Meeting | Announcement | PositionVersion | SpeakerList,
 ) -> Reply:
     """The message a delivery carries, rendered now for its reader."""
+    if isinstance(subject, SpeakerList):
+        return await speaker_notices.notice(ctx, delivery, subject)
     if isinstance(subject, Announcement):
         return await deliveries.notice(ctx, delivery, subject)
     if isinstance(subject, PositionVersion):

@@ -248,6 +248,7 @@ class Person(Base):
     timezone: Mapped[str | None] = mapped_column(String(64))
     preferred_platform: Mapped[str | None] = mapped_column(String(16))
     lead_times: Mapped[list[int] | None] = mapped_column(JSON)  # minutes before a meeting
+    speakers_ahead: Mapped[int | None] = mapped_column(Integer)  # "N speakers before you"
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # /stop: no messages
 
@@ -375,6 +376,9 @@ class Delivery(Base):
     )
     version_id: Mapped[int | None] = mapped_column(
         ForeignKey("position_versions.id", ondelete="CASCADE"), index=True
+    )
+    speaker_list_id: Mapped[int | None] = mapped_column(
+        ForeignKey("speaker_lists.id", ondelete="CASCADE"), index=True
     )
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     status: Mapped[DeliveryStatus] = mapped_column(
@@ -551,4 +555,97 @@ class StanceVersion(Base):
     stated_on: Mapped[date | None] = mapped_column(Date)
     sources: Mapped[list[str]] = mapped_column(JSON, default=list)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SpeakerStatus(enum.StrEnum):
+    INSCRIBED = "inscribed"
+    SPEAKING = "speaking"
+    SPOKEN = "spoken"
+    WITHDRAWN = "withdrawn"
+    MOVED = "moved"  # inscribed, at another place than the one first given
+
+
+class SpeakerList(Base):
+    """A meeting's list of speakers, held by the Chair's office.
+
+    `room_token_hash` is the hash of the secret link to the room's page (None: no link);
+    `changed_at` and `revision` say when anything on the list last changed, and how often.
+    """
+
+    __tablename__ = "speaker_lists"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), unique=True
+    )
+    opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    groups_first: Mapped[bool] = mapped_column(Boolean, default=True)
+    repeats_allowed: Mapped[bool] = mapped_column(Boolean, default=False)
+    room_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revision: Mapped[int] = mapped_column(Integer, default=0)  # +1 a change
+
+
+class Speaker(Base):
+    """One turn on a list: a delegation, whom it speaks for, its time limit and status.
+
+    `place` orders the list; `moves` counts the times the Chair's office moved it (alerts
+    about its place are keyed by it, so a move is told once and alerts already sent are
+    corrected)."""
+
+    __tablename__ = "speakers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    list_id: Mapped[int] = mapped_column(
+        ForeignKey("speaker_lists.id", ondelete="CASCADE"), index=True
+    )
+    place: Mapped[int] = mapped_column(Integer)
+    delegation_id: Mapped[int] = mapped_column(
+        ForeignKey("delegations.id", ondelete="CASCADE"), index=True
+    )
+    on_behalf_id: Mapped[int | None] = mapped_column(
+        ForeignKey("delegations.id", ondelete="SET NULL")
+    )
+    limit_seconds: Mapped[int] = mapped_column(Integer)
+    status: Mapped[SpeakerStatus] = mapped_column(
+        _enum(SpeakerStatus, "speaker_status"), default=SpeakerStatus.INSCRIBED
+    )
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    moves: Mapped[int] = mapped_column(Integer, default=0)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SpeakerRequest(Base):
+    """A delegation's request to be inscribed, until the Chair's office accepts or declines it
+    (`status`: pending | accepted | declined, with the reason sent back)."""
+
+    __tablename__ = "speaker_requests"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    list_id: Mapped[int] = mapped_column(
+        ForeignKey("speaker_lists.id", ondelete="CASCADE"), index=True
+    )
+    delegation_id: Mapped[int] = mapped_column(ForeignKey("delegations.id", ondelete="CASCADE"))
+    on_behalf_id: Mapped[int | None] = mapped_column(
+        ForeignKey("delegations.id", ondelete="SET NULL")
+    )
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class FloorWatch(Base):
+    """A wish to be told when a State or group takes the floor, at any meeting."""
+
+    __tablename__ = "floor_watches"
+    __table_args__ = (UniqueConstraint("person_id", "delegation_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
+    delegation_id: Mapped[int] = mapped_column(
+        ForeignKey("delegations.id", ondelete="CASCADE"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -36,6 +36,7 @@ from storage.models import (
     Person,
     PositionVersion,
     Role,
+    SpeakerList,
 )
 from storage.once import first_delivery
 from storage.people import PersonView
@@ -164,7 +165,7 @@ class Core:
         delivery: Delivery,
         account: Account,
         person: Person,
-        subject: Meeting | Announcement | PositionVersion,
+        subject: Meeting | Announcement | PositionVersion | SpeakerList,
     ) -> Reply:
         """A proactive message (about a meeting, or an announcement) rendered for its reader;
         readers alike share one rendering."""
@@ -182,6 +183,7 @@ class Core:
             delivery.kind,
             subject.id,
             getattr(subject, "corrections", None),
+            getattr(subject, "revision", None),  # a list of speakers as it stands
             repr(delivery.payload),
             late,
             *ctx.cache_key("", "")[2:],

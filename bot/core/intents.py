@@ -83,6 +83,10 @@ def _search(words: str, request: Request) -> Intent | None:
     return Intent("search") if _asks(words, "search") else None
 
 
+def _speakers(words: str, request: Request) -> Intent | None:
+    return Intent("speakers", keep_text=False) if _asks(words, "speakers") else None
+
+
 def _map(words: str, request: Request) -> Intent | None:
     return Intent("map") if request.issues and _asks(words, "map") else None
 
@@ -197,6 +201,7 @@ def _general(words: str, request: Request) -> Intent | None:
 _ORDER = (
     _help,
     _search,
+    _speakers,
     _map,
     _chair,
     _positions_asked,

@@ -7,9 +7,9 @@ from datetime import timedelta
 
 from bot.core.context import Context
 from bot.core.messages import Reply
-from storage.models import Announcement, Delivery, Meeting, PositionVersion
+from storage.models import Announcement, Delivery, Meeting, PositionVersion, SpeakerList
 
-Subject = Meeting | Announcement | PositionVersion
+Subject = Meeting | Announcement | PositionVersion | SpeakerList
 Renderer = Callable[[Context, Delivery, Subject], Awaitable[Reply]]
 LATE_AFTER = timedelta(minutes=1)  # a reminder sent later than this says it is late
 

@@ -1,5 +1,5 @@
-"""The one HTTP server: webhooks of the transports, calendar feeds, /healthz; uvicorn inside
-Plenary's loop."""
+"""The one HTTP server: webhooks of the transports, calendar feeds, rooms' lists of speakers,
+/healthz; uvicorn inside Plenary's loop."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from bot.core.answering import Core
 from bot.metrics import exposition
 from bot.runtime.body_limit import BodyLimit
 from bot.runtime.calendar_feed import feed_route
+from bot.runtime.room_page import room_routes
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,7 @@ def build_app(
             Route("/healthz", healthz),
             Route("/metrics", metrics),
             feed_route(core),
+            *room_routes(core),
             *routes,
         ],
         middleware=[Middleware(BodyLimit, limit=body_limit)],

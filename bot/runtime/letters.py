@@ -20,7 +20,10 @@ from storage.models import (
     Meeting,
     Person,
     PositionVersion,
+    Speaker,
+    SpeakerList,
 )
+from storage.speaker_alerts import still_true
 
 Context = dict[str, dict[Any, Any]]
 
@@ -52,6 +55,8 @@ async def load(session: AsyncSession, claimed: list[Delivery]) -> Context:
         "meetings": await by_id(Meeting, {d.meeting_id for d in claimed}),
         "announcements": await by_id(Announcement, {d.announcement_id for d in claimed}),
         "versions": await by_id(PositionVersion, {d.version_id for d in claimed}),
+        "lists": await by_id(SpeakerList, {d.speaker_list_id for d in claimed}),
+        "turns": await by_id(Speaker, {d.payload.get("speaker") for d in claimed}),
         "sent": await announcements.sent_messages(
             session, [d for d in claimed if d.kind == "correction"]
         ),
@@ -65,14 +70,20 @@ async def render(core: Core, session: AsyncSession, delivery: Delivery, context:
         context["meetings"].get(delivery.meeting_id)
         or context["announcements"].get(delivery.announcement_id)
         or context["versions"].get(delivery.version_id)
+        or context["lists"].get(delivery.speaker_list_id)
     )
     if account is None or subject is None or not account.active:
         return Letter(delivery, account, None)
     announced = isinstance(subject, Announcement)
     if announced and subject.status == AnnouncementStatus.CANCELLED and delivery.kind != "report":
         return Letter(delivery, account, None, withdrawn=True)
+    if isinstance(subject, SpeakerList):
+        turn = context["turns"].get(delivery.payload.get("speaker"))
+        if not still_true(delivery, turn):  # the turn has passed: nothing to say any more
+            return Letter(delivery, account, None, withdrawn=True)
     corrections = subject.corrections if announced else None
     person = context["persons"][account.person_id]
     reply = await core.notice(session, delivery, account, person, subject)
     replaces = context["sent"].get((delivery.announcement_id, delivery.account_id))
+    replaces = delivery.payload.get("replaces") or replaces  # a list's alert corrected
     return Letter(delivery, account, reply, replaces, corrections=corrections)
