@@ -115,6 +115,11 @@ class Core:
         self._snapshot = replace(current, checked_at=self.monotonic())
         return self._snapshot
 
+    async def warm_up(self) -> None:
+        """Read the names and programme settings now rather than at the first message."""
+        async with self.sessions() as session:
+            await self.snapshot(session)
+
     def invalidate(self) -> None:
         """Forget names and answers at once (after a change made by this process)."""
         self._snapshot = None
