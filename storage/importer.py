@@ -13,14 +13,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import convergence, meta, positions
-from storage.files.programme_toml import (
-    DelegationSpec,
-    MeetingSpec,
-    PositionSpec,
-    ProgrammeFile,
-    ProgrammeFileError,
-    read_programme,
-)
+from storage.files.faults import ProgrammeFileError
+from storage.files.programme_spec import DelegationSpec, MeetingSpec, PositionSpec, ProgrammeFile
+from storage.files.programme_toml import read_programme
 from storage.meetings import place_in_time
 from storage.member_states import with_reference_aliases
 from storage.models import (
@@ -425,3 +420,10 @@ async def import_programme(
 
 async def import_demo(session: AsyncSession, now: datetime) -> list[Change]:
     return await import_programme(session, read_programme(DEMO_FILE), now)
+
+
+async def import_ign_key_issues(session: AsyncSession, now: datetime) -> list[Change]:
+    """The five key issues of the IGN (General Assembly decision 62/557), as the demo names
+    them: a new IGN programme starts with them."""
+    issues = read_programme(DEMO_FILE).key_issues
+    return await import_programme(session, ProgrammeFile(key_issues=issues), now)

@@ -17,13 +17,15 @@ from bot.core.messages import Incoming
 from bot.core.names import NameIndex
 from bot.runtime.calendar_feed import calendar_of
 from storage.database import create_engine, session_factory, upgrade
+from storage.files.faults import ProgrammeFileError
 from storage.files.formats import read_any
-from storage.files.programme_toml import ProgrammeFileError, read_programme
+from storage.files.programme_toml import read_programme
 from storage.importer import DEMO_FILE, import_programme
 from storage.member_states import ensure_member_states
 from storage.models import Meeting, PositionVersion
 from tests.test_cli import plenary as cli
 from tests.test_import_formats import BASE, ZONE, rows, utc, write
+from tests.test_programme import operator_changes
 
 NOW = datetime(2016, 1, 15, 17, tzinfo=UTC)
 FEED = re.compile(r"http://\S+/calendar/(\S+)\.ics")
@@ -69,7 +71,7 @@ async def test_plenarys_own_feed_imported_back_changes_nothing(sessions, tmp_pat
         "/postpone ign70-5",
         "/editmeeting ign70-2 notes Informal consultations; bring the framework document",
     ):
-        await core.answer_as_operator(command)
+        await operator_changes(core, command)
     async with sessions() as session:
         meeting = await session.scalar(select(Meeting).where(Meeting.key == "ign70-1"))
         meeting.ends_at = utc("2016-03-14T17:30")
