@@ -28,24 +28,7 @@ class PersonView:
 
 async def find_person(session: AsyncSession, platform: str, external_id: str) -> PersonView | None:
     """The person behind an account, as plain values (no ORM object to keep or refresh)."""
-    row = (
-        await session.execute(
-            select(
-                Person.id,
-                Person.role,
-                Person.delegation_id,
-                Person.language,
-                Person.timezone,
-                Person.preferred_platform,
-                Person.lead_times,
-                Account.active,
-                Account.language,
-            )
-            .join(Account, Account.person_id == Person.id)
-            .where(Account.platform == platform, Account.external_id == external_id)
-        )
-    ).first()
-    return PersonView(*row) if row else None
+    return (await find_persons(session, [(platform, external_id)])).get((platform, external_id))
 
 
 async def find_persons(
