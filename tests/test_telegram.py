@@ -232,7 +232,9 @@ async def test_a_chats_messages_are_answered_in_order_and_hold_back_no_other_cha
     plenary, fake_telegram
 ):
     # Answers to one chat go at 1 a second after the first, and 2 updates are handled at once.
-    limits = Limits(overall_per_second=1000, chat_burst=1, chat_per_second=1, connections=2)
+    limits = Limits(
+        overall_per_second=1000, chat_burst=1, answer_burst=1, chat_per_second=1, connections=2
+    )
     transport = TelegramTransport(
         TelegramConfig(token=fake_telegram.token, api_base_url=fake_telegram.base_url),
         plenary.core,
