@@ -19,8 +19,9 @@ from storage.models import Role
 from testkit.fakes import slack_api, telegram_api
 from testkit.slack_blocks import check_blocks
 from testkit.telegram_html import check_message
+from tests import test_speakers as speakers_dialogue
 from tests import test_telegram
-from tests.slack_chat import FORM, slack_app
+from tests.slack_chat import FORM, post, slack_app
 from tests.slack_chat import converse as slack_converse
 from tests.test_reminders import at
 from tests.test_roles import invitation
@@ -241,3 +242,31 @@ async def test_a_meeting_with_40_speakers_run_from_the_chairs_office(
         if "Brazil takes the floor at IGN meeting" in text
     ]
     assert floor == [order.index("Brazil") + 1], "the watcher hears Brazil take the floor once"
+
+
+async def test_the_slack_app_home_shows_the_list_while_the_meeting_is_under_way(
+    plenary, fake_slack, slack
+):
+    async def home() -> str:
+        before = len(fake_slack.sent("views.publish"))
+        opened = {"type": "app_home_opened", "user": "U1", "channel": "DU1", "tab": "home"}
+        assert (await post(slack, slack_api.event(opened))).status_code == 200
+        call = (await fake_slack.wait_for(before + 1, "views.publish"))[-1]
+        return check_blocks(call.params["view"]["blocks"], limit=100)
+
+    await speakers_dialogue.a_list(plenary)  # 09:00, an hour before the meeting
+    before = await home()
+    assert "Wednesday 3 February 2016" in before and "List of speakers" not in before
+    assert "No meeting with a list of speakers" not in before
+    await at(plenary, "2016-02-03T10:01:00-05:00")
+    await speakers_dialogue.says(plenary, speakers_dialogue.CHAIR, f"/speakers {MEETING} next")
+    during = await home()
+    assert "List of speakers: IGN meeting" in during
+    assert "Speaking now: Sierra Leone (on behalf of African Group" in during
+    assert "3. Brazil · 3 min · about 10:11 New York time" in during
+    assert "[Refresh] /speakers ign70-1" in during and "Your settings" in during
+    await at(plenary, "2016-02-03T18:30:00-05:00")  # the meeting is over, nobody speaking
+    await speakers_dialogue.says(plenary, speakers_dialogue.CHAIR, f"/speakers {MEETING} next")
+    for _ in range(4):
+        await speakers_dialogue.says(plenary, speakers_dialogue.CHAIR, f"/speakers {MEETING} next")
+    assert "List of speakers" not in await home()
