@@ -7,7 +7,7 @@ from datetime import datetime
 
 from bot.core.context import Context
 from bot.core.issue_names import issue_name
-from bot.core.messages import Attachment, Reply
+from bot.core.messages import Attachment, Reply, bold, italic
 from bot.core.timefmt import venue_and_reader_time
 from storage import announcements
 from storage.announcements import Audience, Reach
@@ -47,10 +47,15 @@ def find_audience(ctx: Context, text: str) -> Audience | tuple[DelegationName, .
     return None
 
 
-def announcement_reply(ctx: Context, announcement: Announcement, correction: bool = False) -> Reply:
-    """The announcement as its readers see it (as a correction: the corrected text, without
-    the attachment they already have)."""
-    reply = compose(ctx, announcement.text, announcement.corrections > 0, correction)
+def announcement_reply(
+    ctx: Context,
+    announcement: Announcement,
+    correction: bool = False,
+    changed: list[tuple[str, str]] | None = None,
+) -> Reply:
+    """The announcement as its readers see it (as a correction: what changed, when known,
+    and the corrected text, without the attachment they already have)."""
+    reply = compose(ctx, announcement.text, announcement.corrections > 0, correction, changed)
     if not correction and announcement.attachment_name and announcement.attachment is not None:
         reply.attachments.append(
             Attachment(
@@ -62,15 +67,24 @@ def announcement_reply(ctx: Context, announcement: Announcement, correction: boo
     return reply
 
 
-def compose(ctx: Context, text: str, corrected: bool, correction: bool) -> Reply:
+def compose(
+    ctx: Context,
+    text: str,
+    corrected: bool,
+    correction: bool,
+    changed: list[tuple[str, str]] | None = None,
+) -> Reply:
     heading = (
         ctx._("Correction: announcement from the Chair's office")
         if correction
         else ctx._("Announcement from the Chair's office")
     )
     reply = Reply().heading(heading)
-    for paragraph in text.split("\n\n"):
-        reply.paragraph(paragraph)
+    if changed:
+        reply.paragraph(bold(ctx._("What changed:")))
+        for old, new in changed:
+            reply.item(old or italic(ctx._("(added)")), " → ", new or italic(ctx._("(removed)")))
+    reply.paragraph(text)  # one block: its blank lines kept; renderers cut long ones
     if corrected:
         reply.note(ctx._("This announcement has been corrected."))
     return reply

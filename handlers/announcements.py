@@ -28,7 +28,9 @@ from storage.directory import DelegationName
 from storage.drafts import close_open, latest_open
 from storage.models import Announcement, AnnouncementStatus, Draft
 
-_ACTION = re.compile(r"^#?(\d{1,9})\s+(confirm|cancel|to|at|now|preview)\b\s*(.*)$", re.I | re.S)
+_ACTION = re.compile(
+    r"^#?(\d{1,9})\s+(confirm|cancel|to|at|now|preview|urgent|noturgent)\b\s*(.*)$", re.I | re.S
+)
 _AUDIENCE_PREFIX = re.compile(r"^to\s*([^:\n]{0,80}):\s*", re.I)
 KIND = "announcement"
 
@@ -61,6 +63,7 @@ async def _preview(ctx: Context, announcement: Announcement) -> Reply:
     reply.paragraph(bold(ctx._("Audience: ")), audience_summary(ctx, audience, reach))
     when = sending_time(ctx, announcement.send_at)
     reply.paragraph(bold(ctx._("Sending: ")), when)
+    reply.paragraph(bold(ctx._("Urgency: ")), urgency(ctx, announcement))
     key = announcement.id
     draft = await drafts.propose(ctx, KIND, {"announcement_id": key}, f"announcement:{key}")
     confirm, cancel = drafts.buttons(ctx, draft)
@@ -73,11 +76,25 @@ async def _preview(ctx: Context, announcement: Announcement) -> Reply:
         Button(ctx._("Everyone"), f"/announce {key} to everyone"),
         Button(ctx._("Delegates only"), f"/announce {key} to delegates"),
     )
+    reply.button_row(
+        Button(ctx._("Not urgent"), f"/announce {key} noturgent")
+        if announcement.urgent
+        else Button(ctx._("Urgent"), f"/announce {key} urgent")
+    )
     return reply.note(
         ctx._(
             "Nothing is sent before you confirm. To change the audience or the time: "
             "/announce {id} to G4, /announce {id} at 2016-02-01 09:00."
         ).format(id=key)
+    )
+
+
+def urgency(ctx: Context, announcement: Announcement) -> str:
+    if announcement.urgent:
+        return ctx._("urgent: sent at once, in quiet hours too")
+    return ctx._(
+        "not urgent: held during readers' quiet hours, and only in the digest of those who "
+        "want it so"
     )
 
 
@@ -166,6 +183,8 @@ async def _act(ctx: Context, key: int, action: str, rest: str) -> Reply:
         announcement.send_at = instant
     elif action == "now":
         announcement.send_at = None
+    elif action in ("urgent", "noturgent"):
+        announcement.urgent = action == "urgent"
     await ctx.session.flush()
     return await _preview(ctx, announcement)
 

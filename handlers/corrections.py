@@ -13,7 +13,7 @@ from bot.core.messages import Reply
 from handlers.announcement_text import MAX_LENGTH, compose
 from handlers.announcements import announcement_of, typed_confirmation
 from handlers.roles import CHAIR_ONLY
-from storage import announcements
+from storage import announcements, wording
 from storage.models import Announcement, AnnouncementStatus, Draft
 
 KIND = "correction"
@@ -47,7 +47,8 @@ async def correct(ctx: Context, request: Request) -> Reply:
         f"announcement:{announcement.id}",
     )
     reply = Reply().heading(ctx._("Preview of the correction"))
-    reply.blocks.extend(compose(ctx, new_text, corrected=True, correction=True).blocks)
+    changed = wording.changes(announcement.text, new_text)
+    reply.blocks.extend(compose(ctx, new_text, True, True, changed).blocks)
     return reply.paragraph(
         ctx._(
             "Messages already sent are edited where the platform allows; otherwise the "

@@ -13,7 +13,7 @@ from bot.core.timefmt import long_date
 from handlers.announcement_text import announcement_reply, excerpt
 from handlers.roles import CHAIR_ONLY
 from storage import announcements
-from storage.models import Announcement, Delivery
+from storage.models import Announcement, AnnouncementStatus, Delivery
 
 VISIBLE_TO_ALL = ("all", "delegates")
 
@@ -23,15 +23,17 @@ async def notice(ctx: Context, delivery: Delivery, announcement: Announcement) -
     delivery report for its author."""
     if delivery.kind == "report":
         return await delivery_report(ctx, announcement)
-    return announcement_reply(ctx, announcement, correction=delivery.kind == "correction")
+    changed = [tuple(pair) for pair in delivery.payload.get("changes", [])]
+    return announcement_reply(ctx, announcement, delivery.kind == "correction", changed)
 
 
-OUTCOMES = ("delivered", "blocked", "failed", "waiting")
+OUTCOMES = ("delivered", "digest", "blocked", "failed", "waiting")
 
 
 async def delivery_report(ctx: Context, announcement: Announcement) -> Reply:
     labels = {
         "delivered": ctx._("delivered"),
+        "digest": ctx._("in their digest only"),
         "blocked": ctx._("blocked (account unreachable)"),
         "failed": ctx._("failed"),
         "waiting": ctx._("still to send"),
@@ -39,8 +41,17 @@ async def delivery_report(ctx: Context, announcement: Announcement) -> Reply:
     reply = Reply().heading(ctx._("Delivery report: announcement #{id}").format(id=announcement.id))
     reply.paragraph(italic(excerpt(announcement.text)))
     progress = await announcements.progress(ctx.session, announcement.id)
+    withdrawn = announcement.status == AnnouncementStatus.CANCELLED
+    if withdrawn:
+        reply.paragraph(
+            bold(ctx._("Withdrawn.")),
+            " ",
+            ctx._("What was still waiting was not sent.")
+            if progress
+            else ctx._("It was withdrawn before any message went out."),
+        )
     if not progress:
-        return reply.paragraph(ctx._("No deliveries."))
+        return reply if withdrawn else reply.paragraph(ctx._("No deliveries."))
     for platform, counts in progress.items():
         shown = ", ".join(
             f"{ctx.tr.number(counts[outcome])} {labels[outcome]}"

@@ -79,12 +79,22 @@ async def history(ctx: Context, request: Request) -> Reply:
     reply = Reply().heading(
         ctx._("History: {holder} on {issue}").format(holder=name, issue=issue_name(ctx, issue))
     )
+    keys = list(dict.fromkeys(key for version, _ in found for key in version.sources or []))
+    titles = {d.key: d.title for d in await positions.documents(ctx.session, keys)}
     for version, author in found:
         day = short_date(version.stated_on, ctx.tr) if version.stated_on else "—"
+        sources = [titles.get(key, key) for key in version.sources or []]
+        said = (
+            "; ".join(sources)
+            if sources
+            else ctx._("submitted by {name}").format(name=author)
+            if author
+            else ""
+        )
         reply.item(
             bold(ctx._("Version {number}").format(number=version.number)),
             f" · {day}",
-            f" · {author}" if author else "",
+            f" · {said}" if said else "",
         )
     numbers = _NUMBERS.search(request.text)
     first, last = (

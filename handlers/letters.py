@@ -103,13 +103,9 @@ async def _describe(
     page = page_of(read, proposal.excerpt) if read else None
     where = ctx._(" (page {page} of the letter)").format(page=page) if page else ""
     reply.paragraph(italic(f"“{proposal.excerpt}”"), where)
-    existing = [
-        m
-        for m in await meetings.on_date(ctx.session, proposal.local_date)
-        if proposal.start is None or m.starts_at == proposal.start
-    ]
-    if existing:
-        reply.paragraph(ctx._("Already in the programme as {key}.").format(key=existing[0].key))
+    existing = await meetings.announced(ctx.session, proposal.local_date, proposal.start)
+    if existing is not None:
+        reply.paragraph(ctx._("Already in the programme as {key}.").format(key=existing.key))
     else:
         label = ctx._("Add meeting {number}").format(number=number)
         reply.button_row(Button(label, add_command(proposal, ctx.venue_zone)))

@@ -15,6 +15,7 @@ from bot.core.i18n import N_
 from bot.core.issue_names import issue_label, issue_name
 from bot.core.messages import Button, Reply, bold, italic
 from bot.core.timefmt import long_date, venue_and_reader_time, zone_time
+from handlers.coverage_buttons import cover_buttons
 from handlers.paging import PAGE_SIZE, turn_pages, window
 from handlers.sources import add_sources
 from storage import meetings
@@ -138,15 +139,24 @@ async def upcoming_meetings(ctx: Context, request: Request) -> Reply:
     if request.issues:
         return await meetings_on_issue(ctx, request.issues[0])
     limit, offset = window(request)
-    found = await meetings.upcoming(ctx.session, ctx.now, limit=limit, offset=offset)
-    if not found:
+    found = await meetings.upcoming(
+        ctx.session, ctx.now, limit=limit, offset=offset, only_scheduled=True
+    )
+    apart = await meetings.set_apart(ctx.session, ctx.now, PAGE_SIZE) if request.page == 1 else []
+    if not found and not apart:
         return Reply(not_found=request.page > 1).paragraph(
             ctx._("No meeting is scheduled at the moment.")
         )
     reply = Reply().heading(ctx._("Upcoming meetings"))
+    if not found:
+        reply.paragraph(ctx._("No meeting is scheduled at the moment."))
     for meeting in found[:PAGE_SIZE]:
         reply.item(*summary_line(ctx, meeting))
-    for meeting in found[:PAGE_SIZE]:
+    if apart:
+        reply.paragraph(bold(ctx._("Postponed or cancelled")))
+        for meeting in apart:
+            reply.item(*summary_line(ctx, meeting))
+    for meeting in [*found[:PAGE_SIZE], *apart]:
         reply.button_row(Button(long_date(meeting.local_date, ctx.tr), f"/meeting {meeting.key}"))
     turn_pages(ctx, reply, "/meetings", request, len(found))
     return reply
@@ -249,6 +259,7 @@ async def meeting_details(ctx: Context, request: Request) -> Reply:
     await add_sources(ctx, reply, meeting.sources)
     reply.note(ctx._("Reference: {key}").format(key=meeting.key))
     reply.button_row(Button(ctx._("Add to calendar"), f"/ics {meeting.key}"))
+    reply.button_row(*cover_buttons(ctx, meeting))
     return reply.button_row(
         *(
             Button(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.core.context import Context
@@ -11,7 +11,11 @@ from bot.core.messages import Button, Reply, bold, italic
 from bot.core.notices import is_late, renders_notices
 from bot.core.timefmt import long_date, venue_and_reader_time
 from handlers import deliveries, speaker_notices, submissions
+from handlers.coverage import nobody_covers
+from handlers.coverage_buttons import cover_buttons
+from handlers.digest_notice import digest_notice
 from handlers.meetings import describe, details_button, meeting_title
+from handlers.snooze import snooze_buttons
 from handlers.subscriptions import lead_label
 from storage import meetings, positions
 from storage.models import (
@@ -19,18 +23,24 @@ from storage.models import (
     Delivery,
     Meeting,
     MeetingStatus,
+    Person,
     PositionVersion,
     SpeakerList,
 )
+from storage.reminders import NEW
+
+DAY_BEFORE = 12 * 60  # minutes: a reminder this early is the day-before one
 
 
 @renders_notices
 async def notice(
     ctx: Context,
     delivery: Delivery,
-    subject: Meeting | Announcement | PositionVersion | SpeakerList,
+    subject: Meeting | Announcement | PositionVersion | SpeakerList | Person,
 ) -> Reply:
     """The message a delivery carries, rendered now for its reader."""
+    if isinstance(subject, Person):
+        return await digest_notice(ctx, delivery, subject)
     if isinstance(subject, SpeakerList):
         return await speaker_notices.notice(ctx, delivery, subject)
     if isinstance(subject, Announcement):
@@ -40,13 +50,39 @@ async def notice(
     meeting = subject
     if delivery.kind == "reminder":
         return await reminder(ctx, delivery, meeting)
+    if delivery.kind == NEW:
+        return new_meeting_notice(ctx, meeting)
     return change_notice(ctx, delivery.payload.get("changes", {}), meeting)
+
+
+def new_meeting_notice(ctx: Context, meeting: Meeting, issues: list[str] | None = None) -> Reply:
+    """A meeting added to the programme, as its subscribers are told (`issues` names its key
+    issues when the meeting is newer than the names snapshot)."""
+    reply = Reply().heading(
+        ctx._("New meeting: {meeting}").format(meeting=meeting_title(ctx, meeting))
+    )
+    describe(ctx, reply, meeting, issues)
+    return reply.button_row(
+        details_button(ctx, meeting), Button(ctx._("Add to calendar"), f"/ics {meeting.key}")
+    )
+
+
+def time_left(delivery: Delivery, meeting: Meeting) -> int:
+    """Minutes from the row's due time to the start: its lead time, unless quiet hours held
+    it (then rounded, to the hour beyond two hours)."""
+    assert meeting.starts_at is not None
+    left = (meeting.starts_at - delivery.due_at) / timedelta(minutes=1)
+    lead = delivery.payload["lead"]
+    if abs(left - lead) < 1:
+        return lead
+    return round(left / 60) * 60 if left >= 120 else max(1, round(left))
 
 
 async def reminder(ctx: Context, delivery: Delivery, meeting: Meeting) -> Reply:
     reply = Reply().heading(
         ctx._("Reminder: {meeting} in {lead}").format(
-            meeting=meeting_title(ctx, meeting), lead=lead_label(ctx, delivery.payload["lead"])
+            meeting=meeting_title(ctx, meeting),
+            lead=lead_label(ctx, time_left(delivery, meeting)),
         )
     )
     if is_late(ctx, delivery):
@@ -69,6 +105,12 @@ async def reminder(ctx: Context, delivery: Delivery, meeting: Meeting) -> Reply:
                 ).format(count=count, issue=issue_name(ctx, issue)),
                 f" (/positions {issue.key})",
             )
+    if delivery.payload["lead"] >= DAY_BEFORE:
+        uncovered = await nobody_covers(ctx, meeting)
+        if uncovered:
+            reply.paragraph(bold(uncovered))
+    reply.button_row(*snooze_buttons(ctx, delivery, meeting))
+    reply.button_row(*cover_buttons(ctx, meeting))
     return reply.button_row(
         details_button(ctx, meeting),
         Button(ctx._("Add to calendar"), f"/ics {meeting.key}"),
@@ -96,8 +138,37 @@ def _value(ctx: Context, field: str, value: Any, meeting: Meeting) -> str:
     return str(value)
 
 
-def change_notice(ctx: Context, changes: dict[str, list[Any]], meeting: Meeting) -> Reply:
-    """What changed (old → new), then the meeting as it now stands."""
+def change_lines(
+    ctx: Context, reply: Reply, changes: dict[str, list[Any]], meeting: Meeting
+) -> None:
+    """One line a changed field: "Time: 10:00 → 15:00", in the reader's words and zone."""
+    labels = {
+        "starts_at": ctx._("Time"),
+        "local_date": ctx._("Date"),
+        "room": ctx._("Room"),
+        "key_issues": ctx._("Key issues"),
+        "status": ctx._("Status"),
+        "title": ctx._("Title"),
+        "notes": ctx._("Notes"),
+    }
+    for field, (old, new) in changes.items():
+        reply.item(
+            bold(labels.get(field, field)),
+            ": ",
+            italic(_value(ctx, field, old, meeting)),
+            " → ",
+            _value(ctx, field, new, meeting),
+        )
+
+
+def change_notice(
+    ctx: Context,
+    changes: dict[str, list[Any]],
+    meeting: Meeting,
+    issues: list[str] | None = None,
+) -> Reply:
+    """What changed (old → new), then the meeting as it now stands (`issues` as for
+    `new_meeting_notice`)."""
     day = long_date(meeting.local_date, ctx.tr)
     if meeting.status == MeetingStatus.CANCELLED:
         reply = Reply().heading(
@@ -109,21 +180,7 @@ def change_notice(ctx: Context, changes: dict[str, list[Any]], meeting: Meeting)
     reply = Reply().heading(
         ctx._("Changed: {meeting} of {date}").format(meeting=meeting_title(ctx, meeting), date=day)
     )
-    labels = {
-        "starts_at": ctx._("Time"),
-        "local_date": ctx._("Date"),
-        "room": ctx._("Room"),
-        "key_issues": ctx._("Key issues"),
-        "status": ctx._("Status"),
-    }
-    for field, (old, new) in changes.items():
-        reply.item(
-            bold(labels.get(field, field)),
-            ": ",
-            italic(_value(ctx, field, old, meeting)),
-            " → ",
-            _value(ctx, field, new, meeting),
-        )
+    change_lines(ctx, reply, changes, meeting)
     reply.paragraph(ctx._("The meeting now:"))
-    describe(ctx, reply, meeting)
+    describe(ctx, reply, meeting, issues)
     return reply.button_row(details_button(ctx, meeting))

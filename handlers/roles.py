@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.core import drafts
 from bot.core.commands import command
 from bot.core.context import Context, Request
+from bot.core.drafts import draft_kind
 from bot.core.holder_names import holder_name
 from bot.core.messages import Reply, bold
 from bot.core.timefmt import venue_and_reader_time
 from handlers.choices import pick_delegation
 from storage import audit, roles
-from storage.models import Role
+from storage.models import Draft, Role
 
 CHAIR_ONLY = frozenset({Role.CHAIR})
 INVITE_LIFETIME = timedelta(days=7)
 REFUSALS_COUNTED = timedelta(hours=24)
+REPLACING = "replacing role"  # the draft of a code that would replace its holder's role
 
 
 def role_name(ctx: Context, role: Role) -> str:
@@ -33,29 +36,74 @@ async def register(ctx: Context, request: Request) -> Reply:
     if not code:
         return Reply().paragraph(ctx._("Give the code from your invitation: /register CODE."))
     person = await ctx.person_for_update()
-    before = (person.role.value, person.delegation_id)
-    found = await roles.redeem(ctx.session, code, person, ctx.now)
-    if isinstance(found, str):
+    offered = await roles.offer(ctx.session, code, ctx.now)
+    if isinstance(offered, str):
         await ctx.audit("register", code[:4] + "…", allowed=False)
-        reasons = {
-            "unknown": ctx._("That is not an invitation code I know."),
-            "expired": ctx._("That invitation has expired; ask the Chair's office for a new one."),
-            "used": ctx._("That invitation has already been used."),
-        }
-        return Reply().paragraph(reasons[found])
-    role, delegation_id = found
-    await ctx.audit("register", f"person {person.id}", list(before), [role.value, delegation_id])
+        return Reply().paragraph(_refusal(ctx, offered))
+    held = (person.role, person.delegation_id)
+    if person.role != Role.DELEGATE and held != (offered.role, offered.delegation_id):
+        draft = await drafts.propose(ctx, REPLACING, {"code_id": offered.code_id}, "register")
+        question = ctx._(
+            "You are {current}. This code makes you {new} instead: you would no longer be "
+            "{current}."
+        ).format(
+            current=_role_held(ctx, *held), new=_role_held(ctx, offered.role, offered.delegation_id)
+        )
+        return (
+            Reply()
+            .paragraph(question)
+            .button_row(*drafts.buttons(ctx, draft, ctx._("Take up the new role")))
+        )
+    return await _take_up(ctx, offered.code_id)
+
+
+@draft_kind(REPLACING)
+async def replace_role(ctx: Context, draft: Draft) -> Reply:
+    """A code confirmed though it replaces the role its holder had."""
+    return await _take_up(ctx, draft.payload["code_id"])
+
+
+async def _take_up(ctx: Context, code_id: int) -> Reply:
+    person = await ctx.person_for_update()
+    before = [person.role.value, person.delegation_id]
+    given = await roles.take_up(ctx.session, code_id, person, ctx.now)
+    if isinstance(given, str):
+        await ctx.audit("register", f"person {person.id}", allowed=False)
+        return Reply().paragraph(_refusal(ctx, given))
+    after = [given.role.value, given.delegation_id]
+    await ctx.audit("register", f"person {person.id}", before, after)
     reply = Reply().paragraph(
-        ctx._("Welcome: you are now {role}.").format(role=role_name(ctx, role))
+        ctx._("Welcome: you are now {role}.").format(role=role_name(ctx, given.role))
     )
-    if delegation_id is not None:
-        delegation = ctx.names.delegations.get(delegation_id)
+    if given.delegation_id is not None:
         reply.paragraph(
             ctx._("You act for {delegation}.").format(
-                delegation=holder_name(ctx, delegation) if delegation else delegation_id
+                delegation=_delegation_name(ctx, given.delegation_id)
             )
         )
     return reply.paragraph(ctx._("Type /help to see what you can do."))
+
+
+def _refusal(ctx: Context, reason: str) -> str:
+    return {
+        "unknown": ctx._("That is not an invitation code I know."),
+        "expired": ctx._("That invitation has expired; ask the Chair's office for a new one."),
+        "used": ctx._("That invitation has already been used."),
+    }[reason]
+
+
+def _delegation_name(ctx: Context, delegation_id: int) -> str:
+    delegation = ctx.names.delegations.get(delegation_id)
+    return holder_name(ctx, delegation) if delegation else str(delegation_id)
+
+
+def _role_held(ctx: Context, role: Role, delegation_id: int | None) -> str:
+    """A role as its holder reads it: "focal point for Brazil"."""
+    if delegation_id is None:
+        return role_name(ctx, role)
+    return ctx._("{role} for {delegation}").format(
+        role=role_name(ctx, role), delegation=_delegation_name(ctx, delegation_id)
+    )
 
 
 @command("invite", usage="/invite chair|focal-point [DELEGATION]", roles=CHAIR_ONLY, personal=True)
@@ -141,12 +189,14 @@ async def audit_log(ctx: Context, request: Request) -> Reply:
             ctx._("Show which entries? /audit writes, /audit refusals or /audit all.")
         )
     reply = Reply().heading(ctx._("Audit log"))
-    for entry in await audit.recent(ctx.session, AUDIT_SHOWN, AUDIT_VIEWS[view]):
-        mark = "" if entry.allowed else ctx._(" (refused)")
+    entries = await audit.recent(ctx.session, AUDIT_SHOWN, AUDIT_VIEWS[view])
+    for line in await audit.shown(ctx.session, entries):
+        mark = "" if line.allowed else ctx._(" (refused)")
+        change = f" ({line.change})" if line.change else ""
         reply.item(
-            venue_and_reader_time(entry.at, ctx.venue_zone, None, ctx.tr),
+            venue_and_reader_time(line.at, ctx.venue_zone, None, ctx.tr),
             " — ",
-            f"{audit.actor(entry)}: {audit.what(entry)}{mark}",
+            f"{line.who}: {line.what}{change}{mark}",
         )
     if view == "writes":
         refused = await audit.refusals_since(ctx.session, ctx.now - REFUSALS_COUNTED)

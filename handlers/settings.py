@@ -11,6 +11,7 @@ from bot.core.i18n import LANGUAGES
 from bot.core.messages import Reply, bold
 from bot.core.names import normalize
 from bot.core.timefmt import zone_time
+from handlers.quiet import pacing_lines
 from handlers.roles import role_name
 
 # Cities delegates name that are no IANA zone's city: UN duty stations and capitals.
@@ -61,17 +62,22 @@ def find_zone(text: str) -> str | None:
 
 @command("settings", personal=True)
 async def settings(ctx: Context, request: Request) -> Reply:
-    """Your time zone and language."""
+    """Your time zone, language, digest and quiet hours."""
     zone = ctx.reader_zone
     reply = Reply().heading(ctx._("Your settings"))
     reply.item(ctx._("Time zone: "), bold(zone) if zone else ctx._("not set (venue time only)"))
     reply.item(ctx._("Language: "), bold(LANGUAGES[ctx.tr.language]))
     reply.item(ctx._("Role: "), role_name(ctx, ctx.role))
+    await pacing_lines(ctx, reply)
     return reply.paragraph(
         ctx._(
             "Change your time zone with /timezone, e.g. /timezone Europe/Paris or /timezone Geneva."
         )
-    ).paragraph(ctx._("Change your language with /language, e.g. /language fr."))
+    ).paragraph(
+        ctx._("Change your language with /language, e.g. /language fr."),
+        " ",
+        ctx._("A digest: /digest daily 08:00; quiet hours: /quiet 22:00-07:00."),
+    )
 
 
 @command("timezone", usage="/timezone ZONE", personal=True)

@@ -13,6 +13,7 @@ from bot.core.i18n import N_
 from bot.core.issue_names import issue_name
 from bot.core.messages import Button, Reply, bold
 from bot.core.timefmt import venue_and_reader_time
+from handlers.quiet import pacing_lines
 from handlers.roles import CHAIR_ONLY
 from storage import people, reminders, subscriptions
 from storage.directory import IssueName
@@ -222,6 +223,7 @@ async def your_reminders(ctx: Context, request: Request) -> Reply:
             leads=", ".join(lead_label(ctx, lead) for lead in leads)
         ),
     )
+    await pacing_lines(ctx, reply)
     accounts = [a.id for a in await people.accounts_of(ctx.session, person.id)]
     planned = await reminders.scheduled_for(ctx.session, accounts)
     if planned:

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Row, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import outbox
+from storage import outbox, wording
 from storage.models import (
     Account,
     Announcement,
@@ -26,6 +26,7 @@ from storage.models import (
     Role,
     Subscription,
 )
+from storage.quiet_hours import DIGESTED
 from storage.subscriptions import reaching_accounts
 
 UNREACHABLE = "unreachable"  # the prefix of a delivery's error when the account is blocked
@@ -119,14 +120,20 @@ async def draft(
 
 
 def _row(
-    key: str, kind: str, announcement_id: int, account_id: int, due: datetime, now: datetime
+    key: str,
+    kind: str,
+    announcement_id: int,
+    account_id: int,
+    due: datetime,
+    now: datetime,
+    payload: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     return {
         "key": key,
         "kind": kind,
         "account_id": account_id,
         "announcement_id": announcement_id,
-        "payload": {},
+        "payload": payload or {},
         "status": DeliveryStatus.PENDING,
         "due_at": due,
         "attempts": 0,
@@ -169,12 +176,24 @@ async def cancel(session: AsyncSession, announcement: Announcement, now: datetim
 
 
 def _corrections(
-    announcement_id: int, number: int, account_ids: list[int], now: datetime
+    announcement_id: int,
+    number: int,
+    account_ids: list[int],
+    now: datetime,
+    changed: list[tuple[str, str]] | None = None,
 ) -> list[dict[str, Any]]:
-    """The rows of correction `number` for these accounts (one key each: enqueued once)."""
+    """The rows of correction `number` for these accounts (one key each: enqueued once),
+    with what it changes when that is known."""
+    payload = {"changes": [list(pair) for pair in changed]} if changed else None
     return [
         _row(
-            f"correction:{announcement_id}:{number}:{a}", "correction", announcement_id, a, now, now
+            f"correction:{announcement_id}:{number}:{a}",
+            "correction",
+            announcement_id,
+            a,
+            now,
+            now,
+            payload,
         )
         for a in account_ids
     ]
@@ -186,6 +205,7 @@ async def correct(
     """Replace the text. Deliveries not yet sent carry the new text; those whose text went
     out get a correction (an edit where the platform allows), and those being sent with the
     old text get one when they settle (`correct_late`). Returns how many corrections."""
+    changed = wording.changes(announcement.text, text)
     announcement.text = text
     announcement.corrections += 1
     # The flush before this query updates the announcement: a dispatcher settling rows of
@@ -197,7 +217,7 @@ async def correct(
             outbox.TEXT_WENT_OUT,
         )
     )
-    rows = _corrections(announcement.id, announcement.corrections, list(sent), now)
+    rows = _corrections(announcement.id, announcement.corrections, list(sent), now, changed)
     return await outbox.enqueue(session, rows)
 
 
@@ -229,9 +249,12 @@ async def correct_late(
 
 
 def outcome(status: DeliveryStatus, error: str | None) -> str:
-    """ "delivered", "blocked", "failed" or "waiting", for reports."""
+    """ "delivered", "digest" (its reader gets it in the digest alone), "blocked", "failed"
+    or "waiting", for reports."""
     if status == DeliveryStatus.SENT:
         return "delivered"
+    if error == DIGESTED:
+        return "digest"
     if status in (DeliveryStatus.PENDING, DeliveryStatus.SENDING):
         return "waiting"
     return "blocked" if (error or "").startswith(UNREACHABLE) else "failed"

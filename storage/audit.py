@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import AuditEntry
+from storage.models import AuditEntry, Delegation, Person, Role
 
 
 async def record(
@@ -63,13 +64,107 @@ async def refusals_since(session: AsyncSession, since: datetime) -> int:
     )
 
 
-def actor(entry: AuditEntry) -> str:
-    """Who did it, as the log shows it: `#12 telegram:501`, `#- slack:U1`, `#- cli:alice`."""
-    person = f"#{entry.person_id}" if entry.person_id is not None else "#-"
-    account = f"{entry.platform}:{entry.user_id}" if entry.user_id else entry.platform
-    return f"{person} {account}"
+PLATFORMS = {"telegram": "Telegram", "slack": "Slack", "console": "terminal", "cli": "command line"}
+ROLES = {role.value: role.value.replace("_", " ") for role in Role}
 
 
-def what(entry: AuditEntry) -> str:
-    """The action and its target: `invite focal_point`, `roles`."""
-    return f"{entry.action} {entry.target}".strip()
+@dataclass(frozen=True)
+class AuditLine:
+    """An entry as the log shows it: who by name, role and platform; what changed, named."""
+
+    at: datetime
+    who: str
+    what: str
+    change: str  # "" when the entry records no value
+    allowed: bool
+
+
+async def shown(session: AsyncSession, entries: list[AuditEntry]) -> list[AuditLine]:
+    """The entries with their people and delegations named (loaded at once, not one by one)."""
+    person_ids = {e.person_id for e in entries if e.person_id is not None}
+    people = {
+        p.id: p for p in await session.scalars(select(Person).where(Person.id.in_(person_ids)))
+    }
+    delegation_ids = {i for e in entries for v in (e.before, e.after) for i in _delegations(v)}
+    names = dict(
+        (
+            await session.execute(
+                select(Delegation.id, Delegation.name).where(Delegation.id.in_(delegation_ids))
+            )
+        ).all()
+    )
+    return [
+        AuditLine(
+            entry.at,
+            _who(entry, people.get(entry.person_id)),
+            f"{entry.action} {entry.target}".strip(),
+            _change(entry.before, entry.after, names),
+            entry.allowed,
+        )
+        for entry in entries
+    ]
+
+
+def _who(entry: AuditEntry, person: Person | None) -> str:
+    platform = PLATFORMS.get(entry.platform, entry.platform)
+    if entry.platform == "cli":
+        return f"operator {entry.user_id or 'unknown'} at the command line"
+    if person is None:
+        return f"{platform} user {entry.user_id or 'unknown'} (not stored)"
+    account = f"{platform} {entry.user_id}".strip()
+    name = person.display_name or f"#{person.id}"
+    return f"{name} (#{person.id}, {ROLES[person.role.value]}, {account})"
+
+
+def _delegations(value: Any) -> list[int]:
+    if isinstance(value, dict) and isinstance(value.get("delegation_id"), int):
+        return [value["delegation_id"]]
+    if _is_role(value) and isinstance(value[1], int):
+        return [value[1]]
+    return []
+
+
+def _is_role(value: Any) -> bool:
+    """A role as registrations record it: [role, delegation id or None]."""
+    return isinstance(value, list) and len(value) == 2 and value[0] in ROLES
+
+
+def _value(value: Any, names: dict[int, str]) -> str:
+    if value is None:
+        return "none"
+    if _is_role(value):
+        role = ROLES[value[0]]
+        return f"{role} for {names.get(value[1], value[1])}" if value[1] is not None else role
+    if isinstance(value, dict):
+        shown = [_field(key, item, names) for key, item in value.items() if item is not None]
+        return ", ".join(shown) or "none"
+    if isinstance(value, list):
+        return ", ".join(_value(item, names) for item in value) or "none"
+    return str(value)
+
+
+def _field(key: str, item: Any, names: dict[int, str]) -> str:
+    label = key.removesuffix("_id").replace("_", " ")
+    if key == "delegation_id" and item is not None:
+        return f"{label}: {names.get(item, item)}"
+    return f"{label}: {_value(item, names)}"
+
+
+def _field_changed(key: str, old: Any, new: Any, names: dict[int, str]) -> str:
+    label, was = _field(key, old, names).split(": ", 1)
+    return f"{label}: {was} → {_field(key, new, names).split(': ', 1)[1]}"
+
+
+def _change(before: Any, after: Any, names: dict[int, str]) -> str:
+    if before is None and (
+        after is None
+        or after == {}
+        or (isinstance(after, dict) and all(v is None for v in after.values()))
+    ):
+        return ""
+    if before is None:
+        return _value(after, names)
+    if isinstance(before, dict) and isinstance(after, dict):
+        keys = [k for k in dict.fromkeys([*before, *after]) if before.get(k) != after.get(k)]
+        return ", ".join(_field_changed(k, before.get(k), after.get(k), names) for k in keys)
+    return f"{_value(before, names)} → {_value(after, names)}"

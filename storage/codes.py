@@ -49,10 +49,8 @@ async def issue(
     return _display(raw)
 
 
-async def redeem(
-    session: AsyncSession, purpose: str, code: str, now: datetime
-) -> OneTimeCode | str:
-    """The code's record, now spent; or why it cannot be used: "unknown", "expired", "used"."""
+async def find(session: AsyncSession, purpose: str, code: str, now: datetime) -> OneTimeCode | str:
+    """The code's record if it can still be used; else why not: "unknown", "expired", "used"."""
     found = await session.scalar(
         select(OneTimeCode).where(
             OneTimeCode.purpose == purpose, OneTimeCode.code_hash == _hash(code.strip())
@@ -64,12 +62,25 @@ async def redeem(
         return "used"
     if found.expires_at <= now:
         return "expired"
-    # Spend it with a guarded update, so that two redemptions at once cannot both succeed.
+    return found
+
+
+async def spend(session: AsyncSession, found: OneTimeCode, now: datetime) -> OneTimeCode | str:
+    """Spend a code found usable, with a guarded update, so that two redemptions at once
+    cannot both succeed; "used" if another got there first, "expired" if it ran out since."""
+    if found.expires_at <= now:
+        return "expired"
     spent = await session.execute(
         update(OneTimeCode)
         .where(OneTimeCode.id == found.id, OneTimeCode.used_at.is_(None))
         .values(used_at=now)
     )
-    if spent.rowcount != 1:
-        return "used"
-    return found
+    return found if spent.rowcount == 1 else "used"
+
+
+async def redeem(
+    session: AsyncSession, purpose: str, code: str, now: datetime
+) -> OneTimeCode | str:
+    """The code's record, now spent; or why it cannot be used: "unknown", "expired", "used"."""
+    found = await find(session, purpose, code, now)
+    return found if isinstance(found, str) else await spend(session, found, now)

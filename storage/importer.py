@@ -425,3 +425,10 @@ async def import_programme(
 
 async def import_demo(session: AsyncSession, now: datetime) -> list[Change]:
     return await import_programme(session, read_programme(DEMO_FILE), now)
+
+
+async def import_ign_key_issues(session: AsyncSession, now: datetime) -> list[Change]:
+    """The five key issues of the IGN (General Assembly decision 62/557), as the demo names
+    them: a new IGN programme starts with them."""
+    issues = read_programme(DEMO_FILE).key_issues
+    return await import_programme(session, ProgrammeFile(key_issues=issues), now)

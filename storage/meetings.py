@@ -47,6 +47,13 @@ async def upcoming(
     return list(await session.scalars(query))
 
 
+async def set_apart(session: AsyncSession, now: datetime, limit: int = 10) -> list[Meeting]:
+    """Meetings postponed or cancelled that would not be over yet: shown apart from those
+    that will be held."""
+    query = select(Meeting).where(_not_over(now), Meeting.status != MeetingStatus.SCHEDULED)
+    return list(await session.scalars(query.order_by(Meeting.sort_at, Meeting.id).limit(limit)))
+
+
 async def next_meeting(session: AsyncSession, now: datetime) -> Meeting | None:
     meetings = await upcoming(session, now, limit=1, only_scheduled=True)
     return meetings[0] if meetings else None
@@ -55,6 +62,15 @@ async def next_meeting(session: AsyncSession, now: datetime) -> Meeting | None:
 async def on_date(session: AsyncSession, day: date) -> list[Meeting]:
     query = select(Meeting).where(Meeting.local_date == day).order_by(Meeting.sort_at)
     return list(await session.scalars(query))
+
+
+async def announced(session: AsyncSession, day: date, start: datetime | None) -> Meeting | None:
+    """The meeting already in the programme that a letter's proposal names: the same day, and
+    the same time when the letter gives one."""
+    for meeting in await on_date(session, day):
+        if start is None or meeting.starts_at == start:
+            return meeting
+    return None
 
 
 async def by_key(session: AsyncSession, key: str) -> Meeting | None:

@@ -251,6 +251,14 @@ class Person(Base):
     speakers_ahead: Mapped[int | None] = mapped_column(Integer)  # "N speakers before you"
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # /stop: no messages
+    # The digest (/digest): at this local time ("08:00"; none: no digest), every day or on
+    # one weekday (0 Monday .. 6 Sunday); `digest_only`: non-urgent messages only in it.
+    digest_at: Mapped[str | None] = mapped_column(String(5))
+    digest_weekday: Mapped[int | None] = mapped_column(Integer)
+    digest_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Quiet hours (/quiet), local times: non-urgent messages wait until `quiet_until`.
+    quiet_from: Mapped[str | None] = mapped_column(String(5))
+    quiet_until: Mapped[str | None] = mapped_column(String(5))
 
 
 class Account(Base):
@@ -444,6 +452,8 @@ class Announcement(Base):
     attachment_type: Mapped[str | None] = mapped_column(String(127))
     attachment: Mapped[bytes | None] = mapped_column(LargeBinary)
     corrections: Mapped[int] = mapped_column(Integer, default=0)
+    # Not urgent: held by readers' quiet hours, and only in the digest of those who ask so.
+    urgent: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
@@ -501,6 +511,28 @@ class Draft(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     outcome: Mapped[str | None] = mapped_column(String(16))  # confirmed | discarded | replaced
+
+
+class CoverAnswer(enum.StrEnum):
+    YES = "yes"
+    NO = "no"
+    MAYBE = "maybe"
+
+
+class Coverage(Base):
+    """Whether a member of a delegation will cover a meeting for it: yes, no or maybe."""
+
+    __tablename__ = "coverages"
+    __table_args__ = (UniqueConstraint("meeting_id", "person_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    # The delegation the person answered for (a person may move to another later).
+    delegation_id: Mapped[int] = mapped_column(
+        ForeignKey("delegations.id", ondelete="CASCADE"), index=True
+    )
+    answer: Mapped[CoverAnswer] = mapped_column(_enum(CoverAnswer, "cover_answer"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class ElementStatus(enum.StrEnum):

@@ -12,6 +12,7 @@ from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import quiet_hours
 from storage.models import Account, Delivery, DeliveryStatus
 
 # A claim lasts this long in real time unless its holder renews it (it does while its sends
@@ -163,7 +164,12 @@ async def claim(
         .execution_options(synchronize_session=False)
     )
     ordered = sorted(claimed, key=lambda d: (d.due_at, d.id))
-    return Claimed(await _latest_reminders_only(session, ordered), gave_up, settled)
+    latest = await _latest_reminders_only(session, ordered)
+    # Quiet hours and "digest only" decided now, in the claim's transaction: no other
+    # process sees a held row as being sent.
+    sorted_rows = await quiet_hours.sort_claimed(session, latest, now)
+    settled |= await quiet_hours.settle_sorted(session, sorted_rows, now)
+    return Claimed(sorted_rows.send, gave_up, settled)
 
 
 async def _latest_reminders_only(session: AsyncSession, claimed: list[Delivery]) -> list[Delivery]:

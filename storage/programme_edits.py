@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
 from storage import reminders
 from storage.meetings import place_in_time
@@ -34,9 +35,38 @@ class MeetingFields:
     notes: str | None = None
     status: MeetingStatus | None = None
 
+    def as_json(self) -> dict[str, Any]:
+        """What a draft keeps of it (dates and instants in ISO form)."""
+        return {
+            name: plain([value])[0]
+            for name, value in vars(self).items()
+            if value not in (None, False)
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> MeetingFields:
+        values = dict(data)
+        if "local_date" in values:
+            values["local_date"] = date.fromisoformat(values["local_date"])
+        if "start" in values:
+            values["start"] = datetime.fromisoformat(values["start"])
+        if "issue_keys" in values:
+            values["issue_keys"] = tuple(values["issue_keys"])
+        if "status" in values:
+            values["status"] = MeetingStatus(values["status"])
+        return cls(**values)
+
 
 class ProgrammeEditError(ValueError):
     """A change that cannot be made; the message says why, and nothing was changed."""
+
+
+class AlreadyInProgramme(ProgrammeEditError):
+    """The meeting to add is in the programme already: same day, time, room and key issues."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(f"already in the programme as {key}")
+        self.key = key
 
 
 def plain(values: list[Any]) -> list[Any]:
@@ -57,17 +87,20 @@ async def notify(
     existed: bool,
     changed: dict[str, list[Any]],
     now: datetime,
-) -> None:
-    """A new meeting gets its reminders; a changed one its change notices too, and a new
-    sequence number for calendars."""
+    issues_before: list[int] | None = None,
+) -> int:
+    """A new meeting is told to its subscribers and gets its reminders; a changed one its
+    change notices, new reminders and a new sequence number for calendars. Returns how many
+    were told."""
     if not existed or changed:
         meeting.sequence = (meeting.sequence or 0) + (1 if existed else 0)
         meeting.updated_at = now
     noticed = {f: plain(v) for f, v in changed.items() if f in NOTICED_FIELDS}
     if not existed:
-        await reminders.plan_meeting(session, meeting, now)
-    elif noticed:
-        await reminders.meeting_changed(session, meeting, noticed, now)
+        return await reminders.meeting_added(session, meeting, now)
+    if noticed:
+        return await reminders.meeting_changed(session, meeting, noticed, now, issues_before)
+    return 0
 
 
 async def _issues(session: AsyncSession, keys: tuple[str, ...]) -> list[KeyIssue]:
@@ -80,26 +113,43 @@ async def _issues(session: AsyncSession, keys: tuple[str, ...]) -> list[KeyIssue
     return [found[key] for key in keys]
 
 
-async def _free_key(session: AsyncSession, day: date) -> str:
-    taken = set(
-        await session.scalars(select(Meeting.key).where(Meeting.key.like(f"{day.isoformat()}%")))
+async def _free_key(session: AsyncSession, prefix: str) -> str:
+    """The next reference of the programme ("ign70-6" after "ign70-5"): never a date, so that
+    it still names the meeting after the meeting moves."""
+    numbers = [
+        int(key.rsplit("-", 1)[1])
+        for key in await session.scalars(select(Meeting.key).where(Meeting.key.like(f"{prefix}-%")))
+        if key.rsplit("-", 1)[1].isdigit()
+    ]
+    return f"{prefix}-{max(numbers, default=0) + 1}"
+
+
+async def clashes(session: AsyncSession, meeting: Meeting) -> list[Meeting]:
+    """Other meetings of the programme in the same slot: the same day and time (or both to be
+    announced), in whatever room (one delegation cannot sit in two)."""
+    query = select(Meeting).where(
+        Meeting.local_date == meeting.local_date,
+        Meeting.id != meeting.id,
+        Meeting.status != MeetingStatus.CANCELLED,
     )
-    key, number = day.isoformat(), 1
-    while key in taken:
-        number += 1
-        key = f"{day.isoformat()}-{number}"
-    return key
+    return [other for other in await session.scalars(query) if other.starts_at == meeting.starts_at]
 
 
 async def add_meeting(
-    session: AsyncSession, fields: MeetingFields, zone: str, now: datetime
-) -> Meeting:
-    """A new scheduled meeting on `fields.local_date` (its time may be to be announced)."""
+    session: AsyncSession, fields: MeetingFields, zone: str, now: datetime, prefix: str
+) -> tuple[Meeting, int]:
+    """A new scheduled meeting on `fields.local_date` (its time may be to be announced),
+    referenced `prefix-N`; returns it and how many subscribers are told."""
     day = fields.start.astimezone(ZoneInfo(zone)).date() if fields.start else fields.local_date
     if day is None:
         raise ProgrammeEditError("a meeting needs a date")
+    issues = await _issues(session, fields.issue_keys or ())
+    same_day = select(Meeting).where(Meeting.local_date == day)
+    for other in await session.scalars(same_day.options(selectinload(Meeting.key_issues))):
+        if _same(other, fields, issues):
+            raise AlreadyInProgramme(other.key)
     meeting = Meeting(
-        key=await _free_key(session, day),
+        key=await _free_key(session, prefix),
         title=fields.title,
         local_date=day,
         starts_at=fields.start,
@@ -110,17 +160,26 @@ async def add_meeting(
         sources=[],
     )
     meeting.sort_at, meeting.until_at = place_in_time(day, fields.start, zone)
-    meeting.key_issues = await _issues(session, fields.issue_keys or ())
+    meeting.key_issues = issues
     session.add(meeting)
     await session.flush()
-    await notify(session, meeting, existed=False, changed={}, now=now)
-    return meeting
+    return meeting, await notify(session, meeting, existed=False, changed={}, now=now)
+
+
+def _same(meeting: Meeting, fields: MeetingFields, issues: list[KeyIssue]) -> bool:
+    return (
+        meeting.status != MeetingStatus.CANCELLED
+        and meeting.starts_at == fields.start
+        and (meeting.room or "").casefold() == (fields.room or "").casefold()
+        and {i.id for i in meeting.key_issues} == {i.id for i in issues}
+    )
 
 
 async def change_meeting(
     session: AsyncSession, meeting: Meeting, fields: MeetingFields, now: datetime
-) -> dict[str, list[Any]]:
-    """Apply the fields that differ; returns them as {field: [old, new]} (empty: no change)."""
+) -> tuple[dict[str, list[Any]], int]:
+    """Apply the fields that differ; returns them as {field: [old, new]} (empty: no change),
+    and how many subscribers are told."""
     wanted: dict[str, Any] = {
         "room": fields.room,
         "title": fields.title,
@@ -143,15 +202,17 @@ async def change_meeting(
         if (value is not None or name == "starts_at") and old != value:
             changed[name] = [old, value]
             setattr(meeting, name, value)
+    before = list(await meeting.awaitable_attrs.key_issues)
     if fields.issue_keys is not None:
-        current = [issue.key for issue in await meeting.awaitable_attrs.key_issues]
+        current = [issue.key for issue in before]
         if set(current) != set(fields.issue_keys):
             meeting.key_issues = await _issues(session, fields.issue_keys)
             changed["key_issues"] = [current, list(fields.issue_keys)]
-    if changed:
-        meeting.sort_at, meeting.until_at = place_in_time(
-            meeting.local_date, meeting.starts_at, meeting.timezone
-        )
-        await session.flush()
-        await notify(session, meeting, existed=True, changed=changed, now=now)
-    return changed
+    if not changed:
+        return changed, 0
+    meeting.sort_at, meeting.until_at = place_in_time(
+        meeting.local_date, meeting.starts_at, meeting.timezone
+    )
+    await session.flush()
+    told = await notify(session, meeting, True, changed, now, [i.id for i in before])
+    return changed, told

@@ -21,6 +21,7 @@ from storage.models import Delivery, DeliveryStatus, Meeting, MeetingStatus
 DEFAULT_LEADS = [24 * 60, 60]  # minutes, until the running configuration says otherwise
 LEADS_KEY = "reminder_lead_times"
 HORIZON = timedelta(days=31)  # the longest lead time allowed, and a day
+NEW = "new_meeting"  # the kind of a delivery telling of a meeting just added
 
 
 async def default_leads(session: AsyncSession) -> list[int]:
@@ -140,21 +141,39 @@ async def replan_person(session: AsyncSession, person_id: int, now: datetime) ->
     return await plan_all(session, now, person_id)
 
 
+async def _told(
+    session: AsyncSession, meeting: Meeting, now: datetime, also_on: list[int] | None = None
+) -> list[int]:
+    """The accounts a notice about this meeting goes to: its subscribers, while the meeting
+    is still to come (or under way)."""
+    if meeting.until_at <= now:
+        return []
+    found = await subscriptions.recipients(session, meeting, also_on=also_on)
+    return [recipient.account_id for recipient in found]
+
+
+async def meeting_added(session: AsyncSession, meeting: Meeting, now: datetime) -> int:
+    """A new meeting: its subscribers are told, and its reminders planned."""
+    rows = [
+        _row(f"new_meeting:{meeting.id}:{account_id}", NEW, account_id, meeting, {}, now, now)
+        for account_id in await _told(session, meeting, now)
+    ]
+    added = await outbox.enqueue(session, rows)
+    await plan_meeting(session, meeting, now)
+    return added
+
+
 async def meeting_changed(
-    session: AsyncSession, meeting: Meeting, changes: dict[str, list[str]], now: datetime
+    session: AsyncSession,
+    meeting: Meeting,
+    changes: dict[str, list[str]],
+    now: datetime,
+    issues_before: list[int] | None = None,
 ) -> int:
-    """A meeting's time, room, key issues or status changed: notify those already reminded
-    (everyone subscribed, for a cancellation), then plan its reminders afresh."""
+    """A meeting's date, time, room, key issues or status changed: every subscriber is told
+    (those of the key issues it had before, too), then its reminders are planned afresh."""
     cancelled = meeting.status == MeetingStatus.CANCELLED
-    if cancelled:
-        targets = [r.account_id for r in await subscriptions.recipients(session, meeting)]
-    else:
-        reminded = select(Delivery.account_id).where(
-            Delivery.meeting_id == meeting.id,
-            Delivery.kind == "reminder",
-            Delivery.status == DeliveryStatus.SENT,
-        )
-        targets = list(set(await session.scalars(reminded)))
+    targets = await _told(session, meeting, now, issues_before)
     kind = "cancellation" if cancelled else "change"
     # The same change repeated at once is noticed once; two changes in a second, twice.
     digest = hashlib.sha256(json.dumps(changes, sort_keys=True).encode()).hexdigest()[:12]

@@ -3,13 +3,14 @@ which role, and revocation."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import codes
-from storage.models import Account, Delegation, Person, Role
+from storage.models import Account, Delegation, OneTimeCode, Person, Role
 
 
 async def invite(
@@ -24,19 +25,40 @@ async def invite(
     return await codes.issue(session, "invite", now, lifetime, payload=payload)
 
 
-async def redeem(
-    session: AsyncSession, code: str, person: Person, now: datetime
-) -> tuple[Role, int | None] | str:
-    """Give the person the code's role: (role, delegation id), or why not ("unknown",
-    "expired", "used")."""
-    found = await codes.redeem(session, "invite", code, now)
-    if isinstance(found, str):
-        return found
-    role = Role(found.payload["role"])
-    delegation = int(found.payload["delegation_id"]) if found.payload["delegation_id"] else None
-    person.role, person.delegation_id = role, delegation
+@dataclass(frozen=True)
+class Offer:
+    """What an invitation code gives, before it is spent."""
+
+    code_id: int
+    role: Role
+    delegation_id: int | None
+
+
+async def offer(session: AsyncSession, code: str, now: datetime) -> Offer | str:
+    """What the code would give, without spending it; or why it cannot be used."""
+    found = await codes.find(session, "invite", code, now)
+    return found if isinstance(found, str) else _offer(found)
+
+
+def _offer(found: OneTimeCode) -> Offer:
+    delegation = found.payload["delegation_id"]
+    return Offer(found.id, Role(found.payload["role"]), int(delegation) if delegation else None)
+
+
+async def take_up(
+    session: AsyncSession, code_id: int, person: Person, now: datetime
+) -> Offer | str:
+    """Spend the code (found by its id, as a confirmed draft holds it) and give its role."""
+    found = await session.get(OneTimeCode, code_id)
+    if found is None:
+        return "unknown"
+    spent = await codes.spend(session, found, now)
+    if isinstance(spent, str):
+        return spent
+    given = _offer(spent)
+    person.role, person.delegation_id = given.role, given.delegation_id
     await session.flush()
-    return role, delegation
+    return given
 
 
 async def holders(session: AsyncSession) -> list[tuple[Person, str | None, list[str]]]:

@@ -80,14 +80,22 @@ def reaching(preferred: str | None, accounts: list[Row]) -> Row | None:
 
 
 async def recipients(
-    session: AsyncSession, meeting: Meeting, person_id: int | None = None
+    session: AsyncSession,
+    meeting: Meeting,
+    person_id: int | None = None,
+    also_on: list[int] | None = None,
 ) -> list[Recipient]:
-    """Everyone subscribed to this meeting (to all meetings, or to one of its key issues),
-    each with the account that reaches them; `person_id` narrows it to one person.
-    Plain rows, not ORM objects: a meeting may have ten thousand subscribers."""
+    """Everyone subscribed to this meeting (to all meetings, or to one of its key issues, or
+    to one of `also_on`, the key issues it had before a change), each with the account that
+    reaches them; `person_id` narrows it to one person. Plain rows, not ORM objects: a
+    meeting may have ten thousand subscribers."""
     issue_ids = select(MeetingKeyIssue.key_issue_id).where(MeetingKeyIssue.meeting_id == meeting.id)
     subscribed = select(Subscription.person_id).where(
-        or_(Subscription.key_issue_id.is_(None), Subscription.key_issue_id.in_(issue_ids))
+        or_(
+            Subscription.key_issue_id.is_(None),
+            Subscription.key_issue_id.in_(issue_ids),
+            Subscription.key_issue_id.in_(also_on or []),
+        )
     )
     if person_id is not None:
         subscribed = subscribed.where(Subscription.person_id == person_id)

@@ -133,6 +133,8 @@ async def test_a_scheduled_announcement_waits_and_can_be_withdrawn(plenary, disp
     await chair_says(plenary, "/announce 2 at 2016-01-20 09:00")
     await chair_says(plenary, "/announce 2 confirm")
     assert "Withdrawn: 3 messages were not sent." in await chair_says(plenary, "/announce 2 cancel")
+    report = await chair_says(plenary, "/deliveries 2")  # issue 18, item 9: not "No deliveries."
+    assert "Withdrawn. It was withdrawn before any message went out." in report
     plenary.clock.advance(timedelta(days=5))
     await dispatcher.run_until_idle()
     assert not any("Second one" in text for _, text in recorder.sent)
@@ -158,6 +160,7 @@ async def test_a_correction_edits_or_follows_the_sent_messages(plenary, edits):
         plenary, "/correct 1 The meeting is in the Trusteeship Council Chamber."
     )
     assert "Preview of the correction" in preview
+    assert "What changed:\nConference Room 4. → the Trusteeship Council Chamber." in preview
     await dispatcher.run_until_idle()
     assert len(recorder.texts(reader)) == 1, "nothing goes out before the correction is confirmed"
     assert "2 messages already sent" in await chair_says(plenary, "/correct 1 confirm")
@@ -166,11 +169,12 @@ async def test_a_correction_edits_or_follows_the_sent_messages(plenary, edits):
         (edit,) = [e for e in recorder.edited if e[0] == reader]
         sent_as = str(recorder.sent.index((reader, recorder.texts(reader)[0])) + 1)
         assert edit[1] == sent_as and "Trusteeship Council Chamber" in edit[2]
+        assert "Conference Room 4. → the Trusteeship Council Chamber." in edit[2]
         assert len(recorder.texts(reader)) == 1
     else:
         latest = recorder.texts(reader)[-1]
         assert latest.startswith("Correction: announcement from the Chair's office")
-        assert "Trusteeship Council Chamber" in latest
+        assert "What changed:\nConference Room 4. → the Trusteeship Council Chamber." in latest
     shown = await says(plenary, reader, "/announcements 1")
     assert "Trusteeship Council Chamber" in shown and "has been corrected" in shown
 

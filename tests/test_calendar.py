@@ -13,6 +13,7 @@ from bot.transports.console import ConsoleTransport
 from handlers.calendar import MEDIA_TYPE
 from storage.models import Account
 from tests.test_announcements import make_chair, says
+from tests.test_programme import change
 
 FEED = re.compile(r"http://\S+/calendar/(\S+)\.ics")
 
@@ -61,11 +62,11 @@ async def test_a_meeting_without_a_time_is_a_tentative_all_day_entry(plenary):
 
 async def test_changes_raise_the_sequence_and_a_cancellation_says_so(plenary):
     await make_chair(plenary)
-    await says(plenary, "sylvie", "/editmeeting ign70-1 room Conference Room 4")
+    await change(plenary, "/editmeeting ign70-1 room Conference Room 4")
     changed = event(await ics(plenary, "ign70-1"))
     assert changed["sequence"] == 1 and str(changed["location"]) == "Conference Room 4"
     assert changed.decoded("last-modified") == plenary.clock.now()
-    await says(plenary, "sylvie", "/cancelmeeting ign70-1")
+    await change(plenary, "/cancelmeeting ign70-1")
     cancelled = event(await ics(plenary, "ign70-1"))
     assert cancelled["sequence"] == 2 and str(cancelled["status"]) == "CANCELLED"
     assert str(cancelled["uid"]) == "ign70-1@plenary.meetings"

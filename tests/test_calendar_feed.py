@@ -16,9 +16,10 @@ from storage.files.programme_toml import parse_programme
 from storage.importer import import_programme
 from testkit.calendar_readers import occurrences, with_icalendar, with_icaljs, with_vobject
 from testkit.service import plenary_run
-from tests.test_announcements import chair_says, make_chair, says
+from tests.test_announcements import make_chair, says
 from tests.test_calendar import FEED
 from tests.test_cli import plenary as cli
+from tests.test_programme import change
 
 PLAIN = {"Accept-Encoding": "identity"}
 
@@ -34,9 +35,9 @@ def utc(text: str) -> datetime:
 
 async def test_the_demo_with_a_meeting_in_summer_time_and_one_cancelled_reads_alike(plenary, http):
     await make_chair(plenary)
-    assert "14 March 2016" in await chair_says(plenary, "/editmeeting ign70-1 date 14 March 2016")
-    await chair_says(plenary, "/editmeeting ign70-4 time 10:00")  # 2 May: summer time too
-    await chair_says(plenary, "/cancelmeeting ign70-3")
+    assert "14 March 2016" in await change(plenary, "/editmeeting ign70-1 date 14 March 2016")
+    await change(plenary, "/editmeeting ign70-4 time 10:00")  # 2 May: summer time too
+    await change(plenary, "/cancelmeeting ign70-3")
     data = (await http.get(await feed_address(plenary), headers=PLAIN)).content
     read = {name: reader(data) for name, reader in READERS.items()}
     for name, events in read.items():
@@ -86,7 +87,7 @@ async def test_a_poll_of_an_unchanged_feed_gets_304_and_a_change_a_new_etag(plen
         await http.get(address, headers={**PLAIN, "If-Modified-Since": older})
     ).status_code == 200
     await make_chair(plenary)
-    await chair_says(plenary, "/editmeeting ign70-1 room Conference Room 4")
+    await change(plenary, "/editmeeting ign70-1 room Conference Room 4")
     changed = await http.get(address, headers={**PLAIN, "If-None-Match": etag})
     assert changed.status_code == 200 and b"LOCATION:Conference Room 4" in changed.content
     assert changed.headers["etag"] != etag

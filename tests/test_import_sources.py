@@ -24,6 +24,7 @@ from storage.member_states import ensure_member_states
 from storage.models import Meeting, PositionVersion
 from tests.test_cli import plenary as cli
 from tests.test_import_formats import BASE, ZONE, rows, utc, write
+from tests.test_programme import operator_changes
 
 NOW = datetime(2016, 1, 15, 17, tzinfo=UTC)
 FEED = re.compile(r"http://\S+/calendar/(\S+)\.ics")
@@ -69,7 +70,7 @@ async def test_plenarys_own_feed_imported_back_changes_nothing(sessions, tmp_pat
         "/postpone ign70-5",
         "/editmeeting ign70-2 notes Informal consultations; bring the framework document",
     ):
-        await core.answer_as_operator(command)
+        await operator_changes(core, command)
     async with sessions() as session:
         meeting = await session.scalar(select(Meeting).where(Meeting.key == "ign70-1"))
         meeting.ends_at = utc("2016-03-14T17:30")

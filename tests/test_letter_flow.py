@@ -5,7 +5,10 @@ from sqlalchemy import func, select
 from bot.core.messages import Incoming
 from storage.models import Announcement, Meeting
 from tests.test_announcements import CHAIR, make_chair, says
+from tests.test_cli import plenary as cli
 from tests.test_letters import REFERENCE_LETTER
+from tests.test_positions_writes import confirm_command, preview
+from tests.test_roles import CODE
 
 OWN_LETTER = """New York, 1 February 2016
 
@@ -48,10 +51,16 @@ async def test_a_new_meeting_is_added_only_when_confirmed(plenary):
     labels = {b.label: b.command for row in reply.buttons for b in row}
     add = labels["Add meeting 1"]
     assert add == "/addmeeting 2016-03-07 15:00; Conference Room 4; veto"
-    assert "Added:" in await says(plenary, CHAIR, add)
+    shown = await preview(plenary, CHAIR, add)
+    assert "Preview: new meeting" in shown.text
+    assert await meetings(plenary) == before, "Add previews; Confirm adds"
+    assert "Added:" in await says(plenary, CHAIR, confirm_command(shown.buttons))
     assert await meetings(plenary) == before + 1
-    preview = await says(plenary, CHAIR, labels["Broadcast this letter"])
-    assert "Preview of announcement #1" in preview and "Conference Room 4" in preview
+    again = await letter_reply(plenary, OWN_LETTER)
+    assert "Already in the programme as ign70-6." in again.text
+    assert "Add meeting 1" not in {b.label for row in again.buttons for b in row}
+    announced = await says(plenary, CHAIR, labels["Broadcast this letter"])
+    assert "Preview of announcement #1" in announced and "Conference Room 4" in announced
 
 
 async def test_a_letter_without_a_date_stores_nothing(plenary):
@@ -63,3 +72,21 @@ async def test_a_letter_without_a_date_stores_nothing(plenary):
     async with plenary.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(Announcement)) == 0
     assert "is not available to you" in await says(plenary, "delegate", "/letter hello")
+
+
+def test_a_letter_pasted_into_the_terminal_is_read_whole(tmp_path):
+    """Issue 18, item 7: each line of a pasted letter was answered on its own; now `/letter`
+    alone takes the lines up to one holding a single "."; "23 March" takes the letter's year."""
+    db = ["--db", f"sqlite:///{tmp_path / 'letter.db'}"]
+    assert cli("chat", "--demo", *db, cwd=tmp_path).returncode == 0
+    code = CODE.search(cli("invite", "--role", "chair", *db, cwd=tmp_path).stdout).group()
+    pasted = (
+        f"/register {code}\n/letter\nNew York, 20 January 2016\n\nExcellency,\n\n"
+        "The next meeting will be held on 23 March at 10 a.m. in the Trusteeship Council "
+        "Chamber, on the question of the veto.\n.\n/next\n"
+    )
+    out = cli("chat", *db, cwd=tmp_path, stdin=pasted).stdout
+    assert "This letter announces 1 meeting" in out
+    assert "Wednesday 23 March 2016, 10:00 New York time" in out
+    assert "> Excellency," not in out, "no line of the letter answered on its own"
+    assert "> /next" in out, "the chat goes on after the paste"

@@ -29,7 +29,9 @@ async def submit(plenary, text: str, user: str = "brazil") -> str:
 
 
 def confirm_command(answer_buttons: list[list]) -> str:
-    (command,) = [b.command for row in answer_buttons for b in row if b.label == "Confirm"]
+    (command,) = [
+        b.command for row in answer_buttons for b in row if b.command.startswith("/confirm ")
+    ]
     return command
 
 
@@ -51,7 +53,8 @@ async def test_a_focal_point_previews_then_submits_versions(plenary):
     assert "Submitted: version 2 of Brazil" in await submit(plenary, SECOND)
     assert await versions(plenary) == before + 2
     history = await says(plenary, "delegate", "/history Brazil veto")
-    assert "Version 1" in history and "Version 2" in history
+    assert "Version 1 · 15 January 2016 · A/69/L.92\n" in history, "each version's source"
+    assert "Version 2 · 15 January 2016\n" in history, "no source, no name: nothing more"
     assert (
         "Brazil supports new permanent [−seats with] [+seats, without] the [−veto.] "
         "[+veto for fifteen years.]"
@@ -167,7 +170,9 @@ async def test_a_preview_confirmed_after_the_role_was_revoked_stores_nothing(ple
     before = await versions(plenary)
     confirm = confirm_command((await preview(plenary, "brazil", f"/submit veto {SECOND}")).buttons)
     code = await invitation(plenary, Role.FOCAL_POINT, "Italy")
-    assert "focal point" in await says(plenary, "brazil", f"/register {code}")
+    asked = await preview(plenary, "brazil", f"/register {code}")
+    assert "This code makes you focal point for Italy instead" in asked.text
+    assert "now focal point" in await says(plenary, "brazil", confirm_command(asked.buttons))
     assert "no longer act for that delegation" in await says(plenary, "brazil", confirm)
     assert await versions(plenary) == before
 

@@ -197,7 +197,10 @@ async def test_a_time_announced_later_brings_its_reminders(plenary, dispatcher, 
     answer = await plenary.ask("/reminders")
     assert "Sunday 21 February 2016, 15:00 New York time: 24 hours before" in answer
     await dispatcher.run_until_idle()
-    assert recorder.sent == []  # nobody had been reminded: no change notice
+    # Told of the time at once, though no reminder had gone out yet (issue 18, item 3).
+    (notice,) = recorder.texts()
+    assert notice.startswith("Changed: IGN meeting of Monday 22 February 2016")
+    assert "Time: to be announced → Monday 22 February 2016, 15:00 New York time" in notice
 
 
 async def test_lead_times_count_elapsed_time_across_daylight_saving(plenary):

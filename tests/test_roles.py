@@ -13,7 +13,7 @@ from bot.render.plain import render_plain
 from bot.transports.slack.receiving import as_command
 from handlers.roles import CHAIR_ONLY
 from storage import roles
-from storage.models import AuditEntry, Role
+from storage.models import AuditEntry, Person, Role
 from testkit.fakes.telegram_api import FakeTelegram
 from testkit.service import PLENARY, ROOT
 from tests.test_cli import plenary as cli
@@ -51,8 +51,14 @@ async def test_a_chair_registers_then_invites_lists_and_audits(plenary):
     listed = await on(plenary, "console", "sylvie", "/roles")
     assert "Chair's office" in listed and "focal point (Brazil) · telegram" in listed
     log = await on(plenary, "console", "sylvie", "/audit")
-    assert "console:sylvie: register" in log and "telegram:501: register" in log
-    assert "console:sylvie: invite" in log
+    # Names, roles and platforms, never None (issue 18, item 8).
+    assert "(#1, chair, terminal sylvie): register person 1 (delegate → chair)" in log
+    assert (
+        "(#2, focal point, Telegram 501): register person 2 (delegate → focal point for Brazil)"
+        in log
+    )
+    assert "(#1, chair, terminal sylvie): invite focal_point (delegation: Brazil)" in log
+    assert "None" not in log and "#-" not in log
 
 
 @pytest.mark.parametrize("command", ["/roles", "/audit", "/invite chair"])
@@ -95,8 +101,13 @@ def test_the_command_line_invites_lists_revokes_and_audits(tmp_path):
     assert "Person #" in cli("revoke", person, *db, cwd=tmp_path).stdout
     assert "Nobody holds a role yet" in cli("roles", *db, cwd=tmp_path).stdout
     log = cli("audit", *db, cwd=tmp_path).stdout
-    assert re.search(r"#- cli:\S+  invite focal_point", log), log
-    assert "revoke" in log and "console:" in log and "register" in log
+    assert re.search(
+        r"operator \S+ at the command line: invite focal_point  \(delegation: G4\)", log
+    )
+    assert re.search(r"command line: revoke person \d+  \(focal point for G4 → delegate\)", log)
+    assert "register" in log and "None" not in log
+    # The command line dates its entries by the programme's clock, as the chat does.
+    assert set(re.findall(r"^(\S+) ", log, re.M)) == {"2016-01-15"}, log
     cli("chat", *db, cwd=tmp_path, stdin="/roles\n")
     refusals = cli("audit", "--refusals", *db, cwd=tmp_path).stdout
     assert "roles" in refusals and "REFUSED" in refusals and "invite" not in refusals
@@ -157,13 +168,36 @@ async def test_an_invitation_links_to_the_configured_telegram_bot(tmp_path):
     assert fake.token not in out.decode() + err.decode()
 
 
+async def test_a_code_that_would_replace_a_role_asks_first(plenary):
+    """Issue 18, item 8: a Chair's account that sent a focal point's code became a focal
+    point without a question, and lost the Chair's office."""
+    chair = await invitation(plenary, Role.CHAIR)
+    await on(plenary, "console", "sylvie", f"/register {chair}")
+    focal = await invitation(plenary, Role.FOCAL_POINT, "Brazil")
+    incoming = Incoming("console", "sylvie", f"/register {focal}", chat_id="sylvie")
+    asked = await plenary.core.answer(incoming)
+    assert (
+        "You are Chair's office. This code makes you focal point for Brazil instead" in asked.text
+    )
+    assert "Chair's office" in await on(plenary, "console", "sylvie", "/roles"), "still the Chair"
+    labels = {b.label: b.command for row in asked.buttons for b in row}
+    assert "Welcome: you are now focal point." in await on(
+        plenary, "console", "sylvie", labels["Take up the new role"]
+    )
+    async with plenary.sessions() as session:
+        person = await session.scalar(select(Person).where(Person.id == 1))
+    assert person.role == Role.FOCAL_POINT
+    again = await on(plenary, "console", "sylvie", labels["Take up the new role"])
+    assert "Welcome" not in again, "pressed twice, acted once"
+
+
 async def test_a_refusal_names_an_actor_never_stored(plenary):
     """Issue 15, item 5: refusals from people not yet stored were recorded as `#-`."""
     assert "is not available to you" in await on(plenary, "telegram", "90210", "/roles")
     chair = await invitation(plenary, Role.CHAIR)
     await on(plenary, "console", "sylvie", f"/register {chair}")
     refusals = await on(plenary, "console", "sylvie", "/audit refusals")
-    assert "telegram:90210: roles (refused)" in refusals
+    assert "(#1, delegate, Telegram 90210): roles (refused)" in refusals
     async with plenary.sessions() as session:
         entry = await session.scalar(select(AuditEntry).where(AuditEntry.allowed.is_(False)))
     assert (entry.platform, entry.user_id) == ("telegram", "90210")
@@ -177,7 +211,7 @@ async def test_refusals_cannot_push_writes_out_of_the_audit(plenary):
     for n in range(25):
         await on(plenary, "telegram", str(1000 + n), "/roles")
     log = await on(plenary, "console", "sylvie", "/audit")
-    assert "console:sylvie: invite focal_point" in log and "(refused)" not in log
+    assert "terminal sylvie): invite focal_point" in log and "(refused)" not in log
     assert "25 refusals in the last 24 hours: /audit refusals" in log
     refusals = await on(plenary, "console", "sylvie", "/audit refusals")
     assert refusals.count("(refused)") == 20 and "invite" not in refusals

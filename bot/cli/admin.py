@@ -11,9 +11,8 @@ from typing import Any
 from telegram import Bot
 from telegram.error import TelegramError
 
-from bot.cli.args import UsageError, load_config, operator
+from bot.cli.args import UsageError, load_config, operator, programme_clock
 from bot.config import TelegramConfig, parse_duration
-from bot.core.clock import Clock
 from bot.core.names import NameIndex
 from bot.core.text import printable
 from bot.runtime.process import migrated
@@ -64,7 +63,7 @@ async def invite(args: argparse.Namespace) -> int:
         delegation_id = None
         if name:
             delegation_id = await _delegation(session, name, group=bool(args.group))
-        now = Clock().now()
+        now = (await programme_clock(sessions)).now()
         code = await roles.invite(session, role, delegation_id, now, lifetime)
         await audit.record(
             session,
@@ -141,7 +140,7 @@ async def revoke(args: argparse.Namespace) -> int:
         person.role, person.delegation_id = Role.DELEGATE, None
         await audit.record(
             session,
-            Clock().now(),
+            (await programme_clock(sessions)).now(),
             None,
             "cli",
             "revoke",
@@ -158,14 +157,12 @@ async def revoke(args: argparse.Namespace) -> int:
 async def show_audit(args: argparse.Namespace) -> int:
     async with migrated(load_config(args)) as sessions, sessions() as session:
         allowed = True if args.writes else False if args.refusals else None
-        entries = await audit.recent(session, args.limit, allowed)
-    for entry in entries:
-        refused = "  REFUSED" if not entry.allowed else ""
+        lines = await audit.shown(session, await audit.recent(session, args.limit, allowed))
+    for line in lines:
+        refused = "  REFUSED" if not line.allowed else ""
+        change = f"  ({line.change})" if line.change else ""
         print(
-            printable(
-                f"{entry.at:%Y-%m-%d %H:%M:%S} UTC  {audit.actor(entry)}  "
-                f"{audit.what(entry)}  {entry.before} -> {entry.after}{refused}"
-            )
+            printable(f"{line.at:%Y-%m-%d %H:%M:%S} UTC  {line.who}: {line.what}{change}{refused}")
         )
     return 0
 

@@ -17,9 +17,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.cli.args import UsageError, load_config, operator
+from bot.cli.args import UsageError, confirmed, load_config, operator, programme_clock
 from bot.core.answering import OPERATOR, OPERATOR_PLATFORM, Core
-from bot.core.clock import Clock
 from bot.core.context import Context
 from bot.core.messages import Attachment, Incoming
 from bot.core.names import NameIndex
@@ -35,7 +34,7 @@ from handlers.announcement_text import (
     sending_time,
 )
 from handlers.deliveries import delivery_report
-from storage import announcements, audit, meta
+from storage import announcements, audit
 from storage.announcements import Audience, Reach
 from storage.models import Announcement, DelegationKind
 
@@ -134,23 +133,13 @@ def find_audience(names: NameIndex, text: str) -> Audience:
     raise UsageError(f"--audience: no single {kind} is called {name!r}; nothing was stored")
 
 
-def confirmed(question: str, yes: bool) -> bool:
-    """True with --yes, else when the operator answers y or yes."""
-    if yes:
-        return True
-    print(f"{question} [y/N] ", end="", flush=True)
-    return sys.stdin.readline().strip().lower() in ("y", "yes")
-
-
 # -- the database, as the service sees it --------------------------------------------------
 @asynccontextmanager
 async def operator_core(args: argparse.Namespace) -> AsyncIterator[Core]:
     """The core on the configured database, with the service's clock (the demo's own on demo
     data), so that what is queued falls due when the service expects it."""
     async with migrated(load_config(args)) as sessions:
-        async with sessions() as session:
-            start = await meta.demo_clock_start(session)
-        yield Core(sessions, Clock(start))
+        yield Core(sessions, await programme_clock(sessions))
 
 
 async def operator_context(core: Core, session: AsyncSession) -> Context:
@@ -299,7 +288,13 @@ async def follow(core: Core, announcement: Announcement, wait: float) -> int:
         await asyncio.sleep(POLL_SECONDS)
     if tty:
         print()
-    if waiting:
+    if waiting and not shown:
+        print(
+            f"Nothing was sent in {wait:g} s: no service (plenary run) seems to be sending. "
+            f"The {waiting:,} messages wait in the outbox and go out once it runs; "
+            f"`plenary deliveries {announcement.id}` follows them."
+        )
+    elif waiting:
         print(
             f"Still {waiting:,} to send after {wait:g} s: the service keeps sending; "
             f"`plenary deliveries {announcement.id}` follows it."
@@ -307,7 +302,7 @@ async def follow(core: Core, announcement: Announcement, wait: float) -> int:
     async with core.sessions() as session:
         ctx = await operator_context(core, session)
         print(render_plain(await delivery_report(ctx, announcement)))
-    return 0
+    return NOTHING_SENT if waiting and not shown else 0
 
 
 # -- deliveries ----------------------------------------------------------------------------

@@ -14,10 +14,9 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.cli import admin, announce, export, programme
-from bot.cli.args import UsageError, load_config
+from bot.cli import admin, announce, export, programme, programme_setup
+from bot.cli.args import UsageError, load_config, programme_clock
 from bot.config import Config, ConfigError
-from bot.core.clock import Clock
 from bot.core.dates import FIRST_DAY, LAST_DAY
 from bot.core.file_names import ChatNames
 from bot.core.issue_names import understood_names
@@ -108,6 +107,7 @@ def parser() -> argparse.ArgumentParser:
     for sub in [
         *admin.add_parsers(commands),
         *programme.add_parsers(commands),
+        *programme_setup.add_parsers(commands),
         *export.add_parsers(commands),
         *announce.add_parsers(commands, as_of),
     ]:
@@ -196,10 +196,18 @@ async def import_file(args: argparse.Namespace) -> int:
         try:
             if args.dry_run:  # the States that starting Plenary adds, as an import finds them
                 await ensure_member_states(session)
-            zone = (await meta.programme_settings(session)).get("timezone", DEFAULT_ZONE)
+            zone = (await meta.programme_settings(session)).get("timezone")
+            if zone is None and args.file.suffix.lower() != ".toml":
+                raise UsageError(
+                    f"{args.file}: this database has no venue time zone yet, and the file's "
+                    "times would be read in a zone guessed for them: run plenary programme init "
+                    "--timezone ZONE first (a .toml programme file sets its own); nothing was "
+                    "imported"
+                )
             names = ChatNames(NameIndex(await understood_names(session)))
-            programme = read_any(args.file, zone, names)
-            changes = await import_programme(session, programme, Clock().now())
+            programme = read_any(args.file, zone or DEFAULT_ZONE, names)
+            now = (await programme_clock(sessions)).now()
+            changes = await import_programme(session, programme, now)
         except ProgrammeFileError as error:
             await session.rollback()
             raise UsageError(_refusal(args.file, error)) from None
@@ -227,6 +235,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], Awaitable[int]]] = {
     "import": import_file,
     **admin.COMMANDS,
     **programme.COMMANDS,
+    **programme_setup.COMMANDS,
     **export.COMMANDS,
     **announce.COMMANDS,
 }

@@ -1,25 +1,25 @@
 """The programme on the command line: `plenary meeting add|edit|postpone|cancel` and
 `plenary letter FILE`. They run the Chair's office's chat commands as the operator, so both
-ways behave (and are audited) alike."""
+ways preview, confirm and audit alike."""
 
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from bot.cli.args import UsageError, load_config, operator
+from bot.cli.args import UsageError, confirmed, load_config, operator, programme_clock
 from bot.core.answering import OPERATOR_PLATFORM, Core
-from bot.core.clock import Clock
 from bot.core.issue_names import understood_names
 from bot.core.letters import IssueName, LetterError, propose_meetings
+from bot.core.messages import Reply
 from bot.render.plain import render_plain
 from bot.runtime.process import migrated
 from handlers.attachments import AttachmentRefused, new_document, page_of, read_file, refused
 from handlers.letters import add_command
-from storage import audit, documents, meta
+from storage import audit, documents, meetings, meta
 from storage.files.documents import MAX_DOCUMENT_BYTES, DocumentRefused, DocumentText, Refusal
 from storage.files.formats import DEFAULT_ZONE
 
@@ -29,6 +29,8 @@ COMMANDS_OF_MEETING = {
     "postpone": "/postpone",
     "cancel": "/cancelmeeting",
 }
+# What the chat's answers point to, as the command line says it.
+CLI_WORDS = {"(see /meetings)": "(see plenary meetings)"}
 NOTHING_CHANGED = 1
 
 
@@ -45,6 +47,7 @@ def add_parsers(commands: Any) -> list[argparse.ArgumentParser]:
     for action, example in examples.items():
         parser = actions.add_parser(action, help=f"e.g. plenary meeting {action} {example}")
         parser.add_argument("words", nargs="+", metavar="ARGUMENT")
+        parser.add_argument("--yes", action="store_true", help="confirm without asking")
         parsers.append(parser)
     letter = commands.add_parser("letter", help="propose the meetings a letter announces")
     letter.add_argument("file", type=Path, help="a .pdf, .docx, .txt or .md file")
@@ -54,7 +57,15 @@ def add_parsers(commands: Any) -> list[argparse.ArgumentParser]:
 
 async def _run(args: argparse.Namespace, work: Callable[[Core], Awaitable[int]]) -> int:
     async with migrated(load_config(args)) as sessions:
-        return await work(Core(sessions, Clock()))
+        return await work(Core(sessions, await programme_clock(sessions)))
+
+
+def _show(reply: Reply) -> None:
+    """An answer as the operator reads it: no buttons (the command line asks instead)."""
+    text = render_plain(replace(reply, buttons=[]))
+    for chat, cli in CLI_WORDS.items():
+        text = text.replace(chat, cli)
+    print(text)
 
 
 async def _revision(core: Core) -> int:
@@ -62,10 +73,22 @@ async def _revision(core: Core) -> int:
         return await meta.revision(session)
 
 
-async def _changed_by(core: Core, command: str) -> bool:
-    """Run one command, print its answer; True when it changed the programme."""
+async def _previewed_change(core: Core, command: str, question: str, yes: bool) -> bool:
+    """Run a command that previews a change, show the preview, and confirm it if the operator
+    says so (or --yes); True when the programme changed."""
+    login = operator()
+    preview = await core.answer_as_operator(command, login)
+    _show(preview)
+    buttons = [button.command for row in preview.buttons for button in row]
+    confirm = next((c for c in buttons if c.startswith("/confirm ")), None)
+    if confirm is None:  # refused, or nothing to change: the answer says why
+        return False
+    if not confirmed(question, yes):
+        await core.answer_as_operator(confirm.replace("/confirm", "/discard", 1), login)
+        print("Nothing was changed.")
+        return False
     before = await _revision(core)
-    print(render_plain(await core.answer_as_operator(command, operator())))
+    _show(await core.answer_as_operator(confirm, login))
     return await _revision(core) != before
 
 
@@ -73,16 +96,10 @@ async def meeting(args: argparse.Namespace) -> int:
     command = f"{COMMANDS_OF_MEETING[args.meeting_action]} {' '.join(args.words)}"
 
     async def work(core: Core) -> int:
-        return 0 if await _changed_by(core, command) else NOTHING_CHANGED
+        changed = await _previewed_change(core, command, "Make this change?", args.yes)
+        return 0 if changed else NOTHING_CHANGED
 
     return await _run(args, work)
-
-
-def _confirmed(question: str, yes: bool) -> bool:
-    if yes:
-        return True
-    print(f"{question} [y/N] ", end="", flush=True)
-    return sys.stdin.readline().strip().lower() in ("y", "yes")
 
 
 def _read_letter(path: Path) -> tuple[DocumentText, bytes]:
@@ -107,7 +124,15 @@ async def _keep(core: Core, read: DocumentText, content: bytes) -> str:
         if created:
             after = {"title": document.title}
             await audit.record(
-                session, now, None, OPERATOR_PLATFORM, "document", document.key, None, after
+                session,
+                now,
+                None,
+                OPERATOR_PLATFORM,
+                "document",
+                document.key,
+                None,
+                after,
+                user_id=operator(),
             )
         await session.commit()
         return document.key
@@ -126,15 +151,19 @@ async def letter(args: argparse.Namespace) -> int:
         except LetterError as error:
             raise UsageError(f"{args.file}: {error} Nothing was stored.") from None
         kept = await _keep(core, read, content)
-        print(f"Kept as document {kept} (/documents {kept}).")
+        print(f"Kept as document {kept} (/documents {kept} in the chat).")
         for proposal in found:
             command = add_command(proposal, zone)
             page = page_of(read, proposal.excerpt)
-            print(f"Proposed: {command.removeprefix('/addmeeting ')}")
+            print(f"\nProposed: {command.removeprefix('/addmeeting ').rstrip('; ')}")
             print(f"  from{f' page {page}' if page else ''}: “{proposal.excerpt}”")
-            if _confirmed("Add this meeting?", args.yes):
-                await _changed_by(core, command)
-        print(f"To broadcast the letter: plenary announce --audience all --file {args.file}")
+            async with core.sessions() as session:
+                existing = await meetings.announced(session, proposal.local_date, proposal.start)
+            if existing is not None:
+                print(f"  Already in the programme as {existing.key}.")
+                continue
+            await _previewed_change(core, command, "Add this meeting?", args.yes)
+        print(f"\nTo broadcast the letter: plenary announce --audience all --file {args.file}")
         return 0
 
     return await _run(args, work)

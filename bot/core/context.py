@@ -53,6 +53,7 @@ class Context:
             self.tr.language,
             self.reader_zone,
             self.role,
+            self.delegation_id,  # coverage buttons and lines are a delegation's
             self.revision,
             minute,
         )
@@ -88,6 +89,10 @@ class Context:
     @property
     def role(self) -> Role:
         return self.person.role if self.person else Role.DELEGATE
+
+    @property
+    def delegation_id(self) -> int | None:
+        return self.person.delegation_id if self.person else None
 
     @property
     def short_name(self) -> str:

@@ -11,6 +11,7 @@ from functools import lru_cache
 from bot.core.asking_words import ASKING
 from bot.core.context import Request
 from bot.core.names import normalize
+from bot.core.pacing_words import PACING
 from storage.models import DelegationKind
 
 
@@ -20,7 +21,7 @@ def _compile(whole: tuple[str, ...], anywhere: tuple[str, ...]) -> re.Pattern[st
     return re.compile("|".join(parts))
 
 
-CUES = {intent: _compile(*words) for intent, words in ASKING.items()}
+CUES = {intent: _compile(*words) for intent, words in {**ASKING, **PACING}.items()}
 _SEARCH_ASKS = ASKING["search"][0]
 _ASKED = re.compile(
     r"(?i)^.*?\b(?:"
@@ -110,6 +111,16 @@ def _positions_asked(words: str, request: Request) -> Intent | None:
         return Intent("history")
     if _asks(words, "not_submitted", "submitted") and (request.issues or not request.delegations):
         return Intent("submitted", keep_text=False)
+    return None
+
+
+def _pacing(words: str, request: Request) -> Intent | None:
+    """Digests, quiet hours, coverage: their text is kept (the times and days in it)."""
+    if _asks(words, "unsubscribe"):  # "no me envíes más recordatorios" is no quiet hours
+        return None
+    for intent in ("coverage", "quiet", "digest"):
+        if _asks(words, intent):
+            return Intent(intent)
     return None
 
 
@@ -205,6 +216,7 @@ _ORDER = (
     _map,
     _chair,
     _positions_asked,
+    _pacing,
     _reminders,
     _settings,
     _groups,

@@ -7,9 +7,17 @@ from datetime import timedelta
 
 from bot.core.context import Context
 from bot.core.messages import Reply
-from storage.models import Announcement, Delivery, Meeting, PositionVersion, SpeakerList
+from storage.models import (
+    Announcement,
+    Delivery,
+    Meeting,
+    Person,
+    PositionVersion,
+    SpeakerList,
+)
 
-Subject = Meeting | Announcement | PositionVersion | SpeakerList
+# A digest's subject is its reader.
+Subject = Meeting | Announcement | PositionVersion | SpeakerList | Person
 Renderer = Callable[[Context, Delivery, Subject], Awaitable[Reply]]
 LATE_AFTER = timedelta(minutes=1)  # a reminder sent later than this says it is late
 

@@ -4,14 +4,16 @@ in a time zone."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.core.dates import find_date
+from storage.wall_clock import WallTimeError, wall_instant
 
 _MERIDIEM = r"(a\.?\s?m\.?|p\.?\s?m\.?)"
 _TWELVE_HOUR = re.compile(rf"\b(\d{{1,2}})(?:[:.](\d{{2}}))?\s*{_MERIDIEM}(?!\w)", re.I)
 _TWENTY_FOUR_HOUR = re.compile(r"(?<![\d-])(\d{1,2})[:h](\d{2})\b")
+_OFFSET = re.compile(r"\b(?:UTC|GMT)\s*([+\-−])(\d{1,2})(?::?(\d{2}))?\b", re.I)
 _NOON = re.compile(r"\bnoon\b|\bmidday\b", re.I)
 
 
@@ -37,9 +39,29 @@ def find_time(text: str) -> time | None:
     return time(12) if _NOON.search(text) else None
 
 
-def local_instant(day: date, at: time, zone: str) -> datetime:
-    """`day` at `at` on the clocks of `zone`, as an aware datetime."""
-    return datetime.combine(day, at, ZoneInfo(zone))
+def find_offset(text: str) -> timedelta | None:
+    """An explicit UTC offset ("01:30 UTC-4", "01:30 GMT-05:00"), or None: what tells apart
+    the two 01:30s of the night the clocks go back."""
+    found = _OFFSET.search(text)
+    if not found:
+        return None
+    sign = -1 if found.group(1) in "-−" else 1
+    return sign * timedelta(hours=int(found.group(2)), minutes=int(found.group(3) or 0))
+
+
+def local_instant(day: date, at: time, zone: str, offset: timedelta | None = None) -> datetime:
+    """`day` at `at` on the clocks of `zone`, as an aware datetime; raises WallTimeError for a
+    time the clocks skip, or show twice unless `offset` says which of the two is meant."""
+    try:
+        return wall_instant(day, at, zone)
+    except WallTimeError as error:
+        if error.skipped or offset is None:
+            raise
+        for fold in (0, 1):
+            instant = datetime.combine(day, at, ZoneInfo(zone)).replace(fold=fold)
+            if instant.utcoffset() == offset:
+                return instant
+        raise
 
 
 def find_instant(text: str, today: date, zone: str) -> datetime | None:

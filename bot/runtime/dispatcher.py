@@ -150,6 +150,8 @@ class Dispatcher:
                 f"{UNREACHABLE}: inactive account" if gone else "its account or subject is gone"
             )
             return results.failed(delivery, reason)
+        if not reply.blocks:
+            return results.nothing_to_say(delivery)
         try:
             message_id = await self._deliver_or_edit(letter, account)
         except Undeliverable as error:

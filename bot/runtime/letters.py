@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.answering import Core
 from bot.core.messages import Reply
 from storage import announcements
+from storage.digests import KIND as DIGEST
 from storage.models import (
     Account,
     Announcement,
@@ -63,6 +64,11 @@ async def load(session: AsyncSession, claimed: list[Delivery]) -> Context:
     }
 
 
+def _reader(context: Context, account: Account | None) -> Person | None:
+    """A digest's subject: its reader."""
+    return context["persons"].get(account.person_id) if account is not None else None
+
+
 async def render(core: Core, session: AsyncSession, delivery: Delivery, context: Context) -> Letter:
     """The letter a delivery carries (no reply when its account or subject is gone)."""
     account = context["accounts"].get(delivery.account_id)
@@ -71,6 +77,11 @@ async def render(core: Core, session: AsyncSession, delivery: Delivery, context:
         or context["announcements"].get(delivery.announcement_id)
         or context["versions"].get(delivery.version_id)
         or context["lists"].get(delivery.speaker_list_id)
+        or (
+            context["persons"].get(account.person_id)
+            if account and delivery.kind == DIGEST
+            else None
+        )
     )
     if account is None or subject is None or not account.active:
         return Letter(delivery, account, None)

@@ -12,6 +12,7 @@ from storage.models import Account, Delivery, DeliveryStatus
 
 FIRST_RETRY = timedelta(seconds=5)
 LONGEST_WAIT = timedelta(minutes=10)
+NOTHING_TO_SAY = "nothing to say"
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,11 @@ def sent(
 
 def failed(delivery: Delivery, reason: str, unreachable: Account | None = None) -> Outcome:
     return Outcome(delivery, {"status": DeliveryStatus.FAILED, "error": reason}, unreachable)
+
+
+def nothing_to_say(delivery: Delivery) -> Outcome:
+    """A message with nothing in it (an empty digest) is not sent."""
+    return Outcome(delivery, {"status": DeliveryStatus.EXPIRED, "error": NOTHING_TO_SAY})
 
 
 def withdrawn(delivery: Delivery, now: datetime) -> Outcome:

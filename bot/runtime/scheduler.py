@@ -12,7 +12,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.metrics import PRUNED
 from bot.runtime.dispatcher import Dispatcher
-from storage import reminders
+from storage import digests, reminders
 from storage.retention import Retention, prune
 
 log = logging.getLogger(__name__)
@@ -151,8 +151,8 @@ class Scheduler:
             self.wake(max(due, self.core.clock.now()))
 
     async def housekeeping(self) -> None:
-        """Plan reminders for the meetings in the horizon; prune what retention no longer
-        keeps."""
+        """Plan reminders for the meetings in the horizon and everyone's next digest; prune
+        what retention no longer keeps."""
         await self._as_job(self._housekeeping)
 
     async def _housekeeping(self) -> None:
@@ -160,6 +160,7 @@ class Scheduler:
         try:
             async with self.core.sessions() as session:
                 planned = await reminders.plan_all(session, now)
+                planned += await digests.plan(session, now)
                 pruned = await prune(session, self.retention, now, datetime.now(UTC))
                 await session.commit()
         except Exception:  # the database may be away: the next round tries again

@@ -20,6 +20,10 @@ from storage.models import Account
 
 FILES = Path(tempfile.gettempdir()) / "plenary-files"  # where the terminal writes attachments
 PLATFORM = "console"
+# Commands whose text is pasted across lines: typed alone, they take every line that
+# follows, up to one holding a single "." (a terminal sends each line on its own).
+PASTED = ("/letter", "/announce")
+END_OF_PASTE = "."
 # "/speakers ign70-1 paste < list.docx": the line, and a file sent with it (as a shell reads).
 ATTACHED = re.compile(r"^(?P<text>.*?)\s*<\s*(?P<path>[^<>]*[^<>\s])\s*$")
 
@@ -135,4 +139,15 @@ class ConsoleTransport:
                 break
             if not self.interactive:
                 self._write(f"> {line}\n")
+            if line.strip() in PASTED:
+                line = f"{line.strip()} {await self._pasted()}"
             self.show(await self.core.answer(self.incoming(line)))
+
+    async def _pasted(self) -> str:
+        """The lines pasted after a command, up to a line holding a single "." (or the end)."""
+        if self.interactive:
+            self._write('Paste the text, then a line with a single "." to send it.\n')
+        lines = []
+        while (line := await self._read_line()) is not None and line.strip() != END_OF_PASTE:
+            lines.append(line)
+        return "\n".join(lines)

@@ -7,13 +7,14 @@ import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from storage.files.faults import Fault, ProgrammeFileError
 from storage.files.reading import read_text
+from storage.wall_clock import WallTimeError, wall_instant
 
 __all__ = ["Fault", "ProgrammeFileError"]  # where the other readers have them from
 
@@ -177,16 +178,10 @@ def check_end(
 def local_instant(day: date, at: time, zone: str, fault: Fault, field: str) -> datetime:
     """The aware instant of a wall-clock time on a day in a zone; a time the clocks skip, or
     one they show twice, is a fault."""
-    instant = datetime.combine(day, at, ZoneInfo(zone))
-    if instant.astimezone(UTC).astimezone(instant.tzinfo).time() != at:
-        raise fault(field, f"{at:%H:%M} does not exist on {day} in {zone} (the clocks go forward)")
-    if instant.utcoffset() != instant.replace(fold=1).utcoffset():
-        raise fault(
-            field,
-            f"{at:%H:%M} happens twice on {day} in {zone} (the clocks go back): "
-            "which one is not known",
-        )
-    return instant
+    try:
+        return wall_instant(day, at, zone)
+    except WallTimeError as error:
+        raise fault(field, str(error)) from None
 
 
 def unique_meetings(located: Iterable[tuple[MeetingSpec, Fault]], field: str) -> ProgrammeFile:
