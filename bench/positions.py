@@ -3,7 +3,8 @@
 Builds the dataset of bench/dataset.py, then gives every position one version more, written
 in the demo's own words drawn with Zipf-like frequencies (so that some words are in most
 positions, others in a few), and prints p50/p99 of `search_positions` (the storage call, a page
-of 6) and of the core's uncached answer to `/search ...` and to `/positions veto`. Run:
+of 6: over the latest versions, and over those known on the dataset's day, as the bot's clock
+decides) and of the core's uncached answer to `/search ...` and to `/positions veto`. Run:
 `make bench` or `.venv/bin/python -m bench.positions [--rounds N] [--backend ...]`.
 """
 
@@ -13,6 +14,7 @@ import random
 import re
 import time
 from collections import Counter
+from datetime import date
 
 from sqlalchemy import insert, select, update
 
@@ -66,8 +68,11 @@ async def rewrite_in_demo_words(url: str) -> None:
     await engine.dispose()
 
 
-async def search_times(url: str, rounds: int) -> dict[str, tuple[float, float, int]]:
-    """p50/p99 of one page of search results, with how many positions matched."""
+async def search_times(
+    url: str, rounds: int, as_of: date | None
+) -> dict[str, tuple[float, float, int]]:
+    """p50/p99 of one page of search results, with how many positions matched; with `as_of`,
+    among the versions known that day (as the bot searches, its clock deciding)."""
     engine = create_engine(url)
     sessions = session_factory(engine)
     results = {}
@@ -75,10 +80,10 @@ async def search_times(url: str, rounds: int) -> dict[str, tuple[float, float, i
 
         async def search(_n: int, query: str = query) -> int:
             async with sessions() as session:
-                return (await search_positions(session, query, limit=6)).total
+                return (await search_positions(session, query, limit=6, as_of=as_of)).total
 
         async with sessions() as session:
-            total = (await search_positions(session, query)).total
+            total = (await search_positions(session, query, as_of=as_of)).total
         results[label] = (*await p50_p99(search, rounds), total)
     await engine.dispose()
     return results
@@ -89,19 +94,22 @@ async def run(backend: str, url: str, rounds: int) -> None:
     await build(url)
     await rewrite_in_demo_words(url)
     print(f"\n{backend} (dataset built in {time.perf_counter() - started:.1f} s)")
-    stored = await search_times(url, rounds)
+    latest = await search_times(url, rounds, None)
+    known = await search_times(url, rounds, NOW.date())
     answers = await answer_times(
         url, {label: f"/search {q}" for label, q in SEARCHES.items()} | OVERVIEW, rounds, False
     )
-    rows = [
-        (f"{label} ({query})", *stored[label], *answers[label]) for label, query in SEARCHES.items()
-    ]
-    rows.append((OVERVIEW["overview"], None, None, None, *answers["overview"]))
-    print(f"  {'':<40} {'search_positions':>26}   {'core answer':>15}")
-    print(f"  {'query':<40} {'p50 ms':>8} {'p99 ms':>8} {'hits':>8}   {'p50 ms':>7} {'p99 ms':>7}")
-    for query, p50, p99, total, answer50, answer99 in rows:
-        stored_figures = f"{p50:>8.2f} {p99:>8.2f} {total:>8}" if total is not None else " " * 26
-        print(f"  {query:<40} {stored_figures}   {answer50:>7.2f} {answer99:>7.2f}")
+    print(f"  {'':<40} {'search_positions':>26}   {'as of the day':>26}   {'core answer':>15}")
+    figures = f"{'p50 ms':>8} {'p99 ms':>8} {'hits':>8}"
+    print(f"  {'query':<40} {figures}   {figures}   {'p50 ms':>7} {'p99 ms':>7}")
+    for label, query in SEARCHES.items():
+        stored = "   ".join(
+            f"{p50:>8.2f} {p99:>8.2f} {n:>8}" for p50, p99, n in (latest[label], known[label])
+        )
+        answer50, answer99 = answers[label]
+        print(f"  {label + f' ({query})':<40} {stored}   {answer50:>7.2f} {answer99:>7.2f}")
+    answer50, answer99 = answers["overview"]
+    print(f"  {OVERVIEW['overview']:<40} {'':>55}   {answer50:>7.2f} {answer99:>7.2f}")
 
 
 def main() -> None:

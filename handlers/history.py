@@ -14,6 +14,7 @@ from bot.core.messages import Button, Reply, Span, bold, italic
 from bot.core.timefmt import short_date
 from handlers.choices import pick_delegation, pick_issue
 from handlers.positions import stated
+from handlers.sources import known_sources
 from storage import positions
 from storage.directory import DelegationName, IssueName
 
@@ -38,7 +39,7 @@ def word_diff(old: str, new: str) -> list[Span]:
 async def _latest_change(ctx: Context, holder: DelegationName) -> IssueName | Reply:
     """The key issue on which a holder's position changed last; or, if none has changed, a
     reply saying so."""
-    held = await positions.of_delegation(ctx.session, holder.id)
+    held = await positions.of_delegation(ctx.session, holder.id, as_of=ctx.today)
     changed = [p for p in held if p.version_count > 1]
     if changed:
         latest = max(changed, key=lambda p: p.version.created_at)
@@ -68,7 +69,7 @@ async def history(ctx: Context, request: Request) -> Reply:
     issue = request.issues[0] if request.issues else await _latest_change(ctx, holder)
     if isinstance(issue, Reply):
         return issue
-    found = await positions.versions(ctx.session, holder.id, issue.id)
+    found = await positions.versions(ctx.session, holder.id, issue.id, ctx.today)
     name = holder_name(ctx, holder)
     if not found:
         return Reply().paragraph(
@@ -79,11 +80,15 @@ async def history(ctx: Context, request: Request) -> Reply:
     reply = Reply().heading(
         ctx._("History: {holder} on {issue}").format(holder=name, issue=issue_name(ctx, issue))
     )
-    keys = list(dict.fromkeys(key for version, _ in found for key in version.sources or []))
-    titles = {d.key: d.title for d in await positions.documents(ctx.session, keys)}
+    cited = list(dict.fromkeys(key for version, _ in found for key in version.sources or []))
+    known, documents = await known_sources(ctx, cited)
     for version, author in found:
         day = short_date(version.stated_on, ctx.tr) if version.stated_on else "—"
-        sources = [titles.get(key, key) for key in version.sources or []]
+        sources = [
+            documents[key].title if key in documents else key
+            for key in version.sources or []
+            if key in known
+        ]
         said = (
             "; ".join(sources)
             if sources
@@ -131,7 +136,7 @@ async def compare(ctx: Context, request: Request) -> Reply:
     )
     for holder, name in zip(holders, names, strict=True):
         reply.paragraph(bold(name))
-        found = await positions.of_delegation(ctx.session, holder.id, issue.id)
+        found = await positions.of_delegation(ctx.session, holder.id, issue.id, ctx.today)
         if found:
             reply.paragraph(found[0].version.text)
             reply.note(stated(ctx, found[0]))

@@ -35,7 +35,7 @@ async def key_issue(ctx: Context, request: Request) -> Reply:
         reply.paragraph(ctx._("Upcoming meetings on it:"))
         for meeting in upcoming:
             reply.item(*summary_line(ctx, meeting))
-    held = await positions.on_issue(ctx.session, issue.id)
+    held = await positions.on_issue(ctx.session, issue.id, as_of=ctx.today)
     if held:
         reply.paragraph(
             ctx._("Positions on record: {names}").format(

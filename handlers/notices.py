@@ -95,7 +95,7 @@ async def reminder(ctx: Context, delivery: Delivery, meeting: Meeting) -> Reply:
     previous = await meetings.previous(ctx.session, meeting)
     since = previous.local_date if previous else None
     for issue in ctx.names.issues_of(meeting.id):
-        count = await positions.count_since(ctx.session, issue.id, since)
+        count = await positions.count_since(ctx.session, issue.id, since, ctx.today)
         if count:
             reply.item(
                 ctx.tr.ngettext(

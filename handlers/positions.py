@@ -35,7 +35,9 @@ async def positions_on_issue(ctx: Context, request: Request) -> Reply:
     if isinstance(issue, Reply):
         return issue
     limit, offset = window(request)
-    found = await positions.on_issue(ctx.session, issue.id, limit=limit, offset=offset)
+    found = await positions.on_issue(
+        ctx.session, issue.id, limit=limit, offset=offset, as_of=ctx.today
+    )
     reply = Reply().heading(ctx._("Positions on {issue}").format(issue=issue_name(ctx, issue)))
     if not found:
         return reply.paragraph(ctx._("No position has been submitted on this key issue yet."))
@@ -62,7 +64,9 @@ async def position_of(ctx: Context, request: Request) -> Reply:
     if isinstance(holder, Reply):
         return holder
     issue = request.issues[0] if request.issues else None
-    found = await positions.of_delegation(ctx.session, holder.id, issue.id if issue else None)
+    found = await positions.of_delegation(
+        ctx.session, holder.id, issue.id if issue else None, ctx.today
+    )
     name = holder_name(ctx, holder)
     if not found and holder.kind != DelegationKind.GROUP:
         through = await _through_groups(ctx, holder, issue)
@@ -125,7 +129,7 @@ async def _through_groups(
         for group in groups
         if (
             found := await positions.of_delegation(
-                ctx.session, group.id, issue.id if issue else None
+                ctx.session, group.id, issue.id if issue else None, ctx.today
             )
         )
     ]
@@ -151,7 +155,7 @@ async def _members_positions(
     found = [
         current
         for member in members
-        for current in await positions.of_delegation(ctx.session, member.id, issue.id)
+        for current in await positions.of_delegation(ctx.session, member.id, issue.id, ctx.today)
     ]
     if found:
         reply.paragraph(bold(ctx._("Members' own positions:")))
@@ -166,7 +170,7 @@ async def who_submitted(ctx: Context, request: Request) -> Reply:
     issue = pick_issue(ctx, request, "/submitted")
     if isinstance(issue, Reply):
         return issue
-    held = await positions.holders_on_issue(ctx.session, issue.id)
+    held = await positions.holders_on_issue(ctx.session, issue.id, ctx.today)
     everyone = list(ctx.names.delegations.values())
     have = sorted(holder_name(ctx, d) for d in everyone if d.id in held)
     groups_without = sorted(

@@ -37,7 +37,7 @@ async def search(ctx: Context, request: Request) -> Reply:
     if query is None:
         return Reply().paragraph(ctx._("Search for what? e.g. {example}").format(example=EXAMPLE))
     limit, offset = window(request, PAGE_SIZE)
-    hits = await search_positions(ctx.session, query, limit=limit, offset=offset)
+    hits = await search_positions(ctx.session, query, limit=limit, offset=offset, as_of=ctx.today)
     shown = _as_typed(typed) if query.complete else query.text
     if not hits.total:
         return (

@@ -76,6 +76,11 @@ def _known(today: date) -> ColumnElement[bool]:
     return or_(Document.issued_on.is_(None), Document.issued_on <= today)
 
 
+def issued_after(document: Document, today: date) -> bool:
+    """Whether the clock does not know this document yet (the rule of `_known`, for one read)."""
+    return document.issued_on is not None and document.issued_on > today
+
+
 async def known(session: AsyncSession, today: date, limit: int, offset: int = 0) -> list[Document]:
     """Documents on record, newest first (undated last)."""
     query = (

@@ -1,13 +1,15 @@
 """Full-text search over the latest version of every position, alike on SQLite and PostgreSQL.
 
-The database finds the candidates through its index (migration 0010: FTS5 on SQLite, a GIN
-index on PostgreSQL); Python then checks each one against the query and ranks them, so that
+The database finds the candidates through its index of every version (migrations 0010 and
+0050: FTS5 on SQLite, a GIN index on PostgreSQL), kept to each position's latest version
+known by the day searched; Python then checks each one against the query and ranks them, so that
 both databases give the same hits in the same order.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import Select, cast, column, literal_column, table
 from sqlalchemy.dialects.postgresql import TSQUERY
@@ -19,7 +21,7 @@ from storage.positions import CurrentPosition
 from storage.search_query import Query, parse_query
 from storage.search_text import fold
 
-_FTS5 = table("position_search", column("rowid"))  # SQLite: the latest versions' words
+_FTS5 = table("position_search", column("rowid"))  # SQLite: every version's words
 _VECTOR = literal_column("position_versions.position_search")  # PostgreSQL: each version's
 
 
@@ -43,9 +45,9 @@ class Hits(list[Hit]):
         self.total = total
 
 
-def _candidates(dialect: str, query: Query) -> Select:
+def _candidates(dialect: str, query: Query, as_of: date | None) -> Select:
     found = positions.latest(
-        PositionVersion.id, PositionVersion.text, Delegation.name, KeyIssue.position
+        PositionVersion.id, PositionVersion.text, Delegation.name, KeyIssue.position, as_of=as_of
     )
     if dialect == "sqlite":
         return found.join(_FTS5, _FTS5.c.rowid == PositionVersion.id).where(
@@ -55,7 +57,11 @@ def _candidates(dialect: str, query: Query) -> Select:
 
 
 async def search_positions(
-    session: AsyncSession, query: str | Query, limit: int = 10, offset: int = 0
+    session: AsyncSession,
+    query: str | Query,
+    limit: int = 10,
+    offset: int = 0,
+    as_of: date | None = None,
 ) -> Hits:
     """The current positions that mention every term of `query`, the most mentions first
     (then by holder and key issue); raises EmptyQuery when there is nothing to search for."""
@@ -64,7 +70,7 @@ async def search_positions(
         raise EmptyQuery(query)
     ranked = []
     for version_id, text, holder, issue_order in await session.execute(
-        _candidates(session.bind.dialect.name, parsed)
+        _candidates(session.bind.dialect.name, parsed, as_of)
     ):
         mentions = parsed.mentions(fold(text))
         if mentions:  # else the database read the words otherwise (see search_text)
@@ -72,7 +78,8 @@ async def search_positions(
     ranked.sort()
     page = ranked[offset : offset + limit]
     current = {
-        c.version.id: c for c in await positions.of_versions(session, [row[3] for row in page])
+        c.version.id: c
+        for c in await positions.of_versions(session, [row[3] for row in page], as_of)
     }
     hits = []
     for rank, _, _, version_id in page:

@@ -10,6 +10,7 @@ import re
 import shutil
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -34,6 +35,8 @@ from tests.recorder import Recorder
 pytest_plugins = ["tests.slack_chat"]  # the `slack` client fixture, for any test
 
 BACKENDS = ["sqlite", "postgresql"]
+# The day after the demo's last meeting (1 June 2016): every demo position is stated by then.
+SESSION_OVER = "2016-06-02T12:00:00-04:00"
 _counter = itertools.count()
 FAST = Limits(overall_per_second=1000, chat_burst=1000, chat_per_second=1000)
 # Set to 1 to run without PostgreSQL, its half skipped; otherwise a missing one fails the run.
@@ -202,6 +205,10 @@ class Plenary:
     async def ask(self, line: str, user: str = "delegate") -> str:
         (answer,) = await self.say(line, user=user)
         return answer
+
+    def at(self, when: str) -> None:
+        """The clock at an instant given in ISO 8601 with its offset, e.g. SESSION_OVER."""
+        self.clock.set(datetime.fromisoformat(when))
 
 
 @pytest.fixture

@@ -9,8 +9,11 @@ from bot.core.i18n import LANGUAGES
 from testkit.corpus_world import build_world, digest, evaluate, load
 
 SQLITE_ONLY = True  # the corpus measures understanding, not the database
-# The held-out part as written and sealed before any tuning (commit 2f162a9).
-HELD_OUT_SHA256 = "6902defd1385acc60ca38859baf1e6c490f7eddca3d4234fb52a6593efd8283f"
+# The held-out part as written and sealed before any tuning (commit 2f162a9), resealed once
+# when the clock came to decide what is known (issue 18, item 11): the expectations of 30
+# questions about positions stated after the world's day changed to what is on record by then;
+# no question changed.
+HELD_OUT_SHA256 = "9d5bcd3ab48728a62b5872be80d2e9945a00f81b18d0ba554d6d303433867f6a"
 
 
 def test_the_held_out_part_is_sealed():

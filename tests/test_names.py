@@ -56,11 +56,11 @@ def test_every_member_state_has_its_names_in_the_six_languages():
         ("fr", "/position Brésil", "Brésil"),
         ("es", "/position Alemania", "Alemania"),
         ("ru", "/position Япония", "Япония"),
-        ("zh", "/position 印度", "India"),
+        ("zh", "/position 印度", "印度：没有本国立场记录"),
         ("ar", "/position البرازيل", "البرازيل"),
         ("fr", "quelle est la position de la Russie sur le veto ?", "Russie"),
-        ("zh", "巴西 对否决权的立场是什么？", "巴西：没有本国立场记录"),
-        ("zh", "Brazil对否决权的立场", "巴西：没有本国立场记录"),
+        ("zh", "巴西 对否决权的立场是什么？", "巴西：没有关于否决权问题的立场记录"),
+        ("zh", "Brazil对否决权的立场", "巴西：没有关于否决权问题的立场记录"),
         ("zh", "发展中国家对否决权的立场", "关于否决权问题的立场"),  # "developing countries"
         ("ru", "кроме того, позиция по вето", "Позиции: вопрос о праве вето"),  # not Togo
         ("ar", "ما موقف البرازيل من حق النقض؟", "البرازيل"),

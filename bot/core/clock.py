@@ -38,3 +38,7 @@ class FixedClock(Clock):
 
     def advance(self, delta: timedelta) -> None:
         self._instant += delta
+
+    def set(self, instant: datetime) -> None:
+        """Stand at another instant, earlier or later (as a demo restarted with --as-of)."""
+        self._instant = instant.astimezone(UTC)
