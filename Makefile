@@ -40,6 +40,8 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.understanding
 	$(BIN)/python -m bench.positions
 	$(BIN)/python -m bench.telegram_throughput
+	$(BIN)/python -m bench.telegram_users
+	$(BIN)/python -m bench.start
 	$(BIN)/python -m bench.reminder_fanout
 	$(BIN)/python -m bench.reminder_fanout --cap 250
 	$(BIN)/python -m bench.broadcast

@@ -1,7 +1,8 @@
 """Core answer time on a dataset 100 times the IGN's, on SQLite and PostgreSQL.
 
 Builds the dataset of bench/dataset.py, then prints p50/p99 of the core's answer (router,
-handler, database; no transport) for four questions. Run: `make bench` or
+handler, database; no transport) for each question, beside the machine-speed reference
+measured in the same run (bench/timing.py). Run: `make bench` or
 `.venv/bin/python -m bench.core_answers [--rounds N]`.
 """
 
@@ -11,7 +12,7 @@ import time
 
 from bench import dataset
 from bench.dataset import build
-from bench.timing import answer_times
+from bench.timing import answer_times, reference_line
 
 QUESTIONS = {
     "next meeting": "/next",
@@ -27,6 +28,7 @@ async def run(backend: str, url: str, rounds: int) -> None:
     started = time.perf_counter()
     await build(url)
     print(f"\n{backend} (dataset built in {time.perf_counter() - started:.1f} s)")
+    print(f"  {await reference_line(url)}")
     uncached = await answer_times(url, QUESTIONS, rounds, cached=False)
     cached = await answer_times(url, QUESTIONS, rounds, cached=True)
     print(f"  {'question':<24} {'p50 ms':>8} {'p99 ms':>8}   {'cached p50':>10} {'p99':>6}")

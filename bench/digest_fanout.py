@@ -15,10 +15,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import update
 
-from bench.fanout import capped_telegram, demo_runtime, print_delivery
+from bench.fanout import demo_runtime, print_delivery, send_when_due
 from bot.core.clock import Clock
-from bot.runtime.dispatcher import Dispatcher
-from bot.runtime.scheduler import Scheduler
 from storage import digests
 from storage.models import Person
 from testkit.bulk import add_people
@@ -47,21 +45,8 @@ async def main(readers: int, cap: int) -> None:
             enqueued = await digests.plan(session, clock.now())
             await session.commit()
         enqueue_seconds = time.perf_counter() - started
-        transport = capped_telegram(runtime.core, cap, fake.token, fake.base_url)
-        await transport.application.initialize()
-        scheduler = Scheduler(
-            Dispatcher(runtime.core, {"telegram": transport}, batch=500, concurrency=200)
-        )
-        due_at = time.monotonic() + (DUE - clock.now()).total_seconds()
-        await scheduler.start()
-        deadline = due_at + readers / cap * 3 + 60
-        while len(fake.sent()) < readers and time.monotonic() < deadline:
-            await asyncio.sleep(0.1)
-        await asyncio.sleep(1)  # anything sent twice would show by now
-        await scheduler.stop()
-        await transport.application.shutdown()
+        sends, due_at = await send_when_due(runtime, fake, cap, DUE, readers, grace=60)
     await fake.close()
-    sends = fake.sent()
     print(f"Daily digest fan-out: {readers:,} readers, cap {cap:,}/s, SQLite")
     print(f"  plan (enqueue) the digests  {enqueue_seconds:8.3f} s ({enqueued:,} deliveries)")
     print(f"  first send after due time   {sends[0].at - due_at:8.3f} s")

@@ -12,10 +12,8 @@ import asyncio
 import time
 from datetime import UTC, datetime, timedelta
 
-from bench.fanout import capped_telegram, demo_runtime, print_delivery
+from bench.fanout import demo_runtime, print_delivery, send_when_due
 from bot.core.clock import Clock
-from bot.runtime.dispatcher import Dispatcher
-from bot.runtime.scheduler import Scheduler
 from storage import meetings, reminders
 from testkit.bulk import add_people
 from testkit.fakes.telegram_api import FakeTelegram
@@ -47,21 +45,8 @@ async def main(subscribers: int, cap: int) -> None:
             enqueued = await reminders.plan_meeting(session, meeting, clock.now())
             await session.commit()
         enqueue_seconds = time.perf_counter() - started
-        transport = capped_telegram(runtime.core, cap, fake.token, fake.base_url)
-        await transport.application.initialize()
-        scheduler = Scheduler(
-            Dispatcher(runtime.core, {"telegram": transport}, batch=500, concurrency=200)
-        )
-        due_at = time.monotonic() + (due - clock.now()).total_seconds()
-        await scheduler.start()
-        deadline = due_at + subscribers / cap * 3 + 30
-        while len(fake.sent()) < subscribers and time.monotonic() < deadline:
-            await asyncio.sleep(0.1)
-        await asyncio.sleep(1)  # anything sent twice would show by now
-        await scheduler.stop()
-        await transport.application.shutdown()
+        sends, due_at = await send_when_due(runtime, fake, cap, due, subscribers, grace=30)
     await fake.close()
-    sends = fake.sent()
     print(f"Reminder fan-out: 1 meeting, {subscribers:,} subscribers, cap {cap:,}/s, SQLite")
     print(f"  enqueue the fan-out         {enqueue_seconds:8.3f} s ({enqueued:,} deliveries)")
     print(f"  first send after due time   {sends[0].at - due_at:8.3f} s")

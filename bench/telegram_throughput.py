@@ -35,7 +35,9 @@ from bot.transports.telegram.transport import TelegramTransport
 from testkit.fakes.telegram_api import FakeTelegram
 from testkit.pg import free_port
 
-NO_CAP = Limits(overall_per_second=100_000, chat_burst=100_000, chat_per_second=100_000)
+NO_CAP = Limits(
+    overall_per_second=100_000, chat_burst=100_000, chat_per_second=100_000, answer_burst=100_000
+)
 TOKEN = FakeTelegram.token
 Starter = tuple[Callable[[], Awaitable[None]], Callable[[], Awaitable[None]]]
 
@@ -63,11 +65,13 @@ def bare_bot(base_url: str, answer: Callable[[Update], Awaitable[object]]) -> St
 
 
 @asynccontextmanager
-async def plenary(base_url: str, folder: Path) -> AsyncIterator[tuple[Runtime, TelegramTransport]]:
+async def plenary(
+    base_url: str, folder: Path, limits: Limits = NO_CAP
+) -> AsyncIterator[tuple[Runtime, TelegramTransport]]:
     config = Config(database=DatabaseConfig(url=f"sqlite:///{folder / 'bench.db'}"))
     runtime = await start_runtime(config, demo=True)
     transport = TelegramTransport(
-        TelegramConfig(token=TOKEN, api_base_url=base_url), runtime.core, limits=NO_CAP
+        TelegramConfig(token=TOKEN, api_base_url=base_url), runtime.core, limits=limits
     )
     try:
         yield runtime, transport
@@ -102,9 +106,14 @@ async def plenary_bot(base_url: str, folder: Path) -> Starter:
 
 
 async def measure(
-    make: Callable[[str, Path], Awaitable[Starter]], users: int, messages: int
+    make: Callable[[str, Path], Awaitable[Starter]],
+    users: int,
+    messages: int,
+    scenario: str = "loop",
+    seed: int = 24,
 ) -> tuple[float, float, float]:
-    """One run against a fresh driver process: (updates per second, p50 ms, p99 ms)."""
+    """One run against a fresh driver process (bench/telegram_driver.py's scenario):
+    (updates per second, p50 ms, p99 ms)."""
     port = free_port()
     driver = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -113,6 +122,8 @@ async def measure(
         str(port),
         str(users),
         str(messages),
+        scenario,
+        str(seed),
         stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
     )

@@ -6,6 +6,8 @@ import statistics
 import time
 from collections.abc import Awaitable, Callable
 
+from sqlalchemy import text as sql
+
 from bench.dataset import NOW, PERSONS
 from bot.core.answering import Core
 from bot.core.clock import FixedClock
@@ -51,3 +53,42 @@ async def answer_times(
         results[label] = await p50_p99(ask, rounds)
     await engine.dispose()
     return results
+
+
+def cpu_reference() -> float:
+    """The machine's speed now: milliseconds for a fixed CPU-bound loop (median of 5), to
+    compare figures measured on other days and machines."""
+
+    def loop() -> float:
+        started = time.perf_counter()
+        total = 0
+        for n in range(1_000_000):
+            total += n * n % 7
+        return (time.perf_counter() - started) * 1000
+
+    return statistics.median(loop() for _ in range(5))
+
+
+async def database_reference(url: str, rounds: int = 300) -> tuple[float, float]:
+    """p50/p99 in milliseconds of a bare SQLAlchemy round trip (SELECT 1 in a session of its
+    own) on the database at `url`: the floor under any answer that reads it."""
+    engine = create_engine(url)
+    sessions = session_factory(engine)
+
+    async def select_one(_n: int) -> None:
+        async with sessions() as session:
+            await session.execute(sql("SELECT 1"))
+
+    try:
+        return await p50_p99(select_one, rounds)
+    finally:
+        await engine.dispose()
+
+
+async def reference_line(url: str) -> str:
+    """The machine-speed reference, printed beside each benchmark's figures."""
+    db50, db99 = await database_reference(url)
+    return (
+        f"machine reference: CPU loop {cpu_reference():.1f} ms; bare SQLAlchemy round trip "
+        f"(SELECT 1, {url.split(':', 1)[0]}) p50 {db50:.2f} ms, p99 {db99:.2f} ms"
+    )

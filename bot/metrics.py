@@ -31,6 +31,13 @@ RATE_LIMITED = Counter(
     ["platform"],
     registry=REGISTRY,
 )
+PACED = Counter(
+    "plenary_paced",
+    "Telegram messages held back to keep within a chat's or the overall flood limit, by kind"
+    " (answers to a person's own messages, or messages nobody asked for)",
+    ["kind"],
+    registry=REGISTRY,
+)
 REFUSED_REQUESTS = Counter(
     "plenary_refused_requests",
     "HTTP requests refused before any work: too large, unsigned, malformed",

@@ -6,6 +6,7 @@ from bot.core.context import Context
 from bot.core.messages import Button, Reply, bold
 from handlers.meetings import meeting_title
 from handlers.speaker_words import ListView, turn_name, two_times, view
+from storage import speaker_alerts
 from storage.models import Delivery, Meeting, SpeakerList, SpeakerRequest
 
 
@@ -57,7 +58,8 @@ async def notice(ctx: Context, delivery: Delivery, speakers: SpeakerList) -> Rep
         "inscribed": ctx._("{delegation} is inscribed on the list of speakers of {meeting}."),
         "place": ctx._("The place of {delegation} at {meeting} changed."),
     }
-    said = "inscribed" if event == "place" and turn.moves == 0 else event
+    first = event == "place" and not await speaker_alerts.placed_before(ctx.session, delivery)
+    said = "inscribed" if first else event
     reply.paragraph(bold(headlines[said].format(delegation=name, meeting=title)))
     if said not in ("floor", "next"):
         reply.paragraph(_place(ctx, shown, turn.id))

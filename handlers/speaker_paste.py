@@ -11,13 +11,14 @@ from bot.core.context import Context
 from bot.core.drafts import draft_kind
 from bot.core.holder_names import holder_name
 from bot.core.messages import Reply, Span, bold, italic
+from handlers.attachments import AttachmentRefused, attached_document, refusal_text
 from handlers.roles import CHAIR_ONLY
 from handlers.speaker_actions import list_action
 from handlers.speaker_chair import changed, target
 from handlers.speaker_words import list_title, minutes, turn_name
 from storage import meetings
 from storage import speakers as lists
-from storage.files.speaker_lines import Line, read
+from storage.files.speaker_lines import Line, read, read_file_text
 from storage.models import Draft, Meeting, Speaker, SpeakerList
 from storage.speakers import Turn
 
@@ -37,13 +38,19 @@ def _resolve(ctx: Context, line: Line) -> Turn | str:
 
 @list_action("paste")
 async def paste(ctx: Context, meeting: Meeting, arguments: str) -> Reply:
-    """Replace the turns still to come by a list pasted as text or CSV, after a preview."""
-    lines = read(arguments)
+    """Replace the turns still to come by a list pasted as text or CSV, or sent as a file
+    (.txt, .md, .docx, .pdf), after a preview."""
+    try:
+        document = None if arguments.strip() else attached_document(ctx)
+    except AttachmentRefused as error:
+        return Reply().paragraph(refusal_text(ctx.tr, error))
+    lines = read(arguments) if document is None else read_file_text(document.text)
     if not lines:
         return Reply().paragraph(
             ctx._(
                 "Paste the list after the command, one delegation a line, e.g. "
-                "“1. Sierra Leone (on behalf of the African Group)”."
+                "“1. Sierra Leone (on behalf of the African Group)”, or send it as a "
+                ".txt, .md, .docx or .pdf file with the command as its caption."
             )
         )
     resolved = [(line, _resolve(ctx, line)) for line in lines]

@@ -75,7 +75,7 @@ async def speakers(ctx: Context, request: Request) -> Reply:
         # The raw text keeps the line breaks of a pasted list.
         raw = re.split(rf"(?i)(?<!\S){re.escape(word)}(?!\S)", ctx.raw_arguments, maxsplit=1)
         return await action.run(ctx, meeting, raw[1].strip() if len(raw) > 1 else arguments)
-    return await show(ctx, meeting, request)
+    return await show(ctx, meeting, _asked_about(ctx, request))
 
 
 async def found_list(ctx: Context, meeting: Meeting) -> SpeakerList | Reply:
@@ -168,13 +168,13 @@ def place_of(ctx: Context, shown: ListView, delegation_id: int) -> str:
     )
 
 
-async def show(ctx: Context, meeting: Meeting, request: Request) -> Reply:
+async def show(ctx: Context, meeting: Meeting, asked: int | None) -> Reply:
+    """The list, with the place of the delegation `asked` about."""
     found = await found_list(ctx, meeting)
     if isinstance(found, Reply):
         return found
     shown = await view(ctx, found, meeting)
     reply = Reply().heading(list_title(ctx, meeting)).note(_opening(ctx, shown))
-    asked = _asked_about(ctx, request)
     if asked is not None and asked in ctx.names.delegations:
         reply.paragraph(bold(place_of(ctx, shown, asked)))
     speaking = shown.speaking
@@ -204,6 +204,21 @@ async def show(ctx: Context, meeting: Meeting, request: Request) -> Reply:
         Button(ctx._("Refresh"), f"/speakers {meeting.key}"),
         Button(ctx._("Export (CSV)"), f"/speakers {meeting.key} csv"),
     )
+
+
+@list_action("now", chair=False)
+async def under_way(ctx: Context, meeting: Meeting, arguments: str) -> Reply:
+    """The list of the meeting under way, if one is (what Slack's App Home shows first)."""
+    found = await lists.of_meeting(ctx.session, meeting.id)
+    started = meeting.starts_at is not None and meeting.starts_at <= ctx.now <= meeting.until_at
+    speaking = found is not None and any(
+        t.status == SpeakerStatus.SPEAKING for t in await lists.turns(ctx.session, found)
+    )
+    if found is None or not (started or speaking):
+        return Reply(not_found=True).paragraph(
+            ctx._("No meeting with a list of speakers is under way.")
+        )
+    return await show(ctx, meeting, ctx.person.delegation_id if ctx.person else None)
 
 
 def export_rows(ctx: Context, shown: ListView) -> list[dict[str, str]]:

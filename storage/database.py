@@ -45,7 +45,12 @@ def create_engine(url: str) -> AsyncEngine:
     """An async engine; SQLite gets foreign keys and a WAL journal."""
     url = async_url(url)
     if url.startswith("sqlite"):
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+        # Connections kept for every task that may hold one at once (updates handled at once
+        # on each platform, the dispatcher, new accounts): past the pool's size each one
+        # returned is closed, and each one opened costs a thread and a reading of the schema.
+        engine = create_async_engine(
+            url, connect_args={"timeout": 30}, pool_size=16, max_overflow=16
+        )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)

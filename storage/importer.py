@@ -13,14 +13,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import convergence, meta, positions
-from storage.files.programme_toml import (
-    DelegationSpec,
-    MeetingSpec,
-    PositionSpec,
-    ProgrammeFile,
-    ProgrammeFileError,
-    read_programme,
-)
+from storage.files.faults import ProgrammeFileError
+from storage.files.programme_spec import DelegationSpec, MeetingSpec, PositionSpec, ProgrammeFile
+from storage.files.programme_toml import read_programme
 from storage.meetings import place_in_time
 from storage.member_states import with_reference_aliases
 from storage.models import (

@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import DATA_DIR
 from storage.database import MIGRATION_LOCK
-from storage.files.programme_toml import DelegationSpec, read_programme
+from storage.files.programme_spec import DelegationSpec
+from storage.files.programme_toml import read_programme
 from storage.models import Delegation, DelegationKind
 
 REFERENCE_FILE = DATA_DIR / "un_members.toml"

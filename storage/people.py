@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Account, Person, Role, Subscription
@@ -28,24 +28,32 @@ class PersonView:
 
 async def find_person(session: AsyncSession, platform: str, external_id: str) -> PersonView | None:
     """The person behind an account, as plain values (no ORM object to keep or refresh)."""
-    row = (
-        await session.execute(
-            select(
-                Person.id,
-                Person.role,
-                Person.delegation_id,
-                Person.language,
-                Person.timezone,
-                Person.preferred_platform,
-                Person.lead_times,
-                Account.active,
-                Account.language,
-            )
-            .join(Account, Account.person_id == Person.id)
-            .where(Account.platform == platform, Account.external_id == external_id)
+    return (await find_persons(session, [(platform, external_id)])).get((platform, external_id))
+
+
+async def find_persons(
+    session: AsyncSession, accounts: list[tuple[str, str]]
+) -> dict[tuple[str, str], PersonView]:
+    """`find_person` for several accounts (platform, external id) in one query; those with
+    no person are left out."""
+    rows = await session.execute(
+        select(
+            Account.platform,
+            Account.external_id,
+            Person.id,
+            Person.role,
+            Person.delegation_id,
+            Person.language,
+            Person.timezone,
+            Person.preferred_platform,
+            Person.lead_times,
+            Account.active,
+            Account.language,
         )
-    ).first()
-    return PersonView(*row) if row else None
+        .join(Account, Account.person_id == Person.id)
+        .where(tuple_(Account.platform, Account.external_id).in_(accounts))
+    )
+    return {(row[0], row[1]): PersonView(*row[2:]) for row in rows}
 
 
 async def find_account(
@@ -88,6 +96,46 @@ async def create_account(
     session.add(account)
     await session.flush()
     return account, person
+
+
+@dataclass(frozen=True)
+class Newcomer:
+    """Someone writing for the first time, as an account to create."""
+
+    platform: str
+    external_id: str
+    display_name: str
+    chat_id: str | None
+    active: bool
+    language: str | None
+
+
+async def create_accounts(
+    session: AsyncSession, newcomers: list[Newcomer], now: datetime
+) -> list[int]:
+    """A new person with one account for each newcomer, in two statements whatever their
+    number; their persons' ids, in order. The caller commits."""
+    ids = await session.scalars(
+        insert(Person).returning(Person.id, sort_by_parameter_order=True),
+        [{"display_name": n.display_name, "created_at": now} for n in newcomers],
+    )
+    person_ids = list(ids)
+    await session.execute(
+        insert(Account),
+        [
+            {
+                "person_id": person_id,
+                "platform": n.platform,
+                "external_id": n.external_id,
+                "chat_id": n.chat_id,
+                "active": n.active,
+                "language": n.language,
+                "created_at": now,
+            }
+            for person_id, n in zip(person_ids, newcomers, strict=True)
+        ],
+    )
+    return person_ids
 
 
 async def update_account(

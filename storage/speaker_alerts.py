@@ -210,7 +210,8 @@ async def plan_opening(session: AsyncSession, speakers: SpeakerList, now: dateti
 
 def still_true(delivery: Delivery, turn: Speaker | None) -> bool:
     """Whether an alert still says something true when it is about to be sent: no "you are
-    next" once the turn has come or gone, no "takes the floor" once it has finished."""
+    next" once the turn has come or gone or moved, no "takes the floor" once it has
+    finished."""
     event = delivery.payload.get("event")
     if event in ("opened", "declined"):
         return True
@@ -218,4 +219,23 @@ def still_true(delivery: Delivery, turn: Speaker | None) -> bool:
         return False
     if event == "floor":
         return turn.status == SpeakerStatus.SPEAKING
-    return turn.status in WAITING
+    # An alert about a place the turn has since left: planning the move enqueued its own.
+    return turn.status in WAITING and delivery.key.split(":")[3] == str(turn.moves)
+
+
+async def placed_before(session: AsyncSession, delivery: Delivery) -> bool:
+    """Whether the account of this place alert was told the turn's place by an earlier one
+    (so that this one says the place changed, not that the delegation is inscribed)."""
+    speakers_list, turn = delivery.speaker_list_id, delivery.payload["speaker"]
+    found = await session.scalar(
+        select(Delivery.id)
+        .where(
+            Delivery.speaker_list_id == speakers_list,
+            Delivery.account_id == delivery.account_id,
+            Delivery.status == DeliveryStatus.SENT,
+            Delivery.key.like(f"{KIND}:{speakers_list}:{turn}:%:place:%"),
+            Delivery.id != delivery.id,
+        )
+        .limit(1)
+    )
+    return found is not None

@@ -34,6 +34,11 @@ ANNOUNCEMENT = (
 G4_CATEGORIES_V2 = (
     "Expansion in both the permanent and the non-permanent categories; text-based negotiations."
 )
+SPEAKERS = """1. Sierra Leone (on behalf of the African Group)
+2. Italy (on behalf of Uniting for Consensus) 5 min
+3. Brazil
+4. India
+5. Japan"""  # the list of speakers of the meeting of 3 February
 PARTS = ("tuning", "heldout")
 PLATFORM = "telegram"
 
@@ -249,6 +254,9 @@ async def build_world(url: str) -> World:
     confirm = next(
         b.command for row in draft.buttons for b in row if b.command.startswith("/confirm ")
     )
+    await core.answer(_said(f"{CHAIR}-en", confirm))
+    preview = await core.answer(_said(f"{CHAIR}-en", f"/speakers ign70-1 paste\n{SPEAKERS}"))
+    confirm = next(b.command for row in preview.buttons for b in row if b.label == "Confirm")
     await core.answer(_said(f"{CHAIR}-en", confirm))
     names = reference_states()
     states = {code: names[key].name for key, code in codes().items()}

@@ -154,11 +154,14 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Database tests run on SQLite and on PostgreSQL; a module that sets SQLITE_ONLY on SQLite
-    alone, except its tests marked `postgres` (e.g. a transport's once-only handling)."""
+    alone, except its tests marked `postgres` (e.g. a transport's once-only handling); a test
+    marked `postgres_only` runs on PostgreSQL alone (what SQLite cannot do, e.g. row locks)."""
     if "backend" in metafunc.fixturenames:
         sqlite_only = getattr(metafunc.module, "SQLITE_ONLY", False)
-        marked = any(m.name == "postgres" for m in metafunc.definition.iter_markers())
-        backends = ["sqlite"] if sqlite_only and not marked else BACKENDS
+        marks = {m.name for m in metafunc.definition.iter_markers()}
+        backends = ["sqlite"] if sqlite_only and "postgres" not in marks else BACKENDS
+        if "postgres_only" in marks:
+            backends = ["postgresql"]
         metafunc.parametrize("backend", backends, indirect=True)
 
 

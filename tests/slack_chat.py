@@ -2,6 +2,8 @@
 answers read at the fake Web API once this process finished sending them."""
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import httpx
 import pytest
@@ -17,8 +19,10 @@ from testkit.slack_blocks import check_blocks
 FORM = "application/x-www-form-urlencoded"
 
 
-@pytest.fixture
-async def slack(plenary, fake_slack, answers_finished):
+@asynccontextmanager
+async def slack_app(plenary, fake_slack) -> AsyncIterator[tuple[httpx.AsyncClient, SlackTransport]]:
+    """Plenary's Slack app on the `plenary` core against `fake_slack`, served over HTTP: a
+    client of its events endpoint, and the transport (for a dispatcher to send through)."""
     transport = SlackTransport(
         SlackConfig(
             bot_token=fake_slack.token,
@@ -34,10 +38,18 @@ async def slack(plenary, fake_slack, answers_finished):
     )
     await server.start()
     await transport.start()
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as client:
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as client:
+            yield client, transport
+    finally:
+        await transport.stop()
+        await server.stop()
+
+
+@pytest.fixture
+async def slack(plenary, fake_slack, answers_finished):
+    async with slack_app(plenary, fake_slack) as (client, _transport):
         yield client
-    await transport.stop()
-    await server.stop()
 
 
 async def post(

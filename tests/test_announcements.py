@@ -2,10 +2,14 @@
 and a broadcast that survives a crash."""
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Coroutine
 from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
 
 import pytest
 from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.answering import Core
 from bot.core.messages import Incoming
@@ -18,6 +22,7 @@ from tests.recorder import Recorder
 from tests.test_roles import invitation
 
 CHAIR = "sylvie"
+T = TypeVar("T")
 
 
 async def make_chair(plenary) -> None:
@@ -259,9 +264,9 @@ async def recorded(plenary) -> list[tuple[str, str]]:
         return [tuple(row) for row in rows]
 
 
-async def test_platforms_finishing_at_once_still_get_their_report(plenary, backend):
-    """Each platform settles its rows in a transaction of its own: the last one to commit
-    must see the others' outcomes, or neither sends the delivery report."""
+async def settling_apart(plenary):
+    """An announcement to a terminal and a Telegram reader, its rows claimed, and a way to
+    settle one platform's rows in a session of its own (as that platform's dispatcher does)."""
     await make_chair(plenary)
     await people(plenary, 1, "telegram")
     await chair_says(plenary, "/announce The IGN meets on 3 February.")
@@ -282,30 +287,64 @@ async def test_platforms_finishing_at_once_still_get_their_report(plenary, backe
         assert await outbox.settle(session, lease.token, rows) == {d.id for d in mine}
         return await announcements.report_finished(session, {1}, now)
 
+    return settle
+
+
+async def test_platforms_finishing_at_once_still_get_their_report(plenary, backend):
+    """Each platform settles its rows in a transaction of its own: the last one to commit
+    must see the others' outcomes, or neither sends the delivery report."""
+    settle = await settling_apart(plenary)
     async with plenary.sessions() as console, plenary.sessions() as telegram:
         assert await settle("console", console) == 0, "Telegram's row is not settled yet"
         if backend == "sqlite":  # one writer at a time: Telegram's settles after
             await console.commit()
             assert await settle("telegram", telegram) == 1
         else:
-            last = asyncio.create_task(settle("telegram", telegram))
-            await waiting_for_a_lock(console)  # both transactions open at once
-            await console.commit()
-            assert await last == 1
+            async with blocked_behind(console, telegram, settle("telegram", telegram)) as last:
+                await console.commit()  # both transactions were open at once
+                assert await last == 1
         await telegram.commit()
     assert await count(plenary, Delivery, Delivery.kind == "report") == 1
 
 
-async def waiting_for_a_lock(session, timeout: float = 10) -> None:
-    """Returns once another PostgreSQL transaction waits for a lock this one holds."""
-    waiting = text(
-        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-        "AND datname = current_database()"
-    )
-    async with asyncio.timeout(timeout):
-        async with session.bind.connect() as observer:
-            while not await observer.scalar(waiting):
-                await asyncio.sleep(0.01)
+@pytest.mark.postgres_only
+async def test_a_failure_while_a_settlement_waits_leaves_no_session_in_use(plenary):
+    """A test failing while a task waits on one of its sessions closes them only once that
+    task is over: closed under it, one was "another operation is in progress", and its
+    connection, left to the garbage collector, an error logged in a later test."""
+    settle = await settling_apart(plenary)
+    with pytest.raises(AssertionError, match="failed while Telegram's settlement waits"):
+        async with plenary.sessions() as console, plenary.sessions() as telegram:
+            await settle("console", console)
+            async with blocked_behind(console, telegram, settle("telegram", telegram)):
+                raise AssertionError("failed while Telegram's settlement waits")
+    assert await count(plenary, Delivery, Delivery.status == DeliveryStatus.SENT) == 0
+
+
+@contextlib.asynccontextmanager
+async def blocked_behind(
+    holder: AsyncSession, waiter: AsyncSession, work: Coroutine[Any, Any, T]
+) -> AsyncIterator[asyncio.Task[T]]:
+    """`work` on the session `waiter`, run as a task, entered once it waits for a lock the
+    session `holder` holds: asked of PostgreSQL about those two backends, with no deadline
+    that a loaded machine could miss. On the way out the task is over (cancelled if need
+    be): no session is closed under it."""
+    waiting, holding = [
+        await session.scalar(text("SELECT pg_backend_pid()")) for session in (waiter, holder)
+    ]
+    blockers = text("SELECT pg_blocking_pids(:pid)")
+    task = asyncio.create_task(work)
+    try:
+        async with holder.bind.connect() as observer:
+            while holding not in await observer.scalar(blockers, {"pid": waiting}):
+                assert not task.done(), f"it never waited for the lock: {task.result()!r}"
+                await observer.rollback()
+                await asyncio.sleep(0.01)  # polling: PostgreSQL tells nobody of a lock wait
+        yield task
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 async def test_only_the_author_confirms_an_announcement_and_once(plenary, dispatcher, recorder):

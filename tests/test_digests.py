@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from storage import digests, follows, positions
 from storage.models import Delegation, Delivery, DeliveryStatus, KeyIssue
-from tests.test_announcements import CHAIR, chair_says, make_chair, says
-from tests.test_positions_writes import confirm_command, preview
+from tests.test_announcements import CHAIR, chair_says, make_chair, make_focal_point, says
+from tests.test_programme import change
 from tests.test_reminders import at
 
 STEP = timedelta(minutes=15)
@@ -51,9 +51,7 @@ def digests_of(seen: list[Seen], user: str) -> list[str]:
 
 
 async def add_meeting(plenary, when: str, title: str) -> None:
-    """As the Chair's office adds one since programme changes are previewed: then confirmed."""
-    shown = await preview(plenary, CHAIR, f"/addmeeting {when}; Conference Room 4; veto; {title}")
-    added = await chair_says(plenary, confirm_command(shown.buttons))
+    added = await change(plenary, f"/addmeeting {when}; Conference Room 4; veto; {title}")
     assert "Added" in added, added
 
 
@@ -172,3 +170,20 @@ async def test_a_day_with_quiet_hours(plenary, dispatcher, recorder):
         ("14 07:00", "Reminder: Informal meeting on the veto in 16 hours"),
         ("14 22:00", "Reminder: Informal meeting on the veto in 1 hour"),
     ]
+
+
+async def test_a_delegations_place_on_a_list_of_speakers_is_in_its_digest(
+    plenary, dispatcher, recorder
+):
+    await at(plenary, "2016-02-02T12:00:00-05:00")
+    await make_chair(plenary)
+    await make_focal_point(plenary, "brasilia", "Brazil")
+    assert "daily at 08:00" in await says(plenary, "brasilia", "/digest daily 08:00")
+    for state in ("Italy", "Brazil"):
+        await chair_says(plenary, f"/speakers ign70-1 add {state}")
+    seen = await live(
+        plenary, dispatcher, recorder, {"brasilia": "America/New_York"}, "2016-02-03T09:00:00-05:00"
+    )
+    (digest,) = [s.text for s in seen if s.text.startswith("Your digest")]
+    assert "Lists of speakers" in digest
+    assert "IGN meeting: Brazil is number 2 of 2" in digest

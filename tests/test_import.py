@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 
 from storage import meetings, meta
 from storage.database import create_engine, session_factory, upgrade
-from storage.files.programme_toml import ProgrammeFileError, parse_programme, read_programme
+from storage.files.faults import ProgrammeFileError
+from storage.files.programme_toml import parse_programme, read_programme
 from storage.importer import DEMO_FILE, import_programme
 from storage.member_states import ensure_member_states
 from storage.models import Delegation, Meeting, Membership, PositionVersion

@@ -11,8 +11,9 @@ from bot.core.file_names import ChatNames
 from bot.core.names import NameIndex
 from storage.database import create_engine, session_factory, upgrade
 from storage.directory import IssueName, Names
+from storage.files.faults import ProgrammeFileError
 from storage.files.formats import read_any
-from storage.files.programme_toml import ProgrammeFileError, parse_programme
+from storage.files.programme_toml import parse_programme
 from storage.importer import import_programme
 from storage.models import Delivery, DeliveryStatus, Meeting, MeetingStatus, PositionVersion
 from testkit.bulk import add_people

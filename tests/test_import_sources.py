@@ -17,8 +17,9 @@ from bot.core.messages import Incoming
 from bot.core.names import NameIndex
 from bot.runtime.calendar_feed import calendar_of
 from storage.database import create_engine, session_factory, upgrade
+from storage.files.faults import ProgrammeFileError
 from storage.files.formats import read_any
-from storage.files.programme_toml import ProgrammeFileError, read_programme
+from storage.files.programme_toml import read_programme
 from storage.importer import DEMO_FILE, import_programme
 from storage.member_states import ensure_member_states
 from storage.models import Meeting, PositionVersion

@@ -11,11 +11,14 @@ from sqlalchemy import func, select
 from bot.runtime.dispatcher import Dispatcher
 from storage.meetings import by_key
 from storage.models import AuditEntry, Meeting, MeetingStatus
+from testkit.fakes.telegram_api import button_press, private_message
 from tests.recorder import Recorder
 from tests.test_announcements import make_chair, make_focal_point, says
 from tests.test_cli import plenary as cli
 from tests.test_positions_writes import confirm_command, preview
 from tests.test_reminders import at
+from tests.test_telegram import CHAIR_CHAT, chair_on_telegram
+from tests.test_telegram import converse as tg_converse
 
 FIRST = "ign70-1"  # the demo's first meeting: 3 February 2016, 10:00 New York
 ADD = "/addmeeting 7 March 2016 3 p.m.; Conference Room 4; veto, size; Informal meeting"
@@ -275,3 +278,25 @@ def test_the_command_line_manages_the_programme_and_reads_letters(tmp_path):
     letter.write_text("Excellency, no date here.")
     undated = cli("letter", str(letter), *db, cwd=tmp_path)
     assert undated.returncode == 2 and "I found no meeting date" in undated.stderr
+
+
+async def test_on_telegram_a_meeting_is_previewed_confirmed_once_and_told(
+    plenary, fake_telegram, telegram
+):
+    """Issue 18, items 3-4, on a platform: the Confirm button acts once; a Telegram subscriber
+    reads the new meeting's notice."""
+    await chair_on_telegram(plenary, fake_telegram)
+    assert "Your reminders" in await tg_converse(
+        fake_telegram, private_message("/subscribe", 502), 502
+    )
+    shown = await tg_converse(fake_telegram, private_message(ADD, CHAIR_CHAT), CHAIR_CHAT)
+    assert "1 subscriber will be told, and will read:" in shown
+    confirm = re.search(r"\[Confirm\] (/confirm \S+)", shown).group(1)
+    pressed = button_press(f"c:{confirm}", CHAIR_CHAT)
+    assert "Added: Informal meeting" in await tg_converse(fake_telegram, pressed, CHAIR_CHAT)
+    twice = button_press(f"c:{confirm}", CHAIR_CHAT)
+    assert "Added" not in await tg_converse(fake_telegram, twice, CHAIR_CHAT)
+    await Dispatcher(plenary.core, {"telegram": telegram}).run_until_idle()
+    (notice,) = [c.params["text"] for c in fake_telegram.sent(chat_id=502)][-1:]
+    assert "New meeting: Informal meeting" in notice and "Conference Room 4" in notice
+    assert await meetings(plenary) == 6

@@ -198,7 +198,8 @@ async def test_a_move_after_an_alert_brings_a_correction(plenary):
     await says(plenary, CHAIR, f"/speakers {MEETING} move Japan to 2")
     await dispatcher.run_until_idle()
     placed, coming = recorder.texts("tokyo")  # within 3 of the floor: "your turn is coming"
-    assert "The place of Japan" in placed and "Number 2: 1 speaker before you" in placed
+    # The first they hear of Japan's place (it was inscribed before they were a focal point).
+    assert "Japan is inscribed" in placed and "Number 2: 1 speaker before you" in placed
     assert "Japan: your turn is coming" in coming
     await says(plenary, CHAIR, f"/speakers {MEETING} move Japan to 4")
     await dispatcher.run_until_idle()

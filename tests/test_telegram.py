@@ -232,15 +232,16 @@ async def test_a_chats_messages_are_answered_in_order_and_hold_back_no_other_cha
     plenary, fake_telegram
 ):
     # Answers to one chat go at 1 a second after the first, and 2 updates are handled at once.
-    limits = Limits(overall_per_second=1000, chat_burst=1, chat_per_second=1, connections=2)
+    limits = Limits(
+        overall_per_second=1000, chat_burst=1, answer_burst=1, chat_per_second=1, connections=2
+    )
     transport = TelegramTransport(
         TelegramConfig(token=fake_telegram.token, api_base_url=fake_telegram.base_url),
         plenary.core,
         limits=limits,
     )
     await transport.start()
-    # one message each (/help has grown to two Telegram messages)
-    asked = {"/issues": "Key issues", "/groups": "Groups", "/settings": "Your settings"}
+    asked = {"/issues": "Key issues", "/groups": "Groups", "/meetings": "Upcoming meetings"}
     try:
         for question in [*asked, "/next"]:
             fake_telegram.push(private_message(question, user_id=701))
@@ -359,8 +360,7 @@ async def test_a_replayed_update_acts_once(fake_telegram, webhook):
 async def test_webhook_answers_a_chats_updates_in_order(
     plenary, fake_telegram, webhook, monkeypatch
 ):
-    # one message each (/help has grown to two Telegram messages)
-    asked = {"/issues": "Key issues", "/groups": "Groups", "/settings": "Your settings"}
+    asked = {"/issues": "Key issues", "/groups": "Groups", "/meetings": "Upcoming meetings"}
     asked["/next"] = "Next meeting"
     answer_once = plenary.core.answer_once
 

@@ -29,8 +29,8 @@ from bot.runtime.service import Service, serves
 from bot.transports.console import PLATFORM, ConsoleTransport
 from storage import meta
 from storage.database import create_engine, is_current, session_factory
+from storage.files.faults import ProgrammeFileError
 from storage.files.formats import DEFAULT_ZONE, read_any
-from storage.files.programme_toml import ProgrammeFileError
 from storage.importer import import_programme
 from storage.member_states import ensure_member_states
 

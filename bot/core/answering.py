@@ -21,11 +21,12 @@ from bot.core.i18n import Translator, translator
 from bot.core.issue_names import understood_names
 from bot.core.messages import Button, Incoming, Reply
 from bot.core.names import NameIndex
+from bot.core.newcomers import Newcomers, Senders
 from bot.core.reply_cache import ReplyCache
 from bot.core.router import route
 from bot.core.text import clean
 from bot.metrics import ANSWER_SECONDS
-from storage import meta, people, revisions, writes
+from storage import meta, revisions, writes
 from storage.files.calendar_ics import DEFAULT_LENGTH
 from storage.models import (
     Account,
@@ -90,6 +91,8 @@ class Core:
         self.meeting_length = meeting_length
         self._snapshot: _Snapshot | None = None
         self.replies = ReplyCache()
+        self.newcomers = Newcomers(sessions, clock.now)
+        self.senders = Senders(sessions)
         self._senders: OrderedDict[tuple[str, str], tuple[PersonView | None, float]] = OrderedDict()
         self.on_commit: Callable[[], None] | None = None  # e.g. wake the dispatcher
 
@@ -112,6 +115,11 @@ class Core:
         self._snapshot = replace(current, checked_at=self.monotonic())
         return self._snapshot
 
+    async def warm_up(self) -> None:
+        """Read the names and programme settings now rather than at the first message."""
+        async with self.sessions() as session:
+            await self.snapshot(session)
+
     def invalidate(self) -> None:
         """Forget names and answers at once (after a change made by this process)."""
         self._snapshot = None
@@ -129,7 +137,7 @@ class Core:
         cached = self._senders.get(key)
         if cached is not None and self.monotonic() - cached[1] < SNAPSHOT_TTL:
             return cached[0]
-        person = await people.find_person(session, incoming.platform, incoming.user_id)
+        person = await self.senders.find(incoming.platform, incoming.user_id)
         self._senders[key] = (person, self.monotonic())
         if len(self._senders) > SENDERS_KEPT:
             self._senders.popitem(last=False)
@@ -153,6 +161,7 @@ class Core:
             person=person,
             public_url=self.public_url,
             meeting_length=self.meeting_length,
+            newcomers=self.newcomers,
         )
 
     async def notice(
@@ -215,6 +224,7 @@ class Core:
             try:
                 return await self._answer(incoming, once_key, retrying=False)
             except IntegrityError:  # a race, e.g. the same new person writing twice at once
+                self._senders.pop((incoming.platform, incoming.user_id), None)
                 return await self._answer(incoming, once_key, retrying=True)
 
     async def _answer(
@@ -242,15 +252,25 @@ class Core:
                 ):
                     return None
                 ctx = await self.context(session, incoming)
+                newcomer = ctx.person is None
                 await ctx.know_sender()
+                if newcomer:  # now a person (committed at once): read them again next time
+                    self._senders.pop((incoming.platform, incoming.user_id), None)
+                known = writes.made(session.sync_session)
                 reply = await route(ctx, text)
                 if incoming.via_button and reply.not_found:
                     reply = list_changed(ctx.tr)
                 if writes.pending(session.sync_session):
                     await session.flush()
                     programme_changed = revisions.changed(session.sync_session)
+                    only_the_sender = not writes.pending(session.sync_session, since=known)
                     await session.commit()
-                    self._senders.clear()
+                    # A new sender's first message writes only their account: every other
+                    # sender read before is still as read.
+                    if only_the_sender:
+                        self._senders.pop((incoming.platform, incoming.user_id), None)
+                    else:
+                        self._senders.clear()
                     if programme_changed:
                         self.invalidate()
                     if self.on_commit is not None:

@@ -15,13 +15,14 @@ from bot.core.dates import Season, Span
 from bot.core.i18n import Translator
 from bot.core.messages import Incoming
 from bot.core.names import NameIndex
+from bot.core.newcomers import Newcomers
 from bot.core.reply_cache import ReplyCache
 from bot.core.text import clean, clean_paragraphs
-from storage import audit, people
+from storage import audit, people, writes
 from storage.directory import DelegationName, IssueName
 from storage.files.calendar_ics import DEFAULT_LENGTH
 from storage.models import Person, Role
-from storage.people import PersonView
+from storage.people import Newcomer, PersonView
 
 _COMMAND_WORD = re.compile(r"^\s*/\w+(?:@\w+)?\s*")
 NAME_LIMIT = 200  # characters of a display name kept (Telegram allows 128, Slack 80)
@@ -40,6 +41,7 @@ class Context:
     person: Person | PersonView | None = None
     public_url: str = ""  # where Plenary's HTTP server is reached from outside
     meeting_length: timedelta = DEFAULT_LENGTH  # in calendars, of a meeting with no set end
+    newcomers: Newcomers | None = None  # where first-time writers' accounts are made
 
     def _(self, message: str) -> str:
         return self.tr.gettext(message)
@@ -148,7 +150,12 @@ class Context:
         """Everyone who writes is a person Plenary may write back to: created at their first
         message, their account active again when they write from where they can be reached."""
         if self.person is None:
-            await self.person_for_update()
+            # Alone in its transaction (no delivery key to record with the answer's effects),
+            # the new account need not wait for the answer's commit.
+            if self.newcomers is not None and not writes.pending(self.session.sync_session):
+                await self._welcome(self.newcomers)
+            else:
+                await self.person_for_update()
             return
         if not isinstance(self.person, PersonView):
             return
@@ -179,6 +186,32 @@ class Context:
                 language=message.language,
             )
         return self.person
+
+    async def _welcome(self, newcomers: Newcomers) -> None:
+        """A newcomer's account, committed with those of others writing at the same moment
+        (before the answer goes out, as any account), rather than in this transaction."""
+        message = self.incoming
+        person_id = await newcomers.create(
+            Newcomer(
+                message.platform,
+                message.user_id,
+                clean(message.display_name)[:NAME_LIMIT],
+                message.direct_chat_id,
+                message.reachable,
+                message.language,
+            )
+        )
+        self.person = PersonView(
+            person_id,
+            Role.DELEGATE,
+            None,
+            None,
+            None,
+            None,
+            None,
+            message.reachable,
+            message.language,
+        )
 
 
 @dataclass(frozen=True)

@@ -118,7 +118,7 @@ class NameIndex:
             re.compile(
                 "(?:^|(?<=[和与、较]))(?:"
                 + "|".join(map(re.escape, states))
-                + ")(?=[对的在是属和与怎关有提，,]|$)"
+                + ")(?=[对的在是属和与怎关有提什何，,]|$)"
             )
             if states
             else None

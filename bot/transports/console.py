@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import getpass
+import mimetypes
+import re
 import sys
 import tempfile
 from pathlib import Path
 from typing import TextIO
 
 from bot.core.answering import Core
-from bot.core.messages import Incoming, Reply
+from bot.core.messages import Attachment, Incoming, Reply
 from bot.render.plain import render_plain
 from bot.transports.outcomes import CannotEdit, TryLater
+from storage.files.documents import MAX_DOCUMENT_BYTES
 from storage.models import Account
 
 FILES = Path(tempfile.gettempdir()) / "plenary-files"  # where the terminal writes attachments
@@ -21,6 +24,24 @@ PLATFORM = "console"
 # follows, up to one holding a single "." (a terminal sends each line on its own).
 PASTED = ("/letter", "/announce")
 END_OF_PASTE = "."
+# "/speakers ign70-1 paste < list.docx": the line, and a file sent with it (as a shell reads).
+ATTACHED = re.compile(r"^(?P<text>.*?)\s*<\s*(?P<path>[^<>]*[^<>\s])\s*$")
+
+
+def attached(line: str) -> tuple[str, Attachment | None]:
+    """The text of a line, and the file it sends when it ends with `< PATH` naming a file
+    (read up to just past the documents' limit, so that a larger one is refused as such)."""
+    found = ATTACHED.match(line)
+    path = Path(found["path"]).expanduser() if found else None
+    if found is None or path is None or not path.is_file():
+        return line, None
+    try:
+        with path.open("rb") as file:
+            content = file.read(MAX_DOCUMENT_BYTES + 1)
+    except OSError:
+        return line, None
+    media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return found["text"], Attachment(path.name, content, media_type)
 
 
 class ConsoleTransport:
@@ -79,7 +100,8 @@ class ConsoleTransport:
         """A terminal cannot change what it printed: the correction comes as a new message."""
         raise CannotEdit("a terminal cannot change what it printed")
 
-    def incoming(self, text: str) -> Incoming:
+    def incoming(self, line: str) -> Incoming:
+        text, attachment = attached(line)
         return Incoming(
             platform=PLATFORM,
             user_id=self.user,
@@ -87,6 +109,7 @@ class ConsoleTransport:
             display_name=self.user,
             chat_id=self.user,
             direct_chat_id=self.user,
+            attachment=attachment,
         )
 
     async def _read_line(self) -> str | None:

@@ -8,14 +8,17 @@ import io
 import logging
 import zipfile
 from dataclasses import dataclass
+from functools import cache
 from pathlib import PurePath
-
-import docx
-from docx.oxml.ns import qn
-from pypdf import PdfReader
-from pypdf.errors import PyPdfError
+from typing import TYPE_CHECKING
 
 from storage.files.encoding import decoded
+
+if TYPE_CHECKING:
+    import docx.document
+
+# pypdf and python-docx are imported when a file comes, not at start: together they took a
+# fifth of the time `plenary run` needed to be ready (bench/start.py).
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +95,9 @@ def _text_pages(content: bytes) -> list[str]:
 def _pdf_pages(content: bytes) -> list[str]:
     if not content[:1024].lstrip().startswith(b"%PDF-"):
         raise DocumentRefused(Refusal.MISNAMED)
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
     try:
         reader = PdfReader(io.BytesIO(content))
         # A PDF with only an owner password (no printing, no copying) opens without one.
@@ -124,6 +130,8 @@ def _docx_pages(content: bytes) -> list[str]:
             unpacked = sum(member.file_size for member in members)
             if len(members) > MAX_ZIP_MEMBERS or unpacked > MAX_UNZIPPED_BYTES:
                 raise DocumentRefused(Refusal.TOO_LARGE)
+        import docx
+
         return _word_pages(docx.Document(io.BytesIO(content)))
     except DocumentRefused:
         raise
@@ -134,14 +142,22 @@ def _docx_pages(content: bytes) -> list[str]:
         raise DocumentRefused(Refusal.DAMAGED) from None
 
 
-_TEXT, _BREAK, _TAB, _RENDERED = qn("w:t"), qn("w:br"), qn("w:tab"), qn("w:lastRenderedPageBreak")
+@cache
+def _word_tags() -> tuple[str, str, str, str, str]:
+    """Word's element names: text, break, tab, rendered page break, and the type attribute."""
+    from docx.oxml.ns import qn
+
+    return qn("w:t"), qn("w:br"), qn("w:tab"), qn("w:lastRenderedPageBreak"), qn("w:type")
 
 
 def _word_pages(document: docx.document.Document) -> list[str]:
     """The body's paragraphs and tables, split into pages where Word last broke them when it
     saved (those breaks include the typed ones), else at the typed page breaks."""
+    import docx.table
+
+    text_tag, break_tag, tab_tag, rendered_tag, type_attribute = _word_tags()
     body = document.element.body
-    rendered = next(body.iter(_RENDERED), None) is not None
+    rendered = next(body.iter(rendered_tag), None) is not None
     pages: list[list[str]] = [[]]
     for block in document.iter_inner_content():
         if isinstance(block, docx.table.Table):
@@ -152,13 +168,13 @@ def _word_pages(document: docx.document.Document) -> list[str]:
         if block.paragraph_format.page_break_before and pages[-1]:
             pages.append([])
         line: list[str] = []
-        for element in block._p.iter(_TEXT, _BREAK, _TAB, _RENDERED):
-            if element.tag == _TEXT:
+        for element in block._p.iter(text_tag, break_tag, tab_tag, rendered_tag):
+            if element.tag == text_tag:
                 line.append(element.text or "")
-            elif element.tag == _TAB:
+            elif element.tag == tab_tag:
                 line.append("\t")
-            elif element.tag == _RENDERED or element.get(qn("w:type")) == "page":
-                if (element.tag == _RENDERED) == rendered:
+            elif element.tag == rendered_tag or element.get(type_attribute) == "page":
+                if (element.tag == rendered_tag) == rendered:
                     pages[-1].append("".join(line))
                     pages.append([])
                     line = []

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from storage.files.faults import ProgrammeFileError
 from storage.files.file_names import FileNames
 from storage.files.programme_csv import read_csv_programme
 from storage.files.programme_ics import read_ics_programme
-from storage.files.programme_toml import (
-    ProgrammeFile,
-    ProgrammeFileError,
-    read_programme,
-    valid_zone,
-)
+from storage.files.programme_spec import ProgrammeFile, valid_zone
+from storage.files.programme_toml import read_programme
 
 DEFAULT_ZONE = "America/New_York"  # UN Headquarters, for a database that names no zone yet
 

@@ -22,14 +22,12 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from storage.files.faults import Problems
+from storage.files.faults import Fault, Problems, ProgrammeFileError
 from storage.files.file_names import FileNames, LiteralNames
-from storage.files.programme_toml import (
-    Fault,
+from storage.files.programme_spec import (
     MeetingSpec,
     PositionSpec,
     ProgrammeFile,
-    ProgrammeFileError,
     check_end,
     local_instant,
     valid_key,

@@ -24,14 +24,12 @@ import x_wr_timezone
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
 from storage.files.calendar_ics import OWN, key_of_uid
-from storage.files.faults import Problems
+from storage.files.faults import Fault, Problems, ProgrammeFileError
 from storage.files.file_names import FileNames, LiteralNames
-from storage.files.programme_toml import (
+from storage.files.programme_spec import (
     KEY_PATTERN,
-    Fault,
     MeetingSpec,
     ProgrammeFile,
-    ProgrammeFileError,
     check_end,
     local_instant,
     slug,

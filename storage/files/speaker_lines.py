@@ -79,9 +79,11 @@ def _from_csv(rows: list[list[str]]) -> list[Line]:
     return lines
 
 
-def _from_text(text: str) -> list[Line]:
+def _from_text(text: str, items_only: bool) -> list[Line]:
     lines = []
     for number, raw in enumerate(text.splitlines(), start=1):
+        if items_only and not _NUMBER.match(raw):
+            continue
         line = _NUMBER.sub("", raw.strip().strip("|").strip())
         if not line:
             continue
@@ -107,8 +109,17 @@ def _from_text(text: str) -> list[Line]:
 def read(text: str) -> list[Line]:
     """The lines of a list pasted as text or CSV (at most MAX_LINES of them)."""
     rows = _cells(text)
-    found = _from_csv(rows) if rows else _from_text(text)
+    found = _from_csv(rows) if rows else _from_text(text, items_only=False)
     return [line for line in found if line.name][:MAX_LINES]
+
+
+def read_file_text(text: str) -> list[Line]:
+    """The lines of a list in a file's text: as `read`, but when some lines are numbered or
+    bulleted, those alone (a file has a title, a date, notes around the list)."""
+    if _cells(text) is None and any(_NUMBER.match(raw) for raw in text.splitlines()):
+        found = _from_text(text, items_only=True)
+        return [line for line in found if line.name][:MAX_LINES]
+    return read(text)
 
 
 def to_csv(rows: list[dict[str, str]]) -> bytes:

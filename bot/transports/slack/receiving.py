@@ -31,6 +31,7 @@ FILE_HOST = "files.slack.com"
 DOCUMENT_LIMIT = 1024 * 1024  # bytes of a shared file read
 MENTION = re.compile(r"<@[A-Z0-9]+>")
 HOME_LIMIT = 100  # blocks in an App Home view
+HOME = ("/speakers now", "/next", "/issues", "/settings")  # the App Home, top to bottom
 USERS_KEPT = 10_000
 USER_TTL = 300.0  # seconds: a user's admin flag taken away shows within 5 minutes
 
@@ -128,8 +129,10 @@ class SlackReceiver:
             return
         user = event["user"]
         reply = Reply()
-        for command in ("/next", "/issues", "/settings"):
+        for command in HOME:
             answer = await self.core.answer(await self._incoming(user, command, None))
+            if answer.not_found:  # nothing to show now (no meeting under way)
+                continue
             reply.blocks.extend(answer.blocks)
             reply.buttons.extend(answer.buttons)
         mapping = await payloads(self.core.sessions, reply, BUTTON_VALUE_LIMIT)

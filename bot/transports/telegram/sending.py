@@ -10,7 +10,6 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import (
-    Bot,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     LinkPreviewOptions,
@@ -18,12 +17,14 @@ from telegram import (
 )
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.ext import ExtBot
 
 from bot.core.buttons import payloads
 from bot.core.messages import Reply
 from bot.render.kept import KeptRenderings
 from bot.render.telegram import keyboard, render_messages
 from bot.transports.outcomes import CannotEdit, TryLater, Undeliverable
+from bot.transports.telegram.limits import ANSWER
 from storage import people
 from storage.models import Account
 
@@ -62,15 +63,15 @@ def _delivery_errors(sent: str | None = None, parts: list[int] | None = None) ->
 class TelegramSender:
     """Answers in a chat, and delivers, attaches and edits for the dispatcher."""
 
-    def __init__(self, bot: Bot, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, bot: ExtBot[None], sessions: async_sessionmaker[AsyncSession]) -> None:
         self.bot, self.sessions = bot, sessions
         self._rendering = KeptRenderings(self._render)
 
     async def send(self, chat_id: str, reply: Reply, reply_to: int | None = None) -> None:
         """Answer in a chat; a chat that blocked Plenary or is gone deactivates its accounts."""
         try:
-            await self._post_text(chat_id, reply, reply_to)
-            await self._post_attachments(chat_id, reply)
+            await self._post_text(chat_id, reply, reply_to, pace=ANSWER)
+            await self._post_attachments(chat_id, reply, pace=ANSWER)
         except Forbidden:
             await self.deactivate(chat_id)
         except BadRequest as error:
@@ -143,11 +144,12 @@ class TelegramSender:
         reply: Reply,
         reply_to: int | None = None,
         posted: list[int] | None = None,
+        pace: str | None = None,
     ) -> list[int]:
         """Send a reply's text as one or more messages, the buttons with the last one;
         returns their ids. `posted` holds the ids of the parts sent so far: those it holds on
         entry are left out (at least the last part goes, should the text now be shorter), and
-        each part's id is added as it goes."""
+        each part's id is added as it goes. `pace`: the flood limiter's `rate_limit_args`."""
         texts, markup = await self._rendering(reply)
         sent = [] if posted is None else posted
         first = min(len(sent), len(texts) - 1)
@@ -164,15 +166,18 @@ class TelegramSender:
                     if reply_to and index == 0
                     else None
                 ),
+                rate_limit_args=pace,
             )
             sent.append(message.message_id)
         return sent
 
-    async def _post_attachments(self, chat_id: str, reply: Reply) -> None:
+    async def _post_attachments(self, chat_id: str, reply: Reply, pace: str | None = None) -> None:
         for attachment in reply.attachments:
-            if attachment.media_type in PHOTO_TYPES and len(attachment.content) <= PHOTO_LIMIT:
-                await self.bot.send_photo(chat_id, attachment.content, filename=attachment.filename)
-            else:
-                await self.bot.send_document(
-                    chat_id, attachment.content, filename=attachment.filename
-                )
+            post = (
+                self.bot.send_photo
+                if attachment.media_type in PHOTO_TYPES and len(attachment.content) <= PHOTO_LIMIT
+                else self.bot.send_document
+            )
+            await post(
+                chat_id, attachment.content, filename=attachment.filename, rate_limit_args=pace
+            )
