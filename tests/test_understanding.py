@@ -59,11 +59,19 @@ DIALOGUES = [
     ("es", "Grupo de los Cuatro", ["Grupo de los Cuatro (G4)", "Brasil"]),
     ("fr", "Groupe des États d'Afrique", ["Groupe des États d'Afrique"]),
     # positions: a State through its groups, compare, what changed, who has not submitted
-    ("en", "what does India say on the veto?", ["India: no position of its own", "G4"]),
-    ("fr", "que pense le Japon du veto ?", ["Japon", "Groupe des quatre (G4)", "new permanent"]),
+    ("en", "what does India say on categories?", ["India: no position of its own", "G4"]),
+    (
+        "fr",
+        "que pense le Japon de la représentation régionale ?",
+        ["Japon", "Groupe des quatre (G4)", "New permanent seats for Africa"],
+    ),
     ("ru", "позиции по численному составу", ["Code of Conduct"]),
     ("en", "compare the G4 and UfC on categories", ["G4 and Uniting for Consensus (UfC)"]),
-    ("es", "compara el G4 y UfC sobre las categorías", ["Enlargement", "Expansion in both"]),
+    (
+        "es",
+        "compara el G4 y el Grupo Africano sobre las categorías",
+        ["Grupo de los Estados de África", "No fewer than two", "Expansion in both"],
+    ),
     ("zh", "比较四国集团和团结谋共识在成员类别上的立场", ["四国集团", "团结谋共识"]),
     ("en", "what changed in the G4 position?", ["G4: no position has changed since"]),
     ("ar", "ما الذي تغير في موقف مجموعة الأربع؟", ["مجموعة الأربعة"]),
