@@ -9,6 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import versions as versions_store
 from storage.models import Document, Element, ElementStatus, StanceValue, StanceVersion
 
 
@@ -72,26 +73,18 @@ async def add_stance(
     """A new version of a holder's stance on an element; None when it would repeat the
     latest version (stance, date and sources alike)."""
     history = await versions(session, element_id, delegation_id)
-    latest = history[-1] if history else None
-    if latest is not None and (latest.stance, latest.stated_on, latest.sources) == (
-        stance,
+    return await versions_store.append(
+        session,
+        StanceVersion,
+        history[-1] if history else None,
+        {"stance": stance},
         stated_on,
         sources,
-    ):
-        return None
-    version = StanceVersion(
+        author_id,
+        now,
         element_id=element_id,
         delegation_id=delegation_id,
-        number=(latest.number if latest else 0) + 1,
-        stance=stance,
-        stated_on=stated_on,
-        sources=sources,
-        author_id=author_id,
-        created_at=now,
     )
-    session.add(version)
-    await session.flush()
-    return version
 
 
 async def versions(

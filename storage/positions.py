@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from storage import versions as versions_store
 from storage.models import Delegation, Document, KeyIssue, Person, Position, PositionVersion
 
 
@@ -146,6 +147,7 @@ async def add_version(
             Position.delegation_id == delegation_id, Position.key_issue_id == issue_id
         )
     )
+    latest = None
     if position is None:
         position = Position(delegation_id=delegation_id, key_issue_id=issue_id, version_count=0)
         session.add(position)
@@ -157,24 +159,19 @@ async def add_version(
                 PositionVersion.number == position.version_count,
             )
         )
-        if latest is not None and (latest.text, latest.stated_on, latest.sources) == (
-            text,
-            stated_on,
-            sources,
-        ):
-            return None
-    position.version_count += 1
-    version = PositionVersion(
+    version = await versions_store.append(
+        session,
+        PositionVersion,
+        latest,
+        {"text": text},
+        stated_on,
+        sources,
+        author_id,
+        now,
         position_id=position.id,
-        number=position.version_count,
-        text=text,
-        stated_on=stated_on,
-        sources=sources,
-        author_id=author_id,
-        created_at=now,
     )
-    session.add(version)
-    await session.flush()
+    if version is not None:
+        position.version_count = version.number
     return version
 
 
